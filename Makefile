@@ -1,0 +1,44 @@
+# Quick start: `make lessons` and `make test` (see README.md).
+# Both create .venv on first use and reuse it afterwards; the package is
+# (re)installed only when pyproject.toml is newer than .venv/.installed.
+
+PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+VENV   := .venv
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+# jupyter refuses to start as root unless told so (CI and containers run as root).
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+PIP := $(VENV)/bin/python -m pip --disable-pip-version-check
+
+.DEFAULT_GOAL := help
+.PHONY: help install lessons test bench clean-venv
+
+help:
+	@echo "make lessons     open the lessons in JupyterLab (creates/reuses .venv)"
+	@echo "make test        run every test, incl. the notebooks under nbval"
+	@echo "                 (extra pytest options: make test PYTEST_ARGS=\"-k conv -x\")"
+	@echo "make bench       run benchmarks/bench_conv.py"
+	@echo "make clean-venv  delete .venv"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	@echo "Installing conv_teach and its dependencies into $(VENV) ..."
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q --progress-bar off -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+lessons: $(STAMP)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_conv.py
+
+clean-venv:
+	rm -rf $(VENV)
