@@ -1,0 +1,164 @@
+"""Every input check of conv_teach, and the one place that words its error messages.
+
+Each message says three things: which parameter was wrong, what we received, and
+what would have been right (numpy's style). The public functions call these checks
+first and then work on values that are known to be good, so a user never sees a
+bare numpy traceback from deep inside im2col.
+
+``fn`` is the name of the public function doing the check; it starts every message
+so that a student knows which call failed.
+"""
+import operator
+
+import numpy as np
+
+LAYOUT_2D = "X is (n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch)."
+LAYOUT_1D = "X is (n_ex, l_in, in_ch); W is (fw, in_ch, out_ch)."
+
+PAD_FORMS_2D = ("an int >= 0, a 2-tuple (rows, cols), a 4-tuple (top, bottom, left, right), "
+                "'same' or 'valid'")
+PAD_FORMS_1D = "an int >= 0, a 2-tuple (left, right), 'same', 'valid' or 'causal'"
+
+HINTS = {
+    "stride": " A stride of 1 moves the window one cell at a time.",
+    "dilation": (" dilation counts the zeros inserted between kernel taps: 0 is a dense kernel"
+                 " (torch's dilation=1)."),
+}
+
+
+class ColumnMatrixTooLarge(MemoryError):
+    """The im2col matrix asked for would not fit in the allowed memory."""
+
+
+def _type_name(value):
+    return type(value).__name__
+
+
+def check_int(fn, name, value, minimum):
+    """Return ``value`` as a Python int >= ``minimum``.
+
+    Python and NumPy integers pass; bools, floats and anything else raise TypeError.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{fn}: {name} must be an int >= {minimum}, got the bool {value!r}."
+                        + HINTS.get(name, ""))
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{fn}: {name} must be an int >= {minimum}, got {value!r} "
+                        f"({_type_name(value)})." + HINTS.get(name, "")) from None
+    if v < minimum:
+        raise ValueError(f"{fn}: {name} must be an int >= {minimum}, got {v}."
+                         + HINTS.get(name, ""))
+    return v
+
+
+def check_pair(fn, name, value, minimum, ndim):
+    """An int >= ``minimum`` or, in 2D, a ``(rows, cols)`` pair of them -> a tuple of ``ndim`` ints."""
+    if isinstance(value, (tuple, list)) and ndim == 2:
+        if len(value) != 2:
+            raise ValueError(f"{fn}: {name} must be an int >= {minimum} or a (rows, cols) pair, "
+                             f"got a {len(value)}-tuple {tuple(value)!r}.")
+        return tuple(check_int(fn, f"{name}[{i}]", v, minimum) for i, v in enumerate(value))
+    if isinstance(value, (tuple, list, np.ndarray)):
+        what = "an int >= %d" % minimum + (" or a (rows, cols) pair" if ndim == 2 else "")
+        raise TypeError(f"{fn}: {name} must be {what}, got {value!r}.")
+    v = check_int(fn, name, value, minimum)
+    return (v,) * ndim
+
+
+def check_array(fn, name, value, ndim, layout):
+    """Return ``value`` as an ndarray of real numbers with ``ndim`` axes, none of them empty."""
+    a = np.asarray(value)
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{fn}: {name} must hold real numbers (int or float), got dtype {a.dtype}."
+                        + (" Bools are not numbers here: use X.astype(float)."
+                           if a.dtype.kind == "b" else ""))
+    if a.ndim != ndim:
+        raise ValueError(f"{fn}: {name} must be {ndim}-D, got shape {a.shape} ({a.ndim}-D). "
+                         + layout)
+    if 0 in a.shape:
+        raise ValueError(f"{fn}: {name} has an empty axis, shape {a.shape}. " + layout)
+    return a
+
+
+def check_shape(fn, name, value, ndim, layout):
+    """Return a shape tuple of ``ndim`` positive ints (for col2im's X_shape and W_shape)."""
+    if not isinstance(value, (tuple, list)) or len(value) != ndim:
+        raise ValueError(f"{fn}: {name} must be a tuple of {ndim} ints, got {value!r}. " + layout)
+    return tuple(check_int(fn, f"{name}[{i}]", v, 1) for i, v in enumerate(value))
+
+
+def check_channels(fn, x_ch, w_ch, dim):
+    if x_ch != w_ch:
+        ax_x, ax_w = ("X.shape[3]", "W.shape[2]") if dim == 2 else ("X.shape[2]", "W.shape[1]")
+        layout = LAYOUT_2D if dim == 2 else LAYOUT_1D
+        raise ValueError(f"{fn}: X has {x_ch} input channels but W expects {w_ch} "
+                         f"({ax_x}={x_ch}, {ax_w}={w_ch}). " + layout)
+
+
+def check_pad_value(fn, name, value):
+    """One padding amount: an int >= 0 (no bools, floats or negatives)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{fn}: {name} must be an int >= 0, got the bool {value!r}; "
+                        f"write 1 or 0 instead.")
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{fn}: {name} must be an int >= 0, got {value!r} "
+                        f"({_type_name(value)}).") from None
+    if v < 0:
+        raise ValueError(f"{fn}: {name} must be an int >= 0, got {v}; padding adds zeros, "
+                         f"it cannot remove cells.")
+    return v
+
+
+def bad_pad(fn, pad, dim):
+    """The error for a pad that has none of the accepted forms."""
+    forms = PAD_FORMS_2D if dim == 2 else PAD_FORMS_1D
+    if isinstance(pad, str):
+        if pad == "causal" and dim == 2:
+            return ValueError(f"{fn}: pad='causal' is only defined in 1D (conv1D, pad1D); in 2D "
+                              f"pad must be {forms}.")
+        return ValueError(f"{fn}: unknown pad {pad!r}; pad must be {forms}.")
+    if isinstance(pad, (tuple, list)):
+        return ValueError(f"{fn}: pad must be {forms}; got a {len(pad)}-tuple {tuple(pad)!r}.")
+    return TypeError(f"{fn}: pad must be {forms}; got {pad!r} ({_type_name(pad)}).")
+
+
+def need_kernel(fn, pad, dim):
+    arg = "kernel_shape" if dim == 2 else "kernel_width"
+    return ValueError(f"{fn}: pad={pad!r} depends on the kernel size: pass {arg}.")
+
+
+def kernel_too_large(fn, eff, padded, dilation):
+    """The kernel (after dilation) does not fit in the padded input."""
+    if len(eff) == 1:
+        return ValueError(
+            f"{fn}: kernel (length {eff[0]} after dilation={dilation[0]}) is longer than the "
+            f"padded input (length {padded[0]}); pad more or shrink the kernel or its dilation.")
+    d = dilation[0] if dilation[0] == dilation[1] else tuple(dilation)
+    return ValueError(
+        f"{fn}: kernel ({eff[0]}x{eff[1]} after dilation={d}) is larger than the padded input "
+        f"({padded[0]}x{padded[1]}); pad more or shrink the kernel or its dilation.")
+
+
+def check_cols_shape(fn, X_col, expected, X_shape, W_shape):
+    if X_col.shape != expected:
+        raise ValueError(
+            f"{fn}: X_col must have shape (in_ch*fr*fc, out_rows*out_cols*n_ex) = {expected} "
+            f"for X_shape={tuple(X_shape)} and W_shape={tuple(W_shape)}, got {X_col.shape}.")
+
+
+def check_dZ_shape(fn, dZ, expected):
+    if dZ.shape != expected:
+        raise ValueError(f"{fn}: dZ must have the shape of the forward output {expected}, "
+                         f"got {dZ.shape}.")
+
+
+def too_large(fn, nbytes, limit, shape, dtype):
+    gib = 2 ** 30
+    return ColumnMatrixTooLarge(
+        f"{fn}: the column matrix X_col would have shape {shape} ({dtype}) and need "
+        f"{nbytes / gib:.2f} GiB, more than the limit of {limit / gib:.2f} GiB. Use a smaller "
+        f"batch, or raise the limit with max_bytes=... (conv2D never builds this matrix whole).")

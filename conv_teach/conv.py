@@ -1,0 +1,171 @@
+"""conv2D and conv1D: im2col plus one matrix multiply, worked through in bounded chunks.
+
+"Convolution" here is cross-correlation (no kernel flip), as in every deep-learning
+library, and there is no bias. conv1D is conv2D on a one-row image (numpy-ml's trick).
+
+conv2D does not build numpy-ml's ``X_col`` (channel-major, example-fastest). It builds the
+same numbers in NHWC order, ``(n_ex*out_rows*out_cols, fr*fc*in_ch)``, one block of rows
+at a time, so that each block is a contiguous copy of the window view and the product
+lands directly in ``Z``'s layout: no transposes, and memory bounded by the block size
+however large the batch.
+"""
+import numpy as np
+
+from . import _validate as v
+from .im2col import Geometry, float_dtype, padded, setup2D, windows
+from .shapes import effective_kernel, out_sizes, resolve_pad1D
+
+__all__ = ["conv2D", "conv1D"]
+
+#: Target size in bytes of one block of window rows (tuned in benchmarks/bench_conv.py).
+BLOCK_BYTES = 8 * 2 ** 20
+
+
+def blocks(n_ex, out_rows, row_bytes, block_bytes=None):
+    """Split the work into ``(n0, n1, [(r0, r1), ...])``: examples, then output-row ranges.
+
+    A block holds several whole examples when one example's windows are small, or a
+    range of output rows of a single example when they are large.
+    """
+    budget = BLOCK_BYTES if block_bytes is None else block_bytes
+    rows_per_block = max(1, budget // max(row_bytes, 1))
+    if rows_per_block >= out_rows:
+        step = rows_per_block // out_rows
+        for n0 in range(0, n_ex, step):
+            yield n0, min(n0 + step, n_ex), [(0, out_rows)]
+    else:
+        n_blocks = -(-out_rows // rows_per_block)
+        size = -(-out_rows // n_blocks)
+        ranges = [(r, min(r + size, out_rows)) for r in range(0, out_rows, size)]
+        for n0 in range(n_ex):
+            yield n0, n0 + 1, ranges
+
+
+def conv2d_core(X, W, g):
+    """conv2D on checked arguments: ``X`` NHWC, ``W`` (fr, fc, in_ch, out_ch), geometry ``g``."""
+    dtype = float_dtype(X, W)
+    n_ex, ch, out_ch = X.shape[0], X.shape[3], W.shape[3]
+    (fr, fc), (oh, ow) = g.kernel, g.out
+    K = fr * fc * ch
+    W_mat = W.astype(dtype, copy=False).reshape(K, out_ch)   # rows (ki, kj, c), as the windows
+    Z = np.empty((n_ex, oh, ow, out_ch), dtype)
+    Z_rows = Z.reshape(-1, out_ch)                             # a view: Z is contiguous
+    for n0, n1, row_ranges in blocks(n_ex, oh, ow * K * dtype.itemsize):
+        win = windows(padded(X[n0:n1], g, dtype), g)
+        for r0, r1 in row_ranges:
+            start = (n0 * oh + r0) * ow
+            stop = start + (n1 - n0) * (r1 - r0) * ow
+            np.matmul(win[:, r0:r1].reshape(-1, K), W_mat, out=Z_rows[start:stop])
+    return Z
+
+
+def conv2D(X, W, stride, pad, dilation=0):
+    """2D convolution (cross-correlation, no bias) of a batch of images with a bank of kernels.
+
+    ``Z[n, i, j, o] = sum over ki, kj, c of X_pad[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), c] * W[ki, kj, c, o]``
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_ex, in_rows, in_cols, in_ch)
+        Input volume, not padded. Never modified.
+    W : ndarray of shape (fr, fc, in_ch, out_ch)
+        Kernels.
+    stride : int or (rows, cols)
+        Step between windows, >= 1 (NumPy integers are fine).
+    pad : int, 2-tuple, 4-tuple, 'same' or 'valid'
+        See :func:`conv_teach.pad2D`. ``'same'`` gives ``ceil(in / stride)`` outputs per axis.
+    dilation : int or (rows, cols), default 0
+        Zeros inserted between kernel taps (torch's ``dilation`` minus one).
+
+    Returns
+    -------
+    Z : ndarray of shape (n_ex, out_rows, out_cols, out_ch)
+        ``out = (in + before + after - eff) // stride + 1`` per axis, with
+        ``eff = k + (k - 1) * dilation``. float32 if both inputs are float32 (or smaller),
+        float64 otherwise (integers are computed in float64).
+
+    Raises
+    ------
+    ValueError, TypeError
+        With a message naming the parameter, for a wrong ndim, a channel mismatch, a bad
+        stride, dilation or pad, or a kernel larger than the padded input.
+
+    See Also
+    --------
+    im2col, conv1D, conv2D_backward, conv_teach.reference.conv2D_loops
+
+    Notes
+    -----
+    Where numpy-ml differs: its ``'same'`` pads to ``out == in`` at every stride, so at
+    stride > 1 some outputs see only zeros; it accepts a negative dilation and ``pad=True``
+    silently; it rejects a NumPy-integer stride with ``'same'``; it pads the whole input
+    twice. Where torch differs: it is NCHW, its ``dilation`` is ours plus one, and it
+    refuses ``padding='same'`` at stride > 1.
+
+    References
+    ----------
+    P. Warden, "Why GEMM is at the heart of deep learning", 2015.
+
+    Examples
+    --------
+    >>> X = np.arange(9.).reshape(1, 3, 3, 1)
+    >>> W = np.ones((2, 2, 1, 1))
+    >>> conv2D(X, W, stride=1, pad=0)[0, :, :, 0]    # 0+1+3+4 = 8, ...
+    array([[ 8., 12.],
+           [20., 24.]])
+    """
+    fn = "conv2D"
+    W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
+    X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
+    return conv2d_core(X, W, g)
+
+
+def setup1D(fn, X, W, stride, pad, dilation):
+    """Check a 1D call in 1D words; return ``(X, W, stride, (left, right), dilation)``."""
+    X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D)
+    W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D)
+    v.check_channels(fn, X.shape[2], W.shape[1], 1)
+    s = v.check_int(fn, "stride", stride, 1)
+    d = v.check_int(fn, "dilation", dilation, 0)
+    p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
+    out_sizes(fn, (X.shape[1],), (W.shape[0],), (s,), (d,), (p,))   # raises in 1D words
+    return X, W, s, p, d
+
+
+def as_2D_geometry(W, s, p, d, l_in):
+    """The one-row conv2D problem that a 1D convolution is."""
+    out = (l_in + p[0] + p[1] - effective_kernel(W.shape[0], d)) // s + 1
+    return Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
+
+
+def conv1D(X, W, stride, pad, dilation=0):
+    """1D convolution (cross-correlation, no bias) of a batch of sequences.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_ex, l_in, in_ch)
+    W : ndarray of shape (fw, in_ch, out_ch)
+    stride : int
+    pad : int, (left, right), 'same', 'valid' or 'causal'
+        ``'causal'`` puts ``eff - 1`` zeros on the left, so output ``t`` sees only inputs
+        ``<= t * stride``.
+    dilation : int, default 0
+
+    Returns
+    -------
+    Z : ndarray of shape (n_ex, l_out, out_ch)
+
+    Notes
+    -----
+    Computed as :func:`conv2D` on a one-row image: ``X[:, None]``, ``W[None]``, pad
+    ``(0, 0, left, right)`` (the seed's idea). Errors speak of lengths, not of rows and
+    columns (numpy-ml's say ``out_rows = 1``).
+
+    Examples
+    --------
+    >>> conv1D(np.arange(1., 6.).reshape(1, 5, 1), np.ones((2, 1, 1)), 1, 'causal')[0, :, 0]
+    array([1., 3., 5., 7., 9.])
+    """
+    X, W, s, p, d = setup1D("conv1D", X, W, stride, pad, dilation)
+    # add a row axis so that conv2D does the work
+    return conv2d_core(X[:, None], W[None], as_2D_geometry(W, s, p, d, X.shape[1]))[:, 0]
