@@ -157,6 +157,10 @@ def im2col(X, W_shape, pad, stride, dilation=0, *, max_bytes=None):
         raise v.too_large(fn, nbytes, limit, shape, X.dtype)
     # (n, i, j, ki, kj, c) -> (c, ki, kj, i, j, n): channel slowest, example fastest
     X_col = windows(padded(X, g), g).transpose(5, 3, 4, 1, 2, 0).reshape(shape)
+    if not X_col.flags.writeable:
+        # reshape could keep the read-only window view (one example, 1x1 kernel, no pad):
+        # hand back a new array that never shares memory with X
+        X_col = X_col.copy()
     return X_col, g.pad
 
 
