@@ -24,6 +24,8 @@ from .pad import dilate, pad1D, pad2D
 from .reference import (col2im_loops, conv1D_backward_loops, conv1D_loops,
                         conv2D_backward_loops, conv2D_loops, im2col_loops)
 from .shapes import causal_pad, conv_out_len, conv_out_shape, effective_kernel, same_pad
+from .transpose import conv2D_transpose
+from .reference import conv2D_transpose_loops
 
 __version__ = "0.1.0"
 
@@ -34,6 +36,7 @@ __all__ = [
     "conv2D_loops", "conv1D_loops", "im2col_loops", "col2im_loops",
     "conv2D_backward_loops", "conv1D_backward_loops",
     "ColumnMatrixTooLarge", "IM2COL_MAX_BYTES",
+    "conv2D_transpose", "conv2D_transpose_loops",
 ]
 
 # submodules that pull in matplotlib or ipywidgets: imported when first touched
@@ -41,6 +44,8 @@ _LAZY = {"viz", "widgets", "exercises", "animation", "cli"}
 
 
 def __getattr__(name):
+    if name == "animate":   # conv_teach.animate -> conv_teach.animation.animate, matplotlib on first use
+        return importlib.import_module(".animation", __name__).animate
     if name in _LAZY:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'conv_teach' has no attribute {name!r}")

@@ -162,3 +162,76 @@ def too_large(fn, nbytes, limit, shape, dtype):
         f"{fn}: the column matrix X_col would have shape {shape} ({dtype}) and need "
         f"{nbytes / gib:.2f} GiB, more than the limit of {limit / gib:.2f} GiB. Use a smaller "
         f"batch, or raise the limit with max_bytes=... (conv2D never builds this matrix whole).")
+
+
+# --- transposed convolution (conv2D_transpose) ---------------------------------------
+
+LAYOUT_T = ("X is (n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch): "
+            "W maps X's in_ch channels to out_ch output channels (torch's weight "
+            "(in_ch, out_ch, fr, fc) is W.transpose(2, 3, 0, 1)).")
+
+
+def output_padding_too_large(fn, op, stride, dilation):
+    """torch's rule: output_padding must be smaller than the stride or than torch's dilation."""
+    limit = tuple(max(s, d + 1) for s, d in zip(stride, dilation))
+    return ValueError(
+        f"{fn}: output_padding must be smaller than max(stride, dilation + 1) on each axis "
+        f"(here {limit}), got {tuple(op)}. It only picks among the output sizes that map back "
+        f"to the same input size under the stride; it is not a general padding.")
+
+
+def same_with_output_padding(fn, op):
+    return ValueError(
+        f"{fn}: pad='same' already chooses the output size (in * stride), so output_padding "
+        f"must be 0, got {tuple(op)}. Give pad as numbers to set output_padding yourself.")
+
+
+def transpose_output_empty(fn, full, pad, op):
+    """The crop (pad) removes every row or column of the transposed output."""
+    t, b, l, r = pad
+    return ValueError(
+        f"{fn}: pad {pad} crops the whole output: the uncropped output is {full[0]}x{full[1]} "
+        f"and (top+bottom, left+right) = ({t + b}, {l + r}) with output_padding {tuple(op)} "
+        f"leaves no cell. In a transposed convolution pad removes cells; use a smaller pad.")
+
+
+# --- animations (conv_teach.animation) --------------------------------------------
+
+ANIMATION_FORMATS = ("gif", "mp4", "png", "svg")
+
+
+def bad_format(fn, fmt, out):
+    return ValueError(
+        f"{fn}: cannot tell the format of out={str(out)!r} (fmt={fmt!r}); use fmt= one of "
+        f"{', '.join(ANIMATION_FORMATS)}, or a name ending in .gif, .mp4, .png (one still), .svg "
+        f"(one still), or a name without a suffix for a directory of PNG frames.")
+
+
+def output_exists(fn, path):
+    return FileExistsError(
+        f"{fn}: {path} already exists; it was left untouched. Choose another name, or pass "
+        f"force=True (--force on the command line) to replace it.")
+
+
+def not_our_directory(fn, path):
+    return FileExistsError(
+        f"{fn}: {path} is a directory holding files that are not frames of an animation; "
+        f"it was left untouched even with force. Choose another name.")
+
+
+def ffmpeg_missing(fn):
+    return RuntimeError(
+        f"{fn}: writing MP4 needs the ffmpeg program, which was not found on PATH. Install it "
+        f"(apt-get install ffmpeg, conda install ffmpeg, or brew install ffmpeg), or write a GIF "
+        f"(out='conv.gif', pure Python) or PNG frames (a name without a suffix) instead.")
+
+
+def too_many_frames(fn, n_cells, limit):
+    return ValueError(
+        f"{fn}: this setting has {n_cells} output cells, and one frame per cell would make "
+        f"more than {limit} frames, too long for a slide; use a smaller input or a larger "
+        f"stride (or raise max_frames=).")
+
+
+def bad_number(fn, name, value, rule):
+    return ValueError(f"{fn}: {name} must be {rule}, got {value!r}.")

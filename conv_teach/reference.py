@@ -162,3 +162,41 @@ def conv1D_backward_loops(dZ, X, W, stride, pad, dilation=0):
                     dX[n, pos, :] += W[k] @ dZ[n, t, :]
                     dW[k] += np.outer(X[n, pos, :], dZ[n, t, :])
     return dX, dW
+
+
+__all__ += ["conv2D_transpose_loops"]
+
+
+def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
+    """Transposed convolution by its definition: every input cell scatters its weighted kernel.
+
+    Input cell ``(i, j)`` of example ``n`` adds ``X[n, i, j, :] @ W[ki, kj]`` to output cell
+    ``(i*s + ki*(d+1) - top, j*s + kj*(d+1) - left)`` for every tap ``(ki, kj)``: the very
+    cells from which :func:`conv2D_loops` reads, with the arrows reversed. Writes that fall
+    in the cropped border (``pad``) are dropped. ``W`` is ``(fr, fc, in_ch, out_ch)``.
+
+    The output size is ``(in - 1)*s + eff - top - bottom + output_padding`` per axis;
+    ``'same'`` means the pad that :func:`conv_teach.pad2D` gives for ``in * s`` cells, and
+    an output of exactly ``in * s``.
+    """
+    X, W = np.asarray(X, float), np.asarray(W, float)
+    (s_r, s_c), (d_r, d_c), (op_r, op_c) = _pair(stride), _pair(dilation), _pair(output_padding)
+    n_ex, rows, cols, _ = X.shape
+    fr, fc, _, out_ch = W.shape
+    big = np.zeros((1, rows * s_r, cols * s_c, 1))     # the forward conv's input, for 'same'
+    _, (top, bottom, left, right) = pad2D(big, pad, (fr, fc), (s_r, s_c), (d_r, d_c))
+    out_r = (rows - 1) * s_r + (fr - 1) * (d_r + 1) + 1 - top - bottom + op_r
+    out_c = (cols - 1) * s_c + (fc - 1) * (d_c + 1) + 1 - left - right + op_c
+    if isinstance(pad, str) and pad == "same":
+        out_r, out_c = rows * s_r, cols * s_c
+    Z = np.zeros((n_ex, out_r, out_c, out_ch))
+    for n in range(n_ex):
+        for i in range(rows):
+            for j in range(cols):
+                for ki in range(fr):
+                    for kj in range(fc):
+                        r = i * s_r + ki * (d_r + 1) - top
+                        q = j * s_c + kj * (d_c + 1) - left
+                        if 0 <= r < out_r and 0 <= q < out_c:
+                            Z[n, r, q, :] += X[n, i, j, :] @ W[ki, kj]
+    return Z

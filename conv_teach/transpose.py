@@ -1,0 +1,181 @@
+"""conv2D_transpose: the transposed convolution ("deconvolution"), the adjoint of conv2D.
+
+A convolution reads a window of the padded input for each output cell. Its transpose
+runs the arrows backwards: each *input* cell ``X[n, i, j, :]`` writes its weighted kernel
+``X[n, i, j, :] @ W[ki, kj]`` into a window of a larger output, the windows starting
+``stride`` cells apart, and overlapping writes add up. That is exactly what col2im does
+with the gradient of a convolution, so this module reuses the same fold
+(:func:`conv_teach.im2col.fold_into`). Finally ``pad`` cells are *cropped* from the
+borders (padding the forward convolution shrinks the transposed one).
+
+Channel convention (stated once): ``W`` has shape ``(fr, fc, in_ch, out_ch)`` as in
+:func:`conv_teach.conv2D`, and maps ``X``'s ``in_ch`` channels to ``out_ch`` output
+channels. Then::
+
+    conv2D_transpose(X, W, s, p, d) == conv2D_backward(X, Y, W.transpose(0, 1, 3, 2), s, p, d)[0]
+
+for any ``Y`` of the output's shape: the transposed convolution is the input gradient of
+the convolution that goes the other way, with the kernel's two channel axes swapped.
+torch's ``conv_transpose2d`` weight ``(in_ch, out_ch, kH, kW)`` is ``W.transpose(2, 3, 0, 1)``.
+"""
+import numpy as np
+
+from . import _validate as v
+from .im2col import Geometry, float_dtype, fold_into
+from .shapes import effective_kernel, resolve_pad2D
+
+__all__ = ["conv2D_transpose", "transpose_geometry"]
+
+
+def transpose_geometry(fn, in_shape, kernel, stride, pad, dilation, output_padding):
+    """Resolve a transposed convolution's arguments.
+
+    Parameters
+    ----------
+    in_shape : (in_rows, in_cols)
+    kernel : (fr, fc)
+    stride, pad, dilation, output_padding
+        As for :func:`conv2D_transpose` (not yet checked).
+
+    Returns
+    -------
+    g : Geometry
+        ``kernel, stride, dilation, pad (top, bottom, left, right), out (out_rows, out_cols)``,
+        all tuples of ints.
+    op : (rows, cols)
+        The output padding used (``'same'`` sets it).
+    full : (rows, cols)
+        The uncropped output size ``(in - 1) * stride + eff``.
+    """
+    s = v.check_pair(fn, "stride", stride, 1, 2)
+    d = v.check_pair(fn, "dilation", dilation, 0, 2)
+    op = v.check_pair(fn, "output_padding", output_padding, 0, 2)
+    eff = tuple(effective_kernel(k, dd) for k, dd in zip(kernel, d))
+    full = tuple((n - 1) * ss + e for n, ss, e in zip(in_shape, s, eff))
+    if isinstance(pad, str) and pad == "same":
+        if any(op):
+            raise v.same_with_output_padding(fn, op)
+        # the pad that conv2D(..., 'same') uses on an input of in * stride cells, which it
+        # maps back to in cells; output_padding makes up the rest when eff < stride
+        big = tuple(n * ss for n, ss in zip(in_shape, s))
+        p = resolve_pad2D(fn, pad, big, kernel, s, d)
+        op = (big[0] - (full[0] - p[0] - p[1]), big[1] - (full[1] - p[2] - p[3]))
+    else:
+        p = resolve_pad2D(fn, pad, in_shape, None, s, d)
+        if any(o >= max(ss, dd + 1) for o, ss, dd in zip(op, s, d)):
+            raise v.output_padding_too_large(fn, op, s, d)
+    out = (full[0] - p[0] - p[1] + op[0], full[1] - p[2] - p[3] + op[1])
+    if min(out) < 1:
+        raise v.transpose_output_empty(fn, full, p, op)
+    return Geometry(tuple(kernel), s, d, p, out), op, full
+
+
+def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0):
+    """Transposed 2D convolution (no bias): every input cell scatters its weighted kernel.
+
+    ``Z_full[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), :] += X[n, i, j, :] @ W[ki, kj]``,
+    then ``Z = Z_full`` with ``pad`` cells cropped from the borders (and ``output_padding``
+    extra rows/columns kept at the bottom/right).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_ex, in_rows, in_cols, in_ch)
+        Input volume. Never modified.
+    W : ndarray of shape (fr, fc, in_ch, out_ch)
+        Kernels, in :func:`conv_teach.conv2D`'s layout: ``W[ki, kj]`` maps ``in_ch`` channels
+        to ``out_ch``. torch's ``conv_transpose2d`` weight is ``W.transpose(2, 3, 0, 1)``.
+    stride : int or (rows, cols)
+        Distance between the windows that neighbouring input cells write to (>= 1).
+    pad : int, 2-tuple, 4-tuple, 'same' or 'valid'
+        Cells cropped from the output, ``(top, bottom, left, right)`` once resolved: the pad
+        of the forward convolution this transposes (torch's ``padding``; torch accepts
+        only symmetric pads). ``'same'`` gives ``in * stride`` outputs per axis (TF's rule):
+        the transpose of ``conv2D(..., pad='same')`` on an ``in * stride`` input.
+    dilation : int or (rows, cols), default 0
+        Zeros inserted between kernel taps (torch's ``dilation`` minus one).
+    output_padding : int or (rows, cols), default 0
+        Extra rows/columns at the bottom/right, as torch's ``output_padding``; must be
+        smaller than ``max(stride, dilation + 1)``. Several output sizes map back to the
+        same input size under a stride; this picks one.
+
+    Returns
+    -------
+    Z : ndarray of shape (n_ex, out_rows, out_cols, out_ch)
+        ``out = (in - 1) * stride + eff - before - after + output_padding`` per axis, with
+        ``eff = k + (k - 1) * dilation``. float32 if both inputs are float32, else float64.
+
+    Raises
+    ------
+    ValueError, TypeError
+        With a message naming the parameter: wrong ndim, channel mismatch, bad stride,
+        dilation or pad, output_padding too large, or a pad that crops the whole output.
+
+    See Also
+    --------
+    conv2D_backward : ``dX`` of conv2D is this map, with ``W``'s channel axes swapped.
+    col2im : the same fold, of im2col's columns.
+    conv_teach.reference.conv2D_transpose_loops : the definition as loops.
+
+    Notes
+    -----
+    It is the adjoint of conv2D: with ``W2 = W.transpose(0, 1, 3, 2)`` and ``Y`` of ``Z``'s
+    shape, ``<conv2D(Y, W2, s, p, d), X> == <Y, conv2D_transpose(X, W, s, p, d)>`` (when
+    ``output_padding < stride``, so that conv2D maps ``Y`` back to ``X``'s size). It also
+    equals a stride-1 convolution of ``X`` dilated by ``stride - 1``, padded by
+    ``eff - 1 - pad`` on each side, with the kernel rotated by 180 degrees: what
+    numpy-ml's ``deconv2D_naive`` computes and what the animation draws.
+
+    numpy-ml's ``deconv2D_naive`` / ``Deconv2D`` take that route literally and break where
+    ``eff - 1 - pad`` is negative: ``pad > k - 1`` raises "Padding cannot be less than 0"
+    (torch returns a valid output), an output of size 0 comes back as an empty array
+    (torch raises), and ``'same'`` gives ``s*(n-1)+1`` cells instead of ``s*n``. Its own
+    test retries such cases, which hid these. Scattering and cropping has no negative
+    padding to go wrong: every ``pad`` that leaves at least one cell works here, and one that
+    leaves none is a clear error.
+
+    The intermediate holds ``n_ex*in_rows*in_cols*fr*fc*out_ch`` numbers (one weighted
+    kernel per input cell), fine for teaching-sized inputs.
+
+    References
+    ----------
+    V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning", 2016,
+    section 4.
+
+    Examples
+    --------
+    Each input cell writes a copy of the 2x2 kernel (all ones) scaled by its value; with
+    stride 2 the copies do not overlap:
+
+    >>> X = np.array([[1., 2.], [3., 4.]]).reshape(1, 2, 2, 1)
+    >>> W = np.ones((2, 2, 1, 1))
+    >>> conv2D_transpose(X, W, stride=2, pad=0)[0, :, :, 0]
+    array([[1., 1., 2., 2.],
+           [1., 1., 2., 2.],
+           [3., 3., 4., 4.],
+           [3., 3., 4., 4.]])
+
+    With stride 1 they overlap and add: the centre is 1 + 2 + 3 + 4 = 10.
+
+    >>> conv2D_transpose(X, W, stride=1, pad=0)[0, :, :, 0]
+    array([[ 1.,  3.,  2.],
+           [ 4., 10.,  6.],
+           [ 3.,  7.,  4.]])
+    """
+    fn = "conv2D_transpose"
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_T)
+    W = v.check_array(fn, "W", W, 4, v.LAYOUT_T)
+    v.check_channels(fn, X.shape[3], W.shape[2], 2)
+    n, rows, cols, ch = X.shape
+    fr, fc, _, out_ch = W.shape
+    g, op, full = transpose_geometry(fn, (rows, cols), (fr, fc), stride, pad, dilation,
+                                     output_padding)
+    dtype = float_dtype(X, W)
+    # every input cell's weighted kernel, in the window layout (n, i, j, ki, kj, o) of fold_into
+    W_rows = W.astype(dtype, copy=False).transpose(2, 0, 1, 3).reshape(ch, fr * fc * out_ch)
+    kernels = (X.astype(dtype, copy=False).reshape(-1, ch) @ W_rows).reshape(
+        n, rows, cols, fr, fc, out_ch)
+    # the uncropped output, plus output_padding rows/cols that no window reaches
+    buf = np.zeros((n, full[0] + op[0], full[1] + op[1], out_ch), dtype)
+    fold_into(buf, kernels, g)
+    t, _, l, _ = g.pad
+    return np.ascontiguousarray(buf[:, t:t + g.out[0], l:l + g.out[1]])
