@@ -9,6 +9,7 @@ bare numpy traceback from deep inside im2col.
 so that a student knows which call failed.
 """
 import operator
+import reprlib
 
 import numpy as np
 
@@ -69,10 +70,15 @@ def check_pair(fn, name, value, minimum, ndim):
 
 def check_array(fn, name, value, ndim, layout):
     """Return ``value`` as an ndarray of real numbers with ``ndim`` axes, none of them empty."""
-    a = np.asarray(value)
+    try:
+        a = np.asarray(value)
+    except ValueError as e:          # ragged nested lists: numpy's message names no parameter
+        raise ValueError(f"{fn}: {name} must be an array (or equally long nested lists) of real "
+                         f"numbers, got {reprlib.repr(value)}, which numpy cannot make into one "
+                         f"array ({e}). " + layout) from None
     if a.dtype.kind not in "iuf":
         raise TypeError(f"{fn}: {name} must hold real numbers (int or float), got dtype {a.dtype}."
-                        + (" Bools are not numbers here: use X.astype(float)."
+                        + (f" Bools are not numbers here: use {name}.astype(float)."
                            if a.dtype.kind == "b" else ""))
     if a.ndim != ndim:
         raise ValueError(f"{fn}: {name} must be {ndim}-D, got shape {a.shape} ({a.ndim}-D). "
