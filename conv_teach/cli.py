@@ -9,7 +9,9 @@ import importlib
 import sys
 
 #: subcommand name -> (module, one-line help)
-COMMANDS = {}
+COMMANDS = {
+    "present": ("conv_teach.present", "serve a lesson as an app with Voila (no code) for a projector"),
+}
 
 
 def build_parser():

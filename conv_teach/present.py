@@ -1,0 +1,159 @@
+"""``conv-teach present LESSON.ipynb``: serve a lesson as an app for a projector.
+
+Voila runs the notebook and shows its widgets and figures without the code cells (Voila's
+default template strips the inputs). The server listens on 127.0.0.1 only and is protected
+by a random token that is part of the printed URL, so other users of the machine cannot
+connect. The browser is opened on that URL unless ``--no-browser`` is given.
+
+Examples
+--------
+    conv-teach present notebooks/03_im2col.ipynb
+    conv-teach present notebooks/01_padding.ipynb --port 9000 --no-browser
+    make present LESSON=notebooks/03_im2col.ipynb
+"""
+import json
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+DEFAULT_PORT = 8866
+HOST = "127.0.0.1"
+
+
+def add_arguments(parser):
+    """Add the ``present`` options to an argparse (sub)parser."""
+    parser.add_argument("notebook", help="the lesson to present, e.g. notebooks/03_im2col.ipynb")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port on {HOST} (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="only print the URL, do not open a browser")
+    parser.add_argument("--token", default=None,
+                        help="access token put in the URL (default: a new random one)")
+
+
+def check_notebook(path):
+    """Return the resolved path of a readable notebook, or raise ValueError saying what is wrong.
+
+    Parameters
+    ----------
+    path : str or Path
+        What the user passed.
+
+    Returns
+    -------
+    Path
+        The absolute path of the notebook.
+    """
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise ValueError(f"notebook {str(path)!r} does not exist; pass the path of a lesson, "
+                         f"e.g. notebooks/03_im2col.ipynb")
+    if not p.is_file():
+        raise ValueError(f"notebook {str(path)!r} is a directory, not a notebook; pass a .ipynb file")
+    if p.suffix != ".ipynb":
+        raise ValueError(f"notebook {str(path)!r} is not a notebook: expected a .ipynb file, "
+                         f"got a {p.suffix or 'extension-less'} file")
+    try:
+        with open(p, encoding="utf-8") as f:
+            nb = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"notebook {str(path)!r} cannot be read as a notebook (JSON): {e}") from None
+    if not isinstance(nb, dict) or "cells" not in nb or "nbformat" not in nb:
+        raise ValueError(f"notebook {str(path)!r} is JSON but not a Jupyter notebook "
+                         f"(no 'cells' / 'nbformat' keys)")
+    return p.resolve()
+
+
+def check_port(port):
+    """Return a port that is free on 127.0.0.1 (``port``, or any free one for 0); raise ValueError."""
+    if not 0 <= port <= 65535:
+        raise ValueError(f"--port must be between 0 and 65535, got {port}")
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            raise ValueError(f"--port {port} is already in use on {HOST}; "
+                             f"pick another one (e.g. --port 0 for any free port)") from None
+        return s.getsockname()[1]
+
+
+def voila_command(notebook, port, token):
+    """The Voila command line that serves ``notebook`` on 127.0.0.1:``port`` behind ``token``.
+
+    Voila opens no browser itself (its own launcher drops the token from the URL) and does not
+    wander to another port when ``port`` is taken, so the printed URL is the one it serves.
+    Tracebacks are shown in the page, so a teacher sees what went wrong instead of a blank app.
+    """
+    return [sys.executable, "-m", "voila", str(notebook),
+            "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
+            f"--token={token}", "--show_tracebacks=True"]
+
+
+def url_for(port, token):
+    """The URL of the presented lesson."""
+    return f"http://{HOST}:{port}/?token={token}"
+
+
+def _wait_ready(proc, port, token, timeout=60):
+    """Wait until Voila serves its static files (not the page: every page GET starts a kernel)."""
+    ready = f"http://{HOST}:{port}/voila/static/voila.js?token={token}"
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(ready, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.25)
+    return False
+
+
+def run(args):
+    """Serve ``args.notebook`` with Voila until interrupted; return the exit status."""
+    try:
+        nb = check_notebook(args.notebook)
+        port = check_port(args.port)
+    except ValueError as e:
+        print(f"conv-teach present: error: {e}", file=sys.stderr)
+        return 2
+    token = args.token or secrets.token_hex(16)
+    url = url_for(port, token)
+    # the kernel runs next to the lesson, as in JupyterLab
+    proc = subprocess.Popen(voila_command(nb, port, token), cwd=nb.parent)
+
+    def stop(signum, frame):  # `kill`: pass it on to Voila, which stops like on Ctrl+C
+        proc.terminate()
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        print(f"Presenting {nb.name} (Ctrl+C to stop) at:\n    {url}", flush=True)
+        if not args.no_browser and _wait_ready(proc, port, token):
+            import webbrowser
+            webbrowser.open(url)
+        return proc.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        _stop(proc)
+
+
+def _stop(proc):
+    """Stop Voila cleanly (on SIGTERM it shuts its kernels down), killing it if it hangs."""
+    try:  # after Ctrl+C in a terminal Voila got the SIGINT too and is already stopping
+        proc.wait(3)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
