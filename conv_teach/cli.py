@@ -11,6 +11,7 @@ import sys
 #: subcommand name -> (module, one-line help)
 COMMANDS = {
     "present": ("conv_teach.present", "serve a lesson as an app with Voila (no code) for a projector"),
+    "release": ("conv_teach.exercises.release", "make student notebooks from solution notebooks"),
 }
 
 
