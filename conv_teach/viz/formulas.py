@@ -1,0 +1,64 @@
+"""The output-size formula and the im2col memory cost, written out with the numbers put in.
+
+Plain strings (no matplotlib): the figures print them as captions and the apps in
+their readout, so a student sees ``out_rows = (5 + 1 + 1 - 3) // 2 + 1 = 3`` change as
+the sliders move. The arithmetic is :mod:`conv_teach.shapes`' one formula.
+"""
+from ..shapes import effective_kernel
+
+__all__ = ["out_len_line", "out_lines_2D", "out_line_1D", "memory_line", "column_line"]
+
+
+def out_len_line(name, in_len, before, after, kernel, stride, dilation):
+    """``name = (in + before + after - eff) // stride + 1 = out``, ``eff`` spelled out if dilated.
+
+    >>> out_len_line("out_rows", 5, 1, 1, 3, 2, 0)
+    'out_rows = (5 + 1 + 1 - 3) // 2 + 1 = 3'
+    >>> out_len_line("l_out", 8, 4, 0, 3, 1, 2)
+    'l_out = (8 + 4 + 0 - (3 + 2*2)) // 1 + 1 = 6'
+    """
+    eff = effective_kernel(kernel, dilation)
+    eff_txt = str(kernel) if dilation == 0 else f"({kernel} + {kernel - 1}*{dilation})"
+    out = (in_len + before + after - eff) // stride + 1
+    return f"{name} = ({in_len} + {before} + {after} - {eff_txt}) // {stride} + 1 = {out}"
+
+
+def out_lines_2D(scene):
+    """The two formula lines (rows, cols) of a 2D scene from :mod:`conv_teach.viz.scenes`."""
+    p, q = scene["params"], scene["pad"]
+    return [out_len_line("out_rows", p["in_rows"], q[0], q[1], p["fr"], p["stride"], p["dilation"]),
+            out_len_line("out_cols", p["in_cols"], q[2], q[3], p["fc"], p["stride"], p["dilation"])]
+
+
+def out_line_1D(scene):
+    """The formula line of a 1D scene."""
+    p, q = scene["params"], scene["pad"]
+    return out_len_line("l_out", p["l_in"], q[0], q[1], p["fw"], p["stride"], p["dilation"])
+
+
+def _times(shape):
+    return " x ".join(str(s) for s in shape)
+
+
+def memory_line(X_shape, X_col_shape):
+    """How many numbers X_col holds against X.
+
+    >>> memory_line((1, 5, 5, 1), (9, 9))
+    'X_col: 9 x 9 = 81 numbers; X: 1 x 5 x 5 x 1 = 25 numbers; ratio 3.24'
+    """
+    n_col = X_col_shape[0] * X_col_shape[1]
+    n_x = 1
+    for s in X_shape:
+        n_x *= s
+    return (f"X_col: {_times(X_col_shape)} = {n_col} numbers; X: {_times(X_shape)} = {n_x} numbers; "
+            f"ratio {n_col / n_x:.3g}")
+
+
+def column_line(scene):
+    """Which X_col column holds the selected output cell, with the numbers put in.
+
+    >>> column_line(dict(cell=(1, 2), out=(3, 4), example=0, X=[[0]] * 2, column=12))
+    'column = (i*out_cols + j)*n_ex + n = (1*4 + 2)*2 + 0 = 12'
+    """
+    (i, j), ow, n, n_ex = scene["cell"], scene["out"][1], scene["example"], len(scene["X"])
+    return f"column = (i*out_cols + j)*n_ex + n = ({i}*{ow} + {j})*{n_ex} + {n} = {scene['column']}"
