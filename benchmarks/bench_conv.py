@@ -1,0 +1,488 @@
+"""Benchmark conv_teach's conv2D / conv1D against the loop reference, numpy-ml, torch and a bare GEMM.
+
+Run from the repository root::
+
+    python benchmarks/bench_conv.py              # every case, 7 repeats, memory section
+    python benchmarks/bench_conv.py --quick      # 3 repeats, smaller memory demo
+    python benchmarks/bench_conv.py --tune       # also sweep conv_teach.conv.BLOCK_BYTES
+    python benchmarks/bench_conv.py --json out.json
+
+Every figure is a ratio against conv_teach measured in the same run, so a busy machine
+shifts all rows together. Times are the median and the minimum of ``--repeat`` calls after
+one warm-up call. "peak MiB" is tracemalloc's peak during one separate (untimed) call: NumPy
+reports its allocations to tracemalloc, torch's allocator does not, so torch has no figure.
+
+The competitors, each run only if importable:
+
+* ``conv_teach.reference`` loops: timed on the full case once when one example predicts
+  less than ``--loop-budget`` seconds, else on one example and extrapolated by the FLOP ratio
+  (``n_ex``), and labelled so;
+* numpy-ml's ``conv2D`` / ``conv1D`` (its ``utils.py`` loaded by path, because
+  ``import numpy_ml`` fails on Python >= 3.10);
+* torch's ``conv2d`` / ``conv1d`` on the CPU, with as many threads as NumPy's BLAS uses,
+  on NCHW tensors made beforehand (the NHWC <-> NCHW copies are timed on their own row),
+  and on a channels-last view of the NHWC array (no copy);
+* the bare matrix multiply ``(n_ex*out_rows*out_cols, fr*fc*in_ch) @ (fr*fc*in_ch, out_ch)``
+  on preallocated contiguous arrays: the floor for any im2col method.
+
+If OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set (some machines set them to work around old
+OpenBLAS bugs; they slow a current NumPy), the script re-runs itself once without them and
+says so; ``--keep-openblas-env`` measures with them. Nothing outside this process changes.
+"""
+import argparse
+import json
+import os
+import sys
+
+OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+REEXEC_FLAG = "CONV_TEACH_BENCH_UNSET_OPENBLAS"
+
+
+def reexec_without_openblas_overrides():
+    """Re-run this script once with the OpenBLAS overrides removed from its own environment."""
+    found = {k: os.environ[k] for k in OPENBLAS_VARS if k in os.environ}
+    if found and "--keep-openblas-env" not in sys.argv and REEXEC_FLAG not in os.environ:
+        env = {k: v for k, v in os.environ.items() if k not in OPENBLAS_VARS}
+        env[REEXEC_FLAG] = json.dumps(found)
+        sys.stdout.flush()
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+if __name__ == "__main__":
+    reexec_without_openblas_overrides()
+
+import gc                       # noqa: E402  (after the re-exec, before NumPy loads OpenBLAS)
+import importlib.util           # noqa: E402
+import platform                 # noqa: E402
+import time                     # noqa: E402
+import tracemalloc              # noqa: E402
+from importlib import metadata  # noqa: E402
+
+import numpy as np              # noqa: E402
+
+import conv_teach as ct         # noqa: E402
+from conv_teach import conv as ct_conv  # noqa: E402
+
+MiB = 2 ** 20
+
+# The cases of issue 2: name, X shape, W shape, stride, pad, dilation, dtype.
+CASES = [
+    ("medium", (8, 32, 32, 16), (3, 3, 16, 32), 1, 1, 0, "float64"),
+    ("medium s2 p2 d1", (8, 32, 32, 16), (3, 3, 16, 32), 2, 2, 1, "float64"),
+    ("large float64", (16, 64, 64, 64), (3, 3, 64, 64), 1, 1, 0, "float64"),
+    ("large float32", (16, 64, 64, 64), (3, 3, 64, 64), 1, 1, 0, "float32"),
+    ("conv1D", (16, 4096, 32), (9, 32, 64), 1, 4, 0, "float64"),
+]
+
+
+# ---------------------------------------------------------------------------- measuring
+
+def time_calls(fn, repeat):
+    """Seconds of ``repeat`` calls of ``fn`` after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def traced_peak(fn):
+    """``(peak bytes tracemalloc saw during one call of fn, its result)``."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        out = fn()
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    return peak, out
+
+
+def compare(out, ref):
+    """``(same?, max |difference|)`` with a tolerance fitting the dtype."""
+    out = np.asarray(out)
+    if out.shape != ref.shape:
+        return False, float("nan")
+    scale = float(np.abs(ref).max()) or 1.0
+    tol = 1e-4 if ref.dtype == np.float32 or out.dtype == np.float32 else 1e-9
+    diff = float(np.abs(out.astype(np.float64) - ref).max())
+    return diff <= tol * scale, diff
+
+
+# ---------------------------------------------------------------------------- competitors
+
+def load_numpy_ml():
+    """numpy-ml's neural_nets/utils/utils.py, loaded by path (its package __init__ is broken)."""
+    try:
+        spec = importlib.util.find_spec("numpy_ml")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return None, "numpy-ml not installed"
+    path = os.path.join(list(spec.submodule_search_locations)[0], "neural_nets", "utils", "utils.py")
+    try:
+        mod_spec = importlib.util.spec_from_file_location("numpy_ml_nn_utils", path)
+        mod = importlib.util.module_from_spec(mod_spec)
+        mod_spec.loader.exec_module(mod)
+    except Exception as exc:            # report, do not crash the benchmark
+        return None, f"numpy-ml not importable ({type(exc).__name__}: {exc})"
+    return mod, f"numpy-ml {metadata.version('numpy-ml')}"
+
+
+def load_torch(threads):
+    try:
+        import torch
+    except ImportError:
+        return None, "torch not installed"
+    torch.set_num_threads(threads)
+    return torch, f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+
+
+def blas_info():
+    """threadpoolctl's view of the BLAS NumPy uses (and the thread count to give torch)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return [], os.cpu_count() or 1
+    info = threadpool_info()
+    blas = [i for i in info if i.get("user_api") == "blas"]
+    threads = blas[0]["num_threads"] if blas else os.cpu_count() or 1
+    return info, threads
+
+
+def competitors(case, X, W, nml, torch):
+    """``[(label, fn returning NHWC output or None, note)]`` for one case, conv_teach first."""
+    name, _, W_shape, s, p, d, dtype = case
+    one_d = len(W_shape) == 3
+    rows = []
+    if one_d:
+        rows.append(("conv_teach.conv1D", lambda: ct.conv1D(X, W, s, p, d), ""))
+    else:
+        rows.append(("conv_teach.conv2D", lambda: ct.conv2D(X, W, s, p, d), ""))
+    if nml is not None:
+        f = nml.conv1D if one_d else nml.conv2D
+        rows.append((f"numpy-ml {'conv1D' if one_d else 'conv2D'}", lambda: f(X, W, s, p, d), ""))
+    if torch is not None:
+        F = torch.nn.functional
+        if one_d:
+            xt = torch.from_numpy(np.ascontiguousarray(X.transpose(0, 2, 1)))
+            wt = torch.from_numpy(np.ascontiguousarray(W.transpose(2, 1, 0)))
+
+            def run_torch():
+                with torch.inference_mode():
+                    return F.conv1d(xt, wt, stride=s, padding=p, dilation=d + 1)
+            rows.append(("torch conv1d (NCL)", lambda: run_torch().permute(0, 2, 1).numpy(),
+                         "copies to/from NCL excluded"))
+        else:
+            xt = torch.from_numpy(np.ascontiguousarray(X.transpose(0, 3, 1, 2)))
+            wt = torch.from_numpy(np.ascontiguousarray(W.transpose(3, 2, 0, 1)))
+            x_cl = torch.from_numpy(X).permute(0, 3, 1, 2)      # NHWC memory seen as channels-last
+            w_cl = wt.contiguous(memory_format=torch.channels_last)
+
+            def run_torch():
+                with torch.inference_mode():
+                    return F.conv2d(xt, wt, stride=s, padding=p, dilation=d + 1)
+
+            def run_cl():
+                with torch.inference_mode():
+                    return F.conv2d(x_cl, w_cl, stride=s, padding=p, dilation=d + 1)
+            rows.append(("torch conv2d (NCHW)", lambda: run_torch().permute(0, 2, 3, 1).numpy(),
+                         "copies to/from NCHW excluded"))
+            rows.append(("torch conv2d (channels-last view)",
+                         lambda: run_cl().permute(0, 2, 3, 1).numpy(), "NHWC in, no copy"))
+        # only the layout copies: what a NHWC user pays on top of the NCHW row
+        out_t = run_torch()
+        perm_in, perm_out = ((0, 2, 1), (0, 2, 1)) if one_d else ((0, 3, 1, 2), (0, 2, 3, 1))
+
+        def layout_copies():
+            torch.from_numpy(X).permute(*perm_in).contiguous()
+            out_t.permute(*perm_out).contiguous()
+        what = "NLC->NCL of X + NCL->NLC of Z" if one_d else "NHWC->NCHW of X + NCHW->NHWC of Z"
+        rows.append(("torch layout copies only", layout_copies, what))
+    return rows
+
+
+def bare_gemm(case, out_shape):
+    """The matrix multiply an im2col conv cannot beat, on preallocated contiguous arrays."""
+    _, _, W_shape, _, _, _, dtype = case
+    rng = np.random.default_rng(1)
+    M = int(np.prod(out_shape[:-1]))
+    K = int(np.prod(W_shape[:-1]))
+    A = rng.standard_normal((M, K)).astype(dtype)
+    B = rng.standard_normal((K, W_shape[-1])).astype(dtype)
+    C = np.empty((M, W_shape[-1]), dtype)
+
+    def gemm():
+        np.matmul(A, B, out=C)
+    return f"bare GEMM ({M}x{K}) @ ({K}x{W_shape[-1]})", gemm, "floor for im2col"
+
+
+# ---------------------------------------------------------------------------- the loop reference
+
+def loop_row(case, X, W, ref, budget):
+    """Time conv2D_loops / conv1D_loops: on the full case if cheap enough, else extrapolated."""
+    _, _, W_shape, s, p, d, _ = case
+    loops = ct.conv1D_loops if len(W_shape) == 3 else ct.conv2D_loops
+    name = f"reference.{loops.__name__} (float64)"
+    n_ex = X.shape[0]
+    t0 = time.perf_counter()
+    out1 = loops(X[:1], W, s, p, d)
+    t_one = time.perf_counter() - t0
+    if t_one * n_ex <= budget:
+        t0 = time.perf_counter()
+        out = loops(X, W, s, p, d)
+        t = time.perf_counter() - t0
+        ok, diff = compare(out, ref)
+        return dict(name=name, times=[t], note="full case, 1 run", ok=ok, diff=diff, peak=None)
+    ok, diff = compare(out1, ref[:1])
+    return dict(name=name, times=[t_one * n_ex], ok=ok, diff=diff, peak=None,
+                note=f"EXTRAPOLATED: 1 example x {n_ex} (FLOP ratio)")
+
+
+# ---------------------------------------------------------------------------- one case
+
+def run_case(case, nml, torch, args):
+    name, X_shape, W_shape, s, p, d, dtype = case
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal(X_shape).astype(dtype)
+    W = rng.standard_normal(W_shape).astype(dtype)
+    rows_in = competitors(case, X, W, nml, torch)
+    ref = rows_in[0][1]()
+    rows = []
+    for label, fn, note in rows_in:
+        times = time_calls(fn, args.repeat)
+        traced = not label.startswith("torch")
+        peak, out = traced_peak(fn) if traced else (None, fn())
+        ok, diff = compare(out, ref) if out is not None else (None, None)
+        rows.append(dict(name=label, times=times, note=note, ok=ok, diff=diff, peak=peak))
+        if label == "conv_teach.conv2D" or label == "conv_teach.conv1D":
+            rows[-1]["ok"], rows[-1]["diff"] = None, None
+    rows.insert(1, loop_row(case, X, W, ref, args.loop_budget))
+    label, fn, note = bare_gemm(case, ref.shape)
+    times = time_calls(fn, args.repeat)
+    rows.append(dict(name=label, times=times, note=note, ok=None, diff=None, peak=traced_peak(fn)[0]))
+    base = float(np.median(rows[0]["times"]))
+    for r in rows:
+        r["median_ms"] = 1e3 * float(np.median(r["times"]))
+        r["min_ms"] = 1e3 * float(np.min(r["times"]))
+        r["ratio"] = r["median_ms"] / (1e3 * base)
+        r["peak_mib"] = None if r["peak"] is None else r["peak"] / MiB
+    return dict(name=name, X=X_shape, W=W_shape, stride=s, pad=p, dilation=d, dtype=dtype,
+                out_shape=ref.shape, out_mib=ref.nbytes / MiB, rows=rows)
+
+
+def print_case(res):
+    print(f"\n== {res['name']}: X {res['X']}, W {res['W']}, stride {res['stride']}, pad {res['pad']}, "
+          f"dilation {res['dilation']}, {res['dtype']}  ->  Z {res['out_shape']} "
+          f"({res['out_mib']:.1f} MiB)")
+    print(f"{'':40s} {'median ms':>10s} {'min ms':>9s} {'x conv_teach':>13s} {'peak MiB':>9s}  check / note")
+    for r in res["rows"]:
+        peak = "n/a" if r["peak_mib"] is None else f"{r['peak_mib']:.1f}"
+        check = "" if r["ok"] is None else ("same" if r["ok"] else f"DIFFERS (max |d| {r['diff']:.2e})")
+        note = "; ".join(x for x in (check, r["note"]) if x)
+        print(f"{r['name']:40s} {r['median_ms']:10.1f} {r['min_ms']:9.1f} {r['ratio']:13.2f} {peak:>9s}  {note}")
+    for r in res["rows"]:
+        if r["ok"] is False:
+            print(f"!! {r['name']} differs from conv_teach: max |difference| {r['diff']:.3e}")
+
+
+# ---------------------------------------------------------------------------- targets
+
+def targets(results):
+    by = {res["name"]: {r["name"]: r["median_ms"] for r in res["rows"]} for res in results}
+    ct2 = "conv_teach.conv2D"
+    out = []
+
+    def target(text, case, other, ok_fn):
+        row = by.get(case, {})
+        if other not in row:
+            out.append(dict(target=text, status="SKIP", detail=f"{other} not measured"))
+            return
+        ours, theirs = row[ct2], row[other]
+        ok, detail = ok_fn(ours, theirs)
+        out.append(dict(target=text, status="PASS" if ok else "MISS", detail=detail))
+
+    speedup = lambda k: lambda o, t: (t / o >= k, f"{t / o:.2f}x faster ({o:.0f} vs {t:.0f} ms)")
+    target("large float64 >= 3x faster than numpy-ml", "large float64", "numpy-ml conv2D", speedup(3))
+    target("large float64 faster than torch float64 (NCHW)", "large float64", "torch conv2d (NCHW)",
+           speedup(1))
+    target("large float32 within 1.6x of torch float32 (NCHW)", "large float32", "torch conv2d (NCHW)",
+           lambda o, t: (o <= 1.6 * t, f"{o / t:.2f}x torch's time ({o:.0f} vs {t:.0f} ms)"))
+    target("medium >= 2x faster than numpy-ml", "medium", "numpy-ml conv2D", speedup(2))
+    target("(extra) medium s2 p2 d1 >= 2x faster than numpy-ml", "medium s2 p2 d1",
+           "numpy-ml conv2D", speedup(2))
+    return out
+
+
+# ---------------------------------------------------------------------------- memory
+
+def memory_section(nml, args):
+    """conv2D's extra memory does not grow with the batch; im2col refuses a huge X_col fast."""
+    _, _, W_shape, s, p, d, dtype = CASES[2]
+    W = np.random.default_rng(0).standard_normal(W_shape)
+    batches = (16, 32) if args.quick else (16, 64)
+    rows = []
+    for n in batches:
+        X = np.random.default_rng(0).standard_normal((n, 64, 64, 64))
+        for label, fn in [("conv_teach.conv2D", lambda: ct.conv2D(X, W, s, p, d)),
+                          ("numpy-ml conv2D", (lambda: nml.conv2D(X, W, s, p, d)) if nml else None)]:
+            if fn is None:
+                continue
+            peak, out = traced_peak(fn)
+            rows.append(dict(name=label, batch=n, peak_mib=peak / MiB, out_mib=out.nbytes / MiB,
+                             extra_mib=(peak - out.nbytes) / MiB))
+            del out
+        del X
+        gc.collect()
+    print(f"\n== Memory: large float64 case (X (n, 64, 64, 64), W {W_shape}), tracemalloc peak of one call")
+    print(f"{'':22s} {'batch':>5s} {'peak MiB':>9s} {'output MiB':>11s} {'peak - output MiB':>18s}")
+    for r in rows:
+        print(f"{r['name']:22s} {r['batch']:5d} {r['peak_mib']:9.1f} {r['out_mib']:11.1f} "
+              f"{r['extra_mib']:18.1f}")
+
+    # an X whose column matrix would exceed the limit: np.zeros maps pages lazily
+    X = np.zeros((64, 128, 128, 64))
+    need = 64 * 128 * 128 * 9 * 64 * 8
+    t0 = time.perf_counter()
+    tracemalloc.start()
+    try:
+        ct.im2col(X, (3, 3, 64, 64), pad=1, stride=1)
+        msg, ok = "no error raised", False
+    except ct.ColumnMatrixTooLarge as exc:
+        msg, ok = str(exc), True
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    t = time.perf_counter() - t0
+    print(f"\nim2col on X {X.shape} float64 (X_col would need {need / 2 ** 30:.2f} GiB, "
+          f"limit {ct.IM2COL_MAX_BYTES / 2 ** 30:.0f} GiB):")
+    print(f"  {'raised ColumnMatrixTooLarge' if ok else 'DID NOT RAISE'} in {1e3 * t:.2f} ms, "
+          f"tracemalloc peak during the call {peak / 1024:.1f} KiB")
+    print(f"  message: {msg}")
+    return dict(batches=rows, too_large=dict(raised=ok, ms=1e3 * t, peak_kib=peak / 1024, message=msg))
+
+
+# ---------------------------------------------------------------------------- block-size sweep
+
+def tune(args):
+    """conv2D time for several conv_teach.conv.BLOCK_BYTES, interleaved so drift hits all alike."""
+    sizes = [2, 4, 8, 16, 32, 64]
+    cases = [c for c in CASES if c[0] in ("medium", "large float64", "large float32", "conv1D")]
+    default = ct_conv.BLOCK_BYTES
+    rounds = max(args.repeat, 5)
+    table = {}
+    print(f"\n== BLOCK_BYTES sweep (default {default // MiB} MiB), {rounds} interleaved rounds, ms")
+    print(f"{'MiB':>4s}  " + "  ".join(f"{c[0]:>24s}" for c in cases))
+    try:
+        data = {}
+        for case in cases:
+            name, X_shape, W_shape, s, p, d, dtype = case
+            rng = np.random.default_rng(0)
+            X = rng.standard_normal(X_shape).astype(dtype)
+            W = rng.standard_normal(W_shape).astype(dtype)
+            f = ct.conv1D if len(W_shape) == 3 else ct.conv2D
+            data[name] = lambda f=f, X=X, W=W, s=s, p=p, d=d: f(X, W, s, p, d)
+            times = {m: [] for m in sizes}
+            for m in sizes:                     # warm-up
+                ct_conv.BLOCK_BYTES = m * MiB
+                data[name]()
+            for _ in range(rounds):
+                for m in sizes:
+                    ct_conv.BLOCK_BYTES = m * MiB
+                    t0 = time.perf_counter()
+                    data[name]()
+                    times[m].append(time.perf_counter() - t0)
+            peaks = {}
+            for m in sizes:
+                ct_conv.BLOCK_BYTES = m * MiB
+                peaks[m] = traced_peak(data[name])[0] / MiB
+            table[name] = {m: dict(median_ms=1e3 * float(np.median(times[m])),
+                                   min_ms=1e3 * float(np.min(times[m])), peak_mib=peaks[m])
+                           for m in sizes}
+    finally:
+        ct_conv.BLOCK_BYTES = default
+    for m in sizes:
+        cells = [f"{table[c[0]][m]['median_ms']:7.1f} /{table[c[0]][m]['min_ms']:7.1f} "
+                 f"({table[c[0]][m]['peak_mib']:5.0f}M)" for c in cases]
+        print(f"{m:4d}  " + "  ".join(f"{x:>24s}" for x in cells))
+    print("      (median / min ms, tracemalloc peak in MiB)")
+    return {name: {str(m): v for m, v in t.items()} for name, t in table.items()}
+
+
+# ---------------------------------------------------------------------------- main
+
+def machine_report(info, threads, torch_note, nml_note):
+    print(f"conv_teach {ct.__version__}, NumPy {np.__version__}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()})")
+    for lib in info:
+        print(f"  threadpoolctl: {lib.get('internal_api')} {lib.get('version')} "
+              f"({lib.get('user_api')}), {lib.get('num_threads')} threads"
+              + (f", kernel {lib['architecture']}" if lib.get("architecture") else "")
+              + f", {os.path.basename(lib.get('filepath', ''))}")
+    unset = json.loads(os.environ.get(REEXEC_FLAG, "{}"))
+    kept = {k: os.environ[k] for k in OPENBLAS_VARS if k in os.environ}
+    if unset:
+        print(f"  {unset} was set in the environment; this run removed it for its own process "
+              f"(--keep-openblas-env measures with it)")
+    if kept:
+        print(f"  measured WITH {kept} (they can select a slower OpenBLAS kernel)")
+    print(f"  {torch_note}; {nml_note}; NumPy BLAS threads: {threads}")
+    print(f"  conv_teach.conv.BLOCK_BYTES = {ct_conv.BLOCK_BYTES // MiB} MiB")
+    return dict(numpy=np.__version__, python=platform.python_version(), cpus=os.cpu_count(),
+                threadpool=info, blas_threads=threads, torch=torch_note, numpy_ml=nml_note,
+                openblas_env_unset=unset, openblas_env_kept=kept,
+                block_mib=ct_conv.BLOCK_BYTES / MiB)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="3 repeats, smaller memory demo")
+    ap.add_argument("--repeat", type=int, default=None, help="timed calls per row (default 7, quick 3)")
+    ap.add_argument("--json", metavar="PATH", help="also write every number to PATH")
+    ap.add_argument("--tune", action="store_true", help="sweep conv_teach.conv.BLOCK_BYTES (2-64 MiB)")
+    ap.add_argument("--loop-budget", type=float, default=30.0,
+                    help="run the loop reference on the full case if 1 example predicts <= this many s")
+    ap.add_argument("--keep-openblas-env", action="store_true",
+                    help="do not remove OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for this run")
+    args = ap.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 3 if args.quick else 7
+    if args.repeat < 1:
+        ap.error(f"--repeat must be >= 1, got {args.repeat}")
+
+    info, threads = blas_info()
+    nml, nml_note = load_numpy_ml()
+    torch, torch_note = load_torch(threads)
+    report = dict(machine=machine_report(info, threads, torch_note, nml_note), repeat=args.repeat)
+    print(f"  {args.repeat} timed calls per row after a warm-up; ratios use medians")
+
+    results = []
+    for case in CASES:
+        res = run_case(case, nml, torch, args)
+        print_case(res)
+        results.append(res)
+    report["cases"] = [{k: v for k, v in res.items()} for res in results]
+    for res in report["cases"]:
+        for r in res["rows"]:
+            r.pop("peak", None)
+
+    report["memory"] = memory_section(nml, args)
+    if args.tune:
+        report["tuning"] = tune(args)
+
+    report["targets"] = targets(results)
+    print("\n== Targets (medians; torch without its layout copies)")
+    for t in report["targets"]:
+        print(f"  {t['status']:4s}  {t['target']}: {t['detail']}")
+
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(report, fh, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+        print(f"\nwrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
