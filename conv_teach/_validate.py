@@ -241,3 +241,9 @@ def too_many_frames(fn, n_cells, limit):
 
 def bad_number(fn, name, value, rule):
     return ValueError(f"{fn}: {name} must be {rule}, got {value!r}.")
+
+
+def cli_arity(option, values, forms):
+    """A command-line option given the wrong number of values."""
+    return ValueError(f"animate: --{option} takes {forms}; got {len(values)} values: "
+                      f"{' '.join(map(str, values))}.")

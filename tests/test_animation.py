@@ -1,0 +1,340 @@
+"""The animations: frames, drawn artists (not pixels), files, and the command line.
+
+What each frame highlights is read back from the matplotlib artists and compared with
+the receptive field written out from the definition (window start ``i*s``, taps
+``d + 1`` apart), and, for the transposed convolution, with the input cells whose
+scattered kernel reaches the output cell. Images are tiny and at low dpi.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+from conv_teach.animation import Animator, animate
+from conv_teach.animation_plan import INPUT, plan
+from conv_teach.cli import main
+from conv_teach.reference import im2col_loops
+from conv_teach.viz.palette import OUTPUT, PAD_HATCH
+
+DPI = 30
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, tuple) else (v, v)
+
+
+def _quad(pad, in_shape, k, s, d):
+    """(top, bottom, left, right) by hand for the numeric forms; 'same' by the TF rule."""
+    if pad == "valid":
+        return (0, 0, 0, 0)
+    if pad == "same":
+        out = []
+        for n, kk, ss, dd in zip(in_shape, k, s, d):
+            total = max((-(-n // ss) - 1) * ss + kk + (kk - 1) * dd - n, 0)
+            out += [total // 2, total - total // 2]
+        return tuple(out)
+    if isinstance(pad, int):
+        return (pad,) * 4
+    return (pad[0], pad[0], pad[1], pad[1]) if len(pad) == 2 else pad
+
+
+FORWARD = [  # input, kernel, stride, pad, dilation
+    ((5, 5), (3, 3), 1, 0, 0),
+    ((5, 5), (3, 3), 2, 1, 1),
+    ((4, 6), (2, 3), (1, 2), (1, 0, 2, 1), (1, 0)),
+    ((3, 5), (2, 2), 2, (1, 2), 0),
+    ((5, 4), (3, 2), (2, 1), "same", (0, 1)),
+    ((4, 4), (2, 2), 1, "valid", 0),
+]
+FORWARD_IDS = ["no_padding_no_strides", "padding_strides_dilation", "non_square_quad_pad",
+               "pair_pad", "same_padding", "valid"]
+
+
+def _forward_out(in_shape, k, s, p, d):
+    t, b, l, r = p
+    return ((in_shape[0] + t + b - (k[0] + (k[0] - 1) * d[0])) // s[0] + 1,
+            (in_shape[1] + l + r - (k[1] + (k[1] - 1) * d[1])) // s[1] + 1)
+
+
+@pytest.mark.parametrize("in_shape, k, stride, pad, dilation", FORWARD, ids=FORWARD_IDS)
+@pytest.mark.parametrize("hold", [0, 2])
+def test_forward_frames_highlight_the_receptive_field(in_shape, k, stride, pad, dilation, hold):
+    s, d = _pair(stride), _pair(dilation)
+    p = _quad(pad, in_shape, k, s, d)
+    out = _forward_out(in_shape, k, s, p, d)
+    pl = plan(in_shape, k, stride, pad, dilation, hold=hold)
+    assert len(pl.frames) == out[0] * out[1] + 2 * hold
+    anim = Animator(pl, dpi=DPI)
+    cells = [(i, j) for i in range(out[0]) for j in range(out[1])]
+    for n, cell in enumerate(cells):
+        frame = hold + n
+        anim.draw(frame)
+        drawn = sorted((int(y), int(x)) for x, y in (t.get_xy() for t in anim.tap_patches if t.get_visible()))
+        expected = sorted((cell[0] * s[0] + ki * (d[0] + 1), cell[1] * s[1] + kj * (d[1] + 1))
+                          for ki in range(k[0]) for kj in range(k[1]))
+        assert drawn == expected, f"frame {frame}, output cell {cell}"
+        filled = [c for c, patch in anim.out_patches.items() if patch.get_facecolor() == to_rgba(OUTPUT)]
+        assert sorted(filled) == cells[:n + 1]
+        assert anim.current.get_xy() == (cell[1], cell[0])
+    for frame in list(range(hold)) + list(range(hold + len(cells), len(pl.frames))):
+        anim.draw(frame)
+        assert not any(t.get_visible() for t in anim.tap_patches)
+
+
+@pytest.mark.parametrize("in_shape, k, stride, pad, dilation", FORWARD, ids=FORWARD_IDS)
+def test_padding_cells_are_hatched_exactly_around_the_input(in_shape, k, stride, pad, dilation):
+    s, d = _pair(stride), _pair(dilation)
+    t, b, l, r = _quad(pad, in_shape, k, s, d)
+    anim = Animator(plan(in_shape, k, stride, pad, dilation), dpi=DPI)
+    hatched = {(int(p.get_y()), int(p.get_x())) for p in anim.ax_grid.patches
+               if p.get_hatch() == PAD_HATCH and p.get_gid() is None}
+    rows, cols = in_shape[0] + t + b, in_shape[1] + l + r
+    inside = {(rr, cc) for rr in range(t, t + in_shape[0]) for cc in range(l, l + in_shape[1])}
+    assert hatched == {(rr, cc) for rr in range(rows) for cc in range(cols)} - inside
+
+
+TRANSPOSED = [  # input, kernel, stride, pad, dilation, output_padding
+    ((3, 3), (3, 3), 2, 1, 0, 1),
+    ((2, 3), (3, 2), (2, 1), 0, 0, 0),
+    ((2, 2), (1, 1), 2, 1, 0, 0),            # pad > k - 1 (numpy-ml's Q15)
+    ((3, 2), (2, 3), (1, 2), (0, 1, 1, 0), (1, 0), 0),
+    ((2, 3), (3, 3), 2, "same", 1, 0),
+    ((2, 2), (2, 2), 3, "valid", 0, (2, 1)),
+]
+TRANSPOSED_IDS = ["padding_strides_output_padding", "no_padding_strides", "pad_beyond_kernel",
+                  "quad_pad_dilation", "same", "valid_output_padding"]
+
+
+@pytest.mark.parametrize("in_shape, k, stride, pad, dilation, op", TRANSPOSED, ids=TRANSPOSED_IDS)
+def test_transposed_frames_highlight_the_cells_that_scatter_into_the_output(
+        in_shape, k, stride, pad, dilation, op):
+    s, d, o = _pair(stride), _pair(dilation), _pair(op)
+    eff = (k[0] + (k[0] - 1) * d[0], k[1] + (k[1] - 1) * d[1])
+    if pad == "same":
+        t, b, l, r = _quad("same", (in_shape[0] * s[0], in_shape[1] * s[1]), k, s, d)
+        out = (in_shape[0] * s[0], in_shape[1] * s[1])
+    else:
+        t, b, l, r = _quad(pad, in_shape, k, s, d)
+        out = ((in_shape[0] - 1) * s[0] + eff[0] - t - b + o[0], (in_shape[1] - 1) * s[1] + eff[1] - l - r + o[1])
+    pl = plan(in_shape, k, stride, pad, dilation, transposed=True, output_padding=op, hold=1)
+    assert pl.out == out and len(pl.frames) == out[0] * out[1] + 2
+    anim = Animator(pl, dpi=DPI)
+    # the numbers written in the grid's input cells, by position (from the text artists)
+    number_at = {(int(txt.get_position()[1]), int(txt.get_position()[0])): int(txt.get_text())
+                 for txt in anim.ax_grid.texts}
+    # every input cell is drawn once, except when pad > eff - 1 crops the drawing itself
+    assert len(number_at) == len(set(number_at.values()))
+    if max(t, b) <= eff[0] - 1 and max(l, r) <= eff[1] - 1:
+        assert sorted(number_at.values()) == list(range(1, in_shape[0] * in_shape[1] + 1))
+    for n in range(out[0] * out[1]):
+        i, j = divmod(n, out[1])
+        anim.draw(1 + n)
+        under = {number_at[(int(y), int(x))] for x, y in (p.get_xy() for p in anim.tap_patches)
+                 if (int(y), int(x)) in number_at}
+        # the definition: input (a, b) writes to (a*s + ki*(d+1) - top, b*s + kj*(d+1) - left)
+        writers = {a * in_shape[1] + bb + 1
+                   for a in range(in_shape[0]) for bb in range(in_shape[1])
+                   for ki in range(k[0]) for kj in range(k[1])
+                   if a * s[0] + ki * (d[0] + 1) - t == i and bb * s[1] + kj * (d[1] + 1) - l == j}
+        assert under == writers, f"output cell {(i, j)}"
+
+
+def test_im2col_panel_fills_with_im2col_columns():
+    in_shape, k, s, p, d = (4, 5), (2, 3), (2, 1), (1, 0, 0, 1), (0, 1)
+    anim = Animator(plan(in_shape, k, s, p, d, hold=1), show_im2col=True, dpi=DPI)
+    numbers = np.arange(1, 21).reshape(1, 4, 5, 1)
+    X_col = im2col_loops(numbers, (2, 3, 1, 1), p, s, d)
+    n_taps, n_out = X_col.shape
+    for m in range(n_out):
+        anim.draw(1 + m)
+        for col in range(n_out):
+            shown = [anim.col_texts[(tap, col)].get_text() for tap in range(n_taps)]
+            if col <= m:
+                assert shown == [str(int(x)) for x in X_col[:, col]]
+            else:
+                assert shown == [""] * n_taps
+        assert anim.col_current.get_xy() == (m, 0)
+
+
+# --- files -------------------------------------------------------------------------
+
+def test_gif_opens_with_pillow_with_the_right_size_frames_and_duration(tmp_path):
+    from PIL import Image
+    out = tmp_path / "conv.gif"
+    r = animate((4, 4), (3, 3), stride=1, pad=0, out=out, fps=4, hold=2, dpi=DPI)
+    n_out = 2 * 2
+    assert r.n_frames == n_out + 2 * 2
+    with Image.open(out) as im:
+        assert im.size == r.size
+        assert im.n_frames == n_out + 2          # each hold stored once, with hold x the duration
+        durations = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            durations.append(im.info["duration"])
+    assert durations == [2 * 250] + [250] * n_out + [2 * 250]
+    text = (tmp_path / "conv.gif.alt.txt").read_text()
+    assert "input 4x4, kernel 3x3" in text and "2x2 output" in text
+
+
+def test_gif_without_hold_has_one_image_per_output_cell(tmp_path):
+    from PIL import Image
+    r = animate((3, 4), (2, 2), stride=1, pad=0, out=tmp_path / "c.gif", hold=0, dpi=DPI)
+    with Image.open(r.path) as im:
+        assert im.n_frames == 2 * 3
+
+
+def test_png_frames_folder_holds_every_frame(tmp_path):
+    from PIL import Image
+    r = animate((3, 3), (2, 2), stride=1, pad=1, out=tmp_path / "frames", hold=1, dpi=DPI)
+    names = sorted(os.listdir(r.path))
+    assert len(names) == 4 * 4 + 2 == r.n_frames
+    with Image.open(os.path.join(r.path, names[0])) as im:
+        assert im.size == r.size
+    assert os.path.isfile(tmp_path / "frames.alt.txt")
+
+
+def test_svg_still_parses(tmp_path):
+    r = animate((3, 3), (2, 2), stride=1, pad=0, dilation=0, transposed=True, out=tmp_path / "t.svg",
+                frame=3, dpi=DPI)
+    root = ET.parse(r.path).getroot()
+    assert root.tag.endswith("svg")
+    assert "Still image (SVG, frame 3" in r.alt_text
+
+
+def test_nothing_written_without_out_and_output_files_are_not_private(tmp_path):
+    r = animate((3, 3), (2, 2), hold=0)
+    assert r.path is None and r.n_frames == 4
+    r = animate((3, 3), (2, 2), out=tmp_path / "c.png", dpi=DPI)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(r.path).st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_an_error_while_rendering_leaves_nothing_behind(tmp_path, monkeypatch):
+    calls = []
+
+    def broken(self, k):
+        calls.append(k)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return np.zeros((10, 10, 3), np.uint8)
+
+    monkeypatch.setattr(Animator, "render_rgb", broken)
+    for out in ("c.gif", "frames"):
+        with pytest.raises(RuntimeError, match="disk full"):
+            animate((3, 3), (2, 2), out=tmp_path / out, dpi=DPI)
+        calls.clear()
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    (dict(input_shape=(2, 2), kernel=(3, 3)), ValueError, r"animate: kernel \(3x3 after dilation=0\) is larger"),
+    (dict(pad="full"), ValueError, r"animate: unknown pad 'full'"),
+    (dict(stride=0), ValueError, r"animate: stride must be an int >= 1, got 0"),
+    (dict(input_shape=(5, 0)), ValueError, r"animate: input_shape\[1\] must be an int >= 1, got 0"),
+    (dict(fps=0), ValueError, r"animate: fps must be a number > 0, got 0"),
+    (dict(out="x.jpeg"), ValueError, r"cannot tell the format of out='x.jpeg'"),
+    (dict(input_shape=(100, 100)), ValueError, rf"{98 * 98} output cells"),   # (100 - 3) + 1 = 98
+    (dict(transposed=True, stride=2, output_padding=2), ValueError, r"output_padding must be smaller"),
+    (dict(output_padding=1), ValueError, r"output_padding must be 0 for a convolution"),
+    (dict(hold=-1), ValueError, r"animate: hold must be an int >= 0, got -1"),
+    (dict(frame=99, out="x.svg"), ValueError, r"frame must be a frame number below 13"),
+], ids=["kernel_too_big", "unknown_pad", "stride_0", "empty_input", "fps_0", "unknown_format",
+        "too_many_frames", "output_padding", "output_padding_forward", "hold", "frame"])
+def test_bad_parameters_raise_the_library_message_and_write_nothing(kwargs, exc, match, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kwargs.setdefault("out", "x.gif")
+    with pytest.raises(exc, match=match):
+        animate(dpi=DPI, **kwargs)
+    assert os.listdir(tmp_path) == []
+
+
+def test_mp4_without_ffmpeg_names_ffmpeg_and_the_alternatives(tmp_path, monkeypatch):
+    from matplotlib.animation import writers
+    monkeypatch.setattr(writers, "is_available", lambda name: False)
+    with pytest.raises(RuntimeError, match=r"needs the ffmpeg program.*GIF.*PNG frames"):
+        animate(out=tmp_path / "c.mp4", dpi=DPI)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+def test_mp4_with_ffmpeg(tmp_path):
+    r = animate((3, 3), (2, 2), out=tmp_path / "c.mp4", hold=0, dpi=DPI)
+    assert os.path.getsize(r.path) > 0
+
+
+# --- the command line ------------------------------------------------------------------
+
+def test_cli_writes_the_gif_and_says_where(tmp_path, capsys):
+    out = tmp_path / "conv.gif"
+    code = main(["animate", "--input", "5", "5", "--kernel", "3", "3", "--stride", "2", "--pad", "1",
+                 "--dilation", "1", "--out", str(out), "--dpi", str(DPI), "--hold", "0"])
+    assert code == 0
+    assert out.is_file() and (tmp_path / "conv.gif.alt.txt").is_file()
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--input", "2", "2", "--kernel", "3", "3"], "kernel (3x3 after dilation=0) is larger than the padded input (2x2)"),
+    (["--pad", "full"], "unknown pad 'full'"),
+    (["--pad", "1", "2", "3"], "--pad takes an int, 2 ints (rows cols), 4 ints"),
+    (["--stride", "0"], "stride must be an int >= 1, got 0"),
+    (["--input", "4", "4", "--transposed", "--stride", "2", "--output-padding", "3"], "output_padding must be smaller"),
+], ids=["kernel_too_big", "unknown_pad", "three_pads", "stride_0", "output_padding"])
+def test_cli_bad_input_exits_2_with_the_message_and_no_file(argv, match, tmp_path, capsys):
+    out = tmp_path / "conv.gif"
+    assert main(["animate", "--out", str(out)] + argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("conv-teach animate: error: animate:") and match in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_cli_never_overwrites_without_force(tmp_path, capsys):
+    out = tmp_path / "conv.gif"
+    out.write_bytes(b"my own slide")
+    assert main(["animate", "--out", str(out), "--dpi", str(DPI)]) == 2
+    assert "already exists; it was left untouched" in capsys.readouterr().err
+    assert out.read_bytes() == b"my own slide"
+    assert sorted(os.listdir(tmp_path)) == ["conv.gif"]
+    assert main(["animate", "--out", str(out), "--dpi", str(DPI), "--force"]) == 0
+    assert out.read_bytes()[:3] == b"GIF"
+
+
+def test_force_replaces_a_frames_folder_but_not_a_folder_of_other_files(tmp_path, capsys):
+    frames = tmp_path / "frames"
+    args = ["animate", "--input", "3", "3", "--kernel", "2", "2", "--out", str(frames), "--dpi", str(DPI)]
+    assert main(args) == 0
+    assert main(args) == 2                                      # exists
+    assert main(args + ["--force"]) == 0
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "lecture.tex").write_text("keep me")
+    (tmp_path / "notes.alt.txt").unlink(missing_ok=True)
+    assert main(args[:-4] + ["--out", str(mine), "--dpi", str(DPI), "--force"]) == 2
+    assert "holding files that are not frames" in capsys.readouterr().err
+    assert (mine / "lecture.tex").read_text() == "keep me"
+
+
+def test_cli_argparse_rejects_non_numbers(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["animate", "--input", "five", "--out", "x.gif"])
+    assert info.value.code == 2
+
+
+def test_import_conv_teach_does_not_import_matplotlib_and_animate_is_lazy():
+    code = ("import sys, conv_teach\n"
+            "assert 'matplotlib' not in sys.modules\n"
+            "from conv_teach.animation import animate\n"
+            "assert conv_teach.animate is animate\n"
+            "assert 'matplotlib' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_grid_kinds_count_inputs_once():
+    pl = plan((3, 4), (3, 3), 2, 1, 0, transposed=True)
+    assert (pl.kinds == INPUT).sum() == 12
