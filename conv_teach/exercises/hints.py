@@ -263,51 +263,55 @@ def _same_total(n, k, s, d):
 
 
 def conv_mutations(X, W, stride, dilation, pad):
-    """``[(hint key, Z the mistake gives), ...]`` for one conv2D-as-a-matmul case."""
+    """``[(hint key, Z the mistake gives), ...]`` for one conv2D-as-a-matmul case.
+
+    Geometry mistakes are the library's conv2D with the wrong geometry; layout mistakes
+    are one matmul with a wrongly ordered ``W_col`` or a wrongly unpacked product.
+    """
+    from ..conv import conv2D
     s, d = _pair(stride), _pair(dilation)
+    t, b, l, r = pad
     fr, fc, ch, out_ch = W.shape
     n_ex = X.shape[0]
-    W_col = W.transpose(3, 2, 0, 1).reshape(out_ch, -1)   # rows (c, ki, kj), as X_col's
 
-    def Z(X_col, Wc=W_col, unpack=(3, 1, 2, 0), order="ijn"):
-        if X_col is None:
+    def conv(stride=s, dilation=d, pad=pad, W=W):
+        try:
+            return conv2D(X, W, stride, pad, dilation)
+        except ValueError:     # the wrong geometry does not fit: no answer to compare with
             return None
-        if X_col.shape[0] != Wc.shape[1]:
-            return None
-        M = Wc @ X_col
-        cells = X_col.shape[1] // n_ex
-        oh, ow = _out_hw(X.shape, (fr, fc), s, d, pad, cells)
-        if order == "ijn":
-            return M.reshape(out_ch, oh, ow, n_ex).transpose(*unpack)
+
+    right = conv()
+    oh, ow = right.shape[1:3]
+    X_col = gather(X, (fr, fc), s, d, pad)
+
+    def matmul(W_col, unpack="ijn"):
+        M = W_col @ X_col
+        if unpack == "ijn":
+            return M.reshape(out_ch, oh, ow, n_ex).transpose(3, 1, 2, 0)
+        if unpack == "jin":
+            return M.reshape(out_ch, oh, ow, n_ex).transpose(3, 2, 1, 0)
         return M.reshape(out_ch, n_ex, oh, ow).transpose(1, 2, 3, 0)
 
-    X_col = gather(X, (fr, fc), s, d, pad)
-    out = [(k, Z(m) if k not in ("transposed",) else None) for k, m in
-           im2col_mutations(X, (fr, fc), s, d, pad)
-           if k not in ("kernel_rows_cols", "out_rows_cols", "channel_order", "batch_order",
-                        "transposed", "off_by_one")]
-    out += [
-        ("kernel_flipped", Z(X_col, W[::-1, ::-1].transpose(3, 2, 0, 1).reshape(out_ch, -1))),
-        ("w_rows_order", Z(X_col, W.reshape(-1, out_ch).T) if ch > 1 else None),
-        ("kernel_rows_cols", Z(X_col, W.transpose(3, 2, 1, 0).reshape(out_ch, -1))),
-        ("z_unpack", Z(X_col, order="nij")),
-        ("out_rows_cols", Z(X_col, unpack=(3, 2, 1, 0))),
+    out = [
+        ("dilation_ignored", conv(dilation=(0, 0))),
+        ("dilation_off_by_one", conv(dilation=(d[0] + 1, d[1] + 1))),
+        ("dilation_off_by_one", conv(dilation=(d[0] - 1, d[1] - 1)) if min(d) >= 1 else None),
+        ("dilation_twice", conv(dilation=(2 * d[0], 2 * d[1]))),
+        ("stride_ignored_rows", conv(stride=(1, s[1]))),
+        ("stride_ignored_cols", conv(stride=(s[0], 1))),
+        ("stride_swapped", conv(stride=(s[1], s[0]))),
+        ("pad_one_side", conv(pad=(t + b, 0, l + r, 0))),
+        ("pad_one_side", conv(pad=(0, t + b, 0, l + r))),
+        ("pad_wrong_side", conv(pad=(b, t, r, l))),
+        ("pad_rows_cols", conv(pad=(l, r, t, b))),
+        ("off_by_one", right[:, :-1, :-1] if min(oh, ow) > 1 else None),
+        ("kernel_flipped", conv(W=W[::-1, ::-1])),
+        ("w_rows_order", matmul(W.reshape(-1, out_ch).T) if ch > 1 else None),
+        ("kernel_rows_cols", matmul(W.transpose(3, 2, 1, 0).reshape(out_ch, -1))),
+        ("z_unpack", matmul(W.transpose(3, 2, 0, 1).reshape(out_ch, -1), "nij") if n_ex > 1 else None),
+        ("out_rows_cols", matmul(W.transpose(3, 2, 0, 1).reshape(out_ch, -1), "jin")),
     ]
     return [(k, m) for k, m in out if m is not None]
-
-
-def _out_hw(X_shape, kernel, s, d, pad, cells):
-    """Output (rows, cols) of a geometry; used to unpack a (possibly mutated) X_col."""
-    t, b, l, r = pad
-    oh = out_len(X_shape[1], kernel[0], s[0], d[0], t, b)
-    ow = out_len(X_shape[2], kernel[1], s[1], d[1], l, r)
-    if oh * ow == cells:
-        return oh, ow
-    # a mutated geometry: find a factorization that fits the column count
-    for cand in range(oh + 3, 0, -1):
-        if cells % cand == 0:
-            return cand, cells // cand
-    return cells, 1
 
 
 def col2im_mutations(X_col, X_shape, kernel, stride, dilation, pad):

@@ -1,0 +1,567 @@
+"""The exercise checkers: a stub is "not implemented yet", a right answer passes and says what
+was checked, and every known mistake, written out as a deliberately wrong implementation,
+is caught with its hint.
+
+The wrong implementations below are plain loops with one bug each, written independently of
+the mutation machinery in conv_teach/exercises/hints.py (which they are meant to test).
+"""
+import itertools
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import conv_teach as ct
+from conv_teach.exercises import (NOT_IMPLEMENTED, check_col2im, check_conv2D_gemm,
+                                  check_fixed_im2col, check_im2col, check_im2col_one_channel,
+                                  check_out_shapes, check_pad2D)
+from conv_teach.exercises import checks, hints
+from conv_teach.exercises.hints import HINTS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+
+def assert_hint(excinfo, key, phrase):
+    text = str(excinfo.value)
+    assert "Hint: " + HINTS[key] in text, text
+    assert phrase.lower() in text.lower(), text
+
+
+# ----------------------------------------------------------------------------------------
+# stubs and right answers
+
+
+ALL_CHECKS = [check_pad2D, check_im2col_one_channel, check_im2col, check_conv2D_gemm,
+              check_col2im, check_fixed_im2col, check_out_shapes]
+
+
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
+def test_stub_is_not_implemented_yet_and_does_not_raise(check, capsys):
+    assert check(stub) is False
+    out = capsys.readouterr().out
+    assert NOT_IMPLEMENTED in out and check.__name__ in out
+
+
+def right_pad2D(X, pad, kernel_shape=None, stride=1):
+    return ct.pad2D(X, pad, kernel_shape, stride)
+
+
+def right_one_channel(x, kernel_shape, stride, dilation):
+    return ct.im2col_loops(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation)
+
+
+def right_im2col(X, W_shape, pad, stride, dilation):
+    return ct.im2col(X, W_shape, pad, stride, dilation)       # the (X_col, p) pair is accepted
+
+
+def right_conv(X, W, stride, pad, dilation):
+    return ct.conv2D_loops(X, W, stride, pad, dilation)
+
+
+def right_col2im(X_col, X_shape, W_shape, pad, stride, dilation):
+    return ct.col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation)
+
+
+def right_shapes():
+    # worked by hand, see notebooks/exercises/solutions/ex01_output_shapes.ipynb
+    return [(1, 3, 3, 1), (1, 5, 5, 1), (2, 3, 3, 8), (1, 5, 6, 4), (4, 4, 4, 16), (1, 5, 5, 2)]
+
+
+@pytest.mark.parametrize("check, fn, expect", [
+    (check_pad2D, right_pad2D, r"all 16 cases pass \(8 fixed \+ 8 random from seed 0; pad in"),
+    (check_im2col_one_channel, right_one_channel, r"all \d+ cases pass \(\d+ fixed \+ 6 random"),
+    (check_im2col, right_im2col, r"all 19 cases pass \(11 fixed \+ 8 random .*dilation in"),
+    (check_conv2D_gemm, right_conv, r"all 17 cases pass \(11 fixed \+ 6 random"),
+    (check_col2im, right_col2im, r"all 19 cases pass"),
+    (check_fixed_im2col, right_im2col, r"all 5 bugs fixed; all \d+ cases pass"),
+    (check_out_shapes, right_shapes, r"all 6 shapes right"),
+], ids=lambda v: getattr(v, "__name__", "")[:20])
+def test_right_answer_passes_and_says_what_was_checked(check, fn, expect, capsys):
+    assert check(fn) is True
+    assert re.search(expect, capsys.readouterr().out)
+
+
+def test_importing_the_checkers_imports_neither_matplotlib_nor_ipywidgets():
+    code = ("import sys, conv_teach, conv_teach.exercises as e; e.check_pad2D;"
+            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_mutation_machinery_without_knobs_is_the_library():
+    """gather/scatter with default knobs must be im2col/col2im, or every hint is suspect."""
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        X_shape, k, s, d, pad = checks._random_geometry(rng)
+        X = rng.random(X_shape)
+        W_shape = k + (X_shape[3], 1)
+        p = checks._resolved_pad(X_shape, k, s, d, pad)
+        X_col = hints.gather(X, k, s, d, p)
+        np.testing.assert_allclose(X_col, ct.im2col_loops(X, W_shape, pad, s, d))
+        np.testing.assert_allclose(hints.scatter(X_col, X_shape, k, s, d, p),
+                                   ct.col2im_loops(X_col, X_shape, W_shape, pad, s, d))
+
+
+# ----------------------------------------------------------------------------------------
+# pad2D mistakes
+
+
+def _pads(X, pad, kernel_shape, stride):
+    """The right (top, bottom, left, right), by hand from the rules in the notebook."""
+    s_r, s_c = stride if isinstance(stride, tuple) else (stride, stride)
+    if pad == "valid":
+        return (0, 0, 0, 0)
+    if pad == "same":
+        def same(n, k, s):
+            total = max((-(-n // s) - 1) * s + k - n, 0)
+            return total // 2, total - total // 2
+        return same(X.shape[1], kernel_shape[0], s_r) + same(X.shape[2], kernel_shape[1], s_c)
+    if isinstance(pad, int):
+        return (pad,) * 4
+    if len(pad) == 2:
+        return (pad[0], pad[0], pad[1], pad[1])
+    return tuple(pad)
+
+
+def wrong_pad2D(bug):
+    def pad2D(X, pad, kernel_shape=None, stride=1):
+        t, b, l, r = p = _pads(X, pad, kernel_shape, stride)
+        if bug == "pad_one_side":
+            t, b, l, r = t + b, 0, l + r, 0
+        elif bug == "pad_wrong_side":
+            t, b, l, r = b, t, r, l
+        elif bug == "pad_rows_cols" and not isinstance(pad, str) and not isinstance(pad, int) and len(pad) == 2:
+            t, b, l, r = pad[1], pad[1], pad[0], pad[0]
+        elif bug == "pad_tuple_order" and isinstance(pad, tuple) and len(pad) == 4:
+            t, l, b, r = pad
+        elif bug in ("same_out_eq_in", "same_ignores_stride") and pad == "same":
+            s_r, s_c = stride if isinstance(stride, tuple) else (stride, stride)
+            tot = []
+            for n, k, s in zip(X.shape[1:3], kernel_shape, (s_r, s_c)):
+                tot.append(max((n - 1) * s + k - n, 0) if bug == "same_out_eq_in" else k - 1)
+            t, b, l, r = tot[0] // 2, tot[0] - tot[0] // 2, tot[1] // 2, tot[1] - tot[1] // 2
+        if bug == "pad_wrong_axes":
+            out = np.zeros((X.shape[0] + t + b, X.shape[1] + l + r) + X.shape[2:])
+            out[t:t + X.shape[0], l:l + X.shape[1]] = X
+            return out, p
+        out = np.zeros((X.shape[0], X.shape[1] + t + b, X.shape[2] + l + r, X.shape[3]))
+        if bug == "pad_not_zero":
+            out += 1.0
+        out[:, t:t + X.shape[1], l:l + X.shape[2]] = X
+        return out, p
+    return pad2D
+
+
+@pytest.mark.parametrize("bug, phrase", [
+    ("pad_one_side", "one side only"),
+    ("pad_wrong_side", "wrong side"),
+    ("pad_rows_cols", "rows and columns swapped"),
+    ("pad_tuple_order", "(top, bottom, left, right)"),
+    ("pad_wrong_axes", "NHWC"),
+    ("pad_not_zero", "zeros"),
+    ("same_out_eq_in", "ceil(in/stride)"),
+    ("same_ignores_stride", "ignores the stride"),
+])
+def test_pad2D_mistake_is_named(bug, phrase):
+    with pytest.raises(AssertionError) as e:
+        check_pad2D(wrong_pad2D(bug), draw=False)
+    assert_hint(e, bug, phrase)
+    assert "case:" in str(e.value) and "expected" in str(e.value) and "received" in str(e.value)
+
+
+def test_pad2D_wrong_p_is_reported_even_if_the_array_is_right():
+    def pad2D(X, pad, kernel_shape=None, stride=1):
+        X_pad, p = ct.pad2D(X, pad, kernel_shape, stride)
+        return X_pad, (p[0], p[2], p[1], p[3])
+    with pytest.raises(AssertionError, match=r"the returned p is .* expected"):
+        check_pad2D(pad2D, draw=False)
+
+
+# ----------------------------------------------------------------------------------------
+# im2col mistakes: one loop implementation, one bug per flag
+
+
+def loop_im2col(X, W_shape, pad, stride, dilation, bug=None):
+    n_ex, rows, cols, ch = X.shape
+    fr, fc = W_shape[:2]
+    (s_r, s_c), (d_r, d_c) = stride, dilation
+    t, b, l, r = ct.pad2D(X, pad, (fr, fc), stride, dilation)[1]
+    step_r, step_c = d_r + 1, d_c + 1
+    if bug == "pad_one_side":
+        t, b, l, r = t + b, 0, l + r, 0
+    if bug == "pad_wrong_side":
+        t, b, l, r = b, t, r, l
+    if bug == "pad_rows_cols":
+        t, b, l, r = l, r, t, b
+    if bug == "stride_ignored_rows":
+        s_r = 1
+    if bug == "stride_ignored_cols":
+        s_c = 1
+    if bug == "stride_swapped":
+        s_r, s_c = s_c, s_r
+    if bug == "dilation_ignored":
+        step_r, step_c = 1, 1
+    if bug == "dilation_off_by_one":          # torch's convention: d + 1 zeros
+        step_r, step_c = d_r + 2, d_c + 2
+    if bug == "dilation_twice":
+        step_r, step_c = 2 * d_r + 1, 2 * d_c + 1
+    X_pad = np.zeros((n_ex, rows + t + b, cols + l + r, ch))
+    X_pad[:, t:t + rows, l:l + cols] = X
+    oh = (rows + t + b - (fr - 1) * step_r - 1) // s_r + 1
+    ow = (cols + l + r - (fc - 1) * step_c - 1) // s_c + 1
+    if bug == "off_by_one":                    # forgot the + 1
+        oh, ow = oh - 1, ow - 1
+    X_col = np.zeros((ch * fr * fc, oh * ow * n_ex))
+    for i, j, n, c, ki, kj in itertools.product(range(oh), range(ow), range(n_ex), range(ch),
+                                                range(fr), range(fc)):
+        row = c * fr * fc + ki * fc + kj
+        if bug == "channel_order":
+            row = (ki * fc + kj) * ch + c
+        if bug == "kernel_rows_cols":
+            row = c * fr * fc + kj * fr + ki
+        column = (i * ow + j) * n_ex + n
+        if bug == "out_rows_cols":
+            column = (j * oh + i) * n_ex + n
+        if bug == "batch_order":
+            column = n * oh * ow + i * ow + j
+        X_col[row, column] = X_pad[n, i * s_r + ki * step_r, j * s_c + kj * step_c, c]
+    return X_col.T if bug == "transposed" else X_col
+
+
+IM2COL_BUGS = [
+    ("transposed", "transpose"),
+    ("kernel_rows_cols", "kernel rows and columns swapped"),
+    ("out_rows_cols", "output rows and columns swapped"),
+    ("channel_order", "channel order"),
+    ("batch_order", "batch/column order"),
+    ("dilation_ignored", "dilation ignored"),
+    ("dilation_off_by_one", "dilation off by one"),
+    ("dilation_twice", "counted twice"),
+    ("stride_ignored_rows", "ignored along the rows"),
+    ("stride_ignored_cols", "ignored along the columns"),
+    ("stride_swapped", "wrong axis"),
+    ("pad_one_side", "one side only"),
+    ("pad_wrong_side", "wrong side"),
+    ("pad_rows_cols", "rows and columns swapped"),
+    ("off_by_one", "off by one in the output size"),
+]
+
+
+@pytest.mark.parametrize("bug, phrase", IM2COL_BUGS)
+def test_im2col_mistake_is_named(bug, phrase):
+    def student(X, W_shape, pad, stride, dilation):
+        return loop_im2col(X, W_shape, pad, stride, dilation, bug)
+    with pytest.raises(AssertionError) as e:
+        check_im2col(student, draw=False)
+    assert_hint(e, bug, phrase)
+    report = str(e.value)
+    assert re.search(r"case \d+ of \d+ failed", report) and "X.shape=" in report
+
+
+def test_im2col_ambiguous_case_keeps_only_the_hint_later_cases_confirm():
+    """At dilation 1, 'off by one' and 'counted twice' both space taps 3 apart; the case
+    with dilation 2 tells them apart, so only one hint may remain."""
+    for bug, other in [("dilation_off_by_one", "dilation_twice"), ("dilation_twice", "dilation_off_by_one")]:
+        with pytest.raises(AssertionError) as e:
+            check_im2col(lambda *a, bug=bug: loop_im2col(*a, bug=bug), draw=False)
+        assert HINTS[bug] in str(e.value) and HINTS[other] not in str(e.value)
+
+
+@pytest.mark.parametrize("bug, phrase", [b for b in IM2COL_BUGS if b[0] not in
+                                         ("channel_order", "batch_order", "pad_one_side",
+                                          "pad_wrong_side", "pad_rows_cols")])
+def test_im2col_one_channel_mistake_is_named(bug, phrase):
+    def student(x, kernel_shape, stride, dilation):
+        return loop_im2col(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation, bug)
+    with pytest.raises(AssertionError) as e:
+        check_im2col_one_channel(student, draw=False)
+    assert_hint(e, bug, phrase)
+
+
+def test_a_crashing_student_function_is_reported_with_its_case():
+    def student(X, W_shape, pad, stride, dilation):
+        return X[99]
+    with pytest.raises(AssertionError, match=r"case 1 of \d+ raised IndexError.*\n  case: X.shape="):
+        check_im2col(student)
+
+
+# ----------------------------------------------------------------------------------------
+# conv2D as one matmul
+
+
+def wrong_conv(bug):
+    def conv2D_gemm(X, W, stride, pad, dilation):
+        fr, fc, ch, out_ch = W.shape
+        n_ex = X.shape[0]
+        if bug == "kernel_flipped":
+            W = W[::-1, ::-1]
+        geo = {"dilation_ignored": dict(dilation=(0, 0)),
+               "stride_ignored_cols": dict(stride=(stride[0], 1))}.get(bug, {})
+        s, d = geo.get("stride", stride), geo.get("dilation", dilation)
+        X_col = ct.im2col_loops(X, W.shape, pad, s, d)
+        oh, ow = ct.conv_out_shape(X.shape, W.shape, s, pad, d)[1:3]
+        if bug == "w_rows_order":
+            W_col = W.reshape(fr * fc * ch, out_ch).T
+        elif bug == "kernel_rows_cols":
+            W_col = np.stack([W[:, :, c, o].T.ravel() for o in range(out_ch) for c in range(ch)]
+                             ).reshape(out_ch, -1)
+        else:
+            W_col = np.stack([W[:, :, :, o].transpose(2, 0, 1).ravel() for o in range(out_ch)])
+        M = W_col @ X_col
+        Z = np.zeros((n_ex, oh, ow, out_ch))
+        for o, i, j, n in itertools.product(range(out_ch), range(oh), range(ow), range(n_ex)):
+            col = (i * ow + j) * n_ex + n
+            if bug == "z_unpack":
+                col = n * oh * ow + i * ow + j
+            Z[n, i, j, o] = M[o, col]
+        if bug == "out_rows_cols":
+            Z = Z.transpose(0, 2, 1, 3)
+        if bug == "off_by_one":
+            Z = Z[:, :-1, :-1]
+        return Z
+    return conv2D_gemm
+
+
+@pytest.mark.parametrize("bug, phrase", [
+    ("kernel_flipped", "cross-correlation"),
+    ("w_rows_order", "W_col's column order"),
+    ("kernel_rows_cols", "kernel rows and columns swapped"),
+    ("z_unpack", "unpacked in the wrong order"),
+    ("out_rows_cols", "output rows and columns swapped"),
+    ("off_by_one", "off by one"),
+    ("dilation_ignored", "dilation ignored"),
+    ("stride_ignored_cols", "ignored along the columns"),
+])
+def test_conv2D_gemm_mistake_is_named(bug, phrase):
+    with pytest.raises(AssertionError) as e:
+        check_conv2D_gemm(wrong_conv(bug), draw=False)
+    assert_hint(e, bug, phrase)
+
+
+# ----------------------------------------------------------------------------------------
+# col2im
+
+
+def wrong_col2im(bug):
+    def col2im(X_col, X_shape, W_shape, pad, stride, dilation):
+        n_ex, rows, cols, ch = X_shape
+        fr, fc = W_shape[:2]
+        (s_r, s_c), (d_r, d_c) = stride, dilation
+        t, b, l, r = ct.pad2D(np.zeros(X_shape), pad, (fr, fc), stride, dilation)[1]
+        oh = (rows + t + b - (fr - 1) * (d_r + 1) - 1) // s_r + 1
+        ow = (cols + l + r - (fc - 1) * (d_c + 1) - 1) // s_c + 1
+        buf = np.zeros((n_ex, rows + t + b, cols + l + r, ch))
+        for i, j, n, c, ki, kj in itertools.product(range(oh), range(ow), range(n_ex), range(ch),
+                                                    range(fr), range(fc)):
+            row = c * fr * fc + ki * fc + kj
+            if bug == "channel_order":
+                row = (ki * fc + kj) * ch + c
+            if bug == "kernel_rows_cols":
+                row = c * fr * fc + kj * fr + ki
+            column = (i * ow + j) * n_ex + n
+            if bug == "out_rows_cols":
+                column = (j * oh + i) * n_ex + n
+            if bug == "batch_order":
+                column = n * oh * ow + i * ow + j
+            where = (n, i * s_r + ki * (d_r + 1), j * s_c + kj * (d_c + 1), c)
+            if bug == "overwrite":
+                buf[where] = X_col[row, column]
+            else:
+                buf[where] += X_col[row, column]
+        if bug == "not_cropped":
+            return buf
+        X = buf[:, t:t + rows, l:l + cols]
+        return X.transpose(0, 3, 1, 2) if bug == "nchw" else X
+    return col2im
+
+
+@pytest.mark.parametrize("bug, phrase", [
+    ("overwrite", "instead of summed"),
+    ("not_cropped", "padded image"),
+    ("nchw", "NCHW"),
+    ("channel_order", "channel order"),
+    ("kernel_rows_cols", "kernel rows and columns"),
+    ("out_rows_cols", "output rows and columns"),
+    ("batch_order", "batch/column order"),
+])
+def test_col2im_mistake_is_named(bug, phrase):
+    with pytest.raises(AssertionError) as e:
+        check_col2im(wrong_col2im(bug), draw=False)
+    assert_hint(e, bug, phrase)
+
+
+def test_col2im_averaging_is_caught_by_the_ones_probe():
+    def averaged(X_col, X_shape, W_shape, pad, stride, dilation):
+        total = ct.col2im(X_col, X_shape, W_shape, pad, stride, dilation)
+        counts = ct.col2im(np.ones_like(X_col), X_shape, W_shape, pad, stride, dilation)
+        return total / np.maximum(counts, 1)
+    with pytest.raises(AssertionError) as e:
+        check_col2im(averaged, draw=False)
+    assert_hint(e, "overwrite", "averaged")
+
+
+# ----------------------------------------------------------------------------------------
+# exercise 6: the planted bugs
+
+
+def broken_im2col(X, W_shape, pad, stride, dilation=(0, 0), bugs=hints.BROKEN_IM2COL_BUGS):
+    """The notebook's broken_im2col, with a switch per bug (written out again here)."""
+    n_ex, rows, cols, ch = X.shape
+    fr, fc = W_shape[:2]
+    s_r, s_c = stride
+    d_r, d_c = dilation
+    t, b, l, r = ct.pad2D(X, pad, (fr, fc), stride, dilation)[1]
+    pads = ((b, t), (r, l)) if "pad_wrong_side" in bugs else ((t, b), (l, r))
+    X_pad = np.pad(X, ((0, 0),) + pads + ((0, 0),))
+    step_r, step_c = d_r + 1, (d_c if "dilation_off_by_one" in bugs else d_c + 1)
+    s_cols = s_r if "stride_swapped" in bugs else s_c
+    oh = (rows + t + b - (fr - 1) * step_r - 1) // s_r + 1
+    ow = (cols + l + r - (fc - 1) * step_c - 1) // s_cols + 1
+    X_col = np.zeros((ch * fr * fc, oh * ow * n_ex))
+    for i, j, n, c, ki, kj in itertools.product(range(oh), range(ow), range(n_ex), range(ch),
+                                                range(fr), range(fc)):
+        column = ((j * oh + i) if "out_rows_cols" in bugs else (i * ow + j)) * n_ex + n
+        row = (ki * fc + kj) * ch + c if "channel_order" in bugs else c * fr * fc + ki * fc + kj
+        X_col[row, column] = X_pad[n, i * s_r + ki * step_r, j * s_cols + kj * step_c, c]
+    return X_col
+
+
+SUBSETS = [s for k in range(1, 6) for s in itertools.combinations(hints.BROKEN_IM2COL_BUGS, k)]
+
+
+@pytest.mark.parametrize("bugs", SUBSETS, ids=lambda s: "+".join(b.split("_")[0] for b in s))
+def test_fixed_im2col_names_exactly_the_bugs_left(bugs):
+    with pytest.raises(AssertionError) as e:
+        check_fixed_im2col(lambda *a: broken_im2col(*a, bugs=bugs), draw=False)
+    text = str(e.value)
+    assert f"{len(bugs)} of the 5 bugs" in text, text
+    for b in hints.BROKEN_IM2COL_BUGS:
+        assert (HINTS[b] in text) == (b in bugs), (b, text)
+
+
+def _cell_source(notebook, startswith):
+    nb = json.loads((ROOT / notebook).read_text())
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if src.startswith(startswith):
+            return src
+    raise LookupError(startswith)
+
+
+def test_the_notebooks_broken_im2col_has_all_five_bugs():
+    src = _cell_source("notebooks/exercises/ex06_fix_im2col.ipynb", "def broken_im2col")
+    ns = {"np": np, "ct": ct}
+    exec(src, ns)
+    with pytest.raises(AssertionError) as e:
+        check_fixed_im2col(ns["broken_im2col"], draw=False)
+    assert "5 of the 5 bugs are still there" in str(e.value)
+
+
+def test_a_new_bug_in_the_fixed_im2col_gets_the_general_diagnosis():
+    def student(X, W_shape, pad, stride, dilation):
+        return loop_im2col(X, W_shape, pad, stride, dilation, "batch_order")
+    with pytest.raises(AssertionError) as e:
+        check_fixed_im2col(student, draw=False)
+    assert_hint(e, "batch_order", "batch/column order")
+
+
+# ----------------------------------------------------------------------------------------
+# exercise 1: shapes and the quizzes
+
+
+def test_out_shapes_wrong_answer_gets_a_hint():
+    answers = right_shapes()
+    answers[0] = (1, 2, 2, 1)        # forgot the + 1
+    answers[5] = (1, 7, 7, 2)        # ignored the dilation: (9 - 3) + 1
+    with pytest.raises(AssertionError) as e:
+        check_out_shapes(lambda: answers)
+    text = str(e.value)
+    assert "2 of 6 answers wrong" in text
+    assert "the +1 counts the first window" in text and "k + (k-1)*d" in text
+
+
+quiz = pytest.importorskip("conv_teach.exercises.quiz")
+
+
+def submit(q, value):
+    q.answer.value = value
+    q.submit.click()
+    return q.feedback.value
+
+
+def test_out_len_quiz_right_and_wrong_with_hint():
+    q = quiz.OutLenQuiz(7, 3, stride=2, pad=1)
+    assert "Not quite" in submit(q, 3) and "+1" in q.feedback.value   # (7 + 2 - 3) // 2 forgot +1
+    assert q.correct is False
+    assert "Right!" in submit(q, 4)                                   # (7 + 2 - 3) // 2 + 1 = 4
+    assert q.correct is True and q.attempts == 2
+
+
+def test_out_len_quiz_names_ignored_dilation():
+    q = quiz.OutLenQuiz(10, 3, stride=1, pad=0, dilation=2)          # eff = 3 + 2*2 = 7 -> 4
+    assert "k + (k-1)*d" in submit(q, 8)                              # 10 - 3 + 1 with eff = 3
+    assert "Right!" in submit(q, 4)
+
+
+def test_shape_quiz_parses_and_hints():
+    q = quiz.ShapeQuiz((2, 8, 6, 3), (3, 3, 3, 4), stride=2, pad="same")   # ceil(8/2), ceil(6/2)
+    assert "type 4 numbers" in submit(q, "4, 3")
+    assert "out_ch" in submit(q, "(2, 4, 3, 3)")                      # in_ch instead of out_ch
+    assert "Rows first" in submit(q, "(2, 3, 4, 4)")
+    assert "Right!" in submit(q, "(2, 4, 3, 4)")
+
+
+@pytest.mark.parametrize("kwargs, answer", [
+    (dict(in_shape=(5, 5), kernel=(3, 3), pixel=(2, 2)), 9),          # 3 row windows x 3 col windows
+    (dict(in_shape=(5, 5), kernel=(3, 3), pixel=(0, 1)), 2),          # 1 x 2
+    (dict(in_shape=(6, 6), kernel=(2, 2), stride=2, pixel=(3, 3)), 1),
+    (dict(in_shape=(4, 4), kernel=(3, 3), pad=1, pixel=(0, 0)), 4),   # 2 x 2
+])
+def test_window_count_quiz(kwargs, answer):
+    q = quiz.WindowCountQuiz(**kwargs)
+    assert q.right_answer == answer
+    assert "Not quite" in submit(q, answer + 1)
+    assert "Right!" in submit(q, answer)
+
+
+# ----------------------------------------------------------------------------------------
+# the picture
+
+
+def test_show_diff_marks_exactly_the_differing_cells():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    expected = np.arange(12.).reshape(3, 4)
+    received = expected.copy()
+    received[0, 1] = -1
+    received[2, 3] = 99
+    fig = checks.show_diff(expected, received)
+    left, right = fig.axes
+    assert np.array_equal(left.images[0].get_array(), expected)
+    assert np.array_equal(right.images[0].get_array(), received)
+    corners = sorted((int(p.get_y() + 0.5), int(p.get_x() + 0.5)) for p in right.patches)
+    assert corners == [(0, 1), (2, 3)]
+    plt.close(fig)
+    fig = checks.show_diff(expected, expected.T)
+    assert "shapes differ" in fig._suptitle.get_text() and not fig.axes[1].patches
+    plt.close(fig)
+
+
+def test_checker_draws_when_asked(monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    shown = []
+    monkeypatch.setattr(checks, "_draw", lambda e, g: shown.append((np.shape(e), np.shape(g))))
+    with pytest.raises(AssertionError):
+        check_pad2D(wrong_pad2D("pad_wrong_side"), draw=True)
+    assert len(shown) == 1 and shown[0][0] == shown[0][1]
