@@ -101,15 +101,16 @@ class Animator:
         if len(head) * 0.062 > width:          # two lines rather than a cut-off title
             cut = head.index(", stride")
             head = head[:cut] + ",\n" + head[cut + 2:]
-        height = (rows + 2.4 + 0.5 * head.count("\n")) * CELL_INCHES
+        lines = head.count("\n") + pl.transposed        # extra title lines
+        height = (rows + 2.4 + 0.5 * lines) * CELL_INCHES
         self.fig = Figure(figsize=(width, height), dpi=dpi)
         FigureCanvasAgg(self.fig)
         axes = self.fig.subplots(1, len(widths), gridspec_kw=dict(width_ratios=widths))
-        top = 1 - (1.5 + 0.5 * head.count("\n")) / (height / CELL_INCHES)
+        top = 1 - (1.5 + 0.5 * lines) / (height / CELL_INCHES)
         self.fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=top, wspace=0.15)
         self.fig.suptitle(head, fontsize=8)
         self.ax_grid, self.ax_out = axes[0], axes[1]
-        grid_name = ("zero-inserted input, kernel rotated 180\u00b0" if pl.transposed
+        grid_name = ("zero-inserted input\n(kernel rotated 180\u00b0)" if pl.transposed
                      else "padded input")
         self._draw_grid(grid_name)
         self._draw_output()
