@@ -88,8 +88,21 @@ def check_array(fn, name, value, ndim, layout):
     return a
 
 
+def shape_arg(fn, name, value):
+    """A shape given as a 1-D array becomes a tuple; the array itself (``W`` for ``W.shape``,
+    a common slip) gets an error that shows its shape instead of printing all its numbers."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 1 and value.dtype.kind in "iu":
+            return tuple(value.tolist())
+        array = name[:-len("_shape")] if name.endswith("_shape") else "the array"
+        raise ValueError(f"{fn}: {name} must be a tuple of ints, got an array of shape "
+                         f"{value.shape}; pass {array}.shape, not {array} itself.")
+    return value
+
+
 def check_shape(fn, name, value, ndim, layout):
     """Return a shape tuple of ``ndim`` positive ints (for col2im's X_shape and W_shape)."""
+    value = shape_arg(fn, name, value)
     if not isinstance(value, (tuple, list)) or len(value) != ndim:
         raise ValueError(f"{fn}: {name} must be a tuple of {ndim} ints, got {value!r}. " + layout)
     return tuple(check_int(fn, f"{name}[{i}]", v, 1) for i, v in enumerate(value))
@@ -166,7 +179,7 @@ def too_large(fn, nbytes, limit, shape, dtype):
     gib = 2 ** 30
     return ColumnMatrixTooLarge(
         f"{fn}: the column matrix X_col would have shape {shape} ({dtype}) and need "
-        f"{nbytes / gib:.2f} GiB, more than the limit of {limit / gib:.2f} GiB. Use a smaller "
+        f"{nbytes / gib:.2f} GiB ({nbytes} bytes), more than the limit of {limit / gib:.2f} GiB. Use a smaller "
         f"batch, or raise the limit with max_bytes=... (conv2D never builds this matrix whole).")
 
 

@@ -151,7 +151,7 @@ def im2col(X, W_shape, pad, stride, dilation=0, *, max_bytes=None):
     X, g = setup2D(fn, X, W_shape, stride, pad, dilation)
     n, _, _, ch = X.shape
     shape = (ch * g.kernel[0] * g.kernel[1], g.out[0] * g.out[1] * n)
-    limit = IM2COL_MAX_BYTES if max_bytes is None else max_bytes
+    limit = IM2COL_MAX_BYTES if max_bytes is None else v.check_int(fn, "max_bytes", max_bytes, 1)
     nbytes = shape[0] * shape[1] * X.dtype.itemsize
     if nbytes > limit:
         raise v.too_large(fn, nbytes, limit, shape, X.dtype)

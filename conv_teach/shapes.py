@@ -182,6 +182,7 @@ def conv_out_shape(X_shape, W_shape, stride=1, pad=0, dilation=0):
     (1, 10, 2)
     """
     fn = "conv_out_shape"
+    X_shape, W_shape = v.shape_arg(fn, "X_shape", X_shape), v.shape_arg(fn, "W_shape", W_shape)
     dim = len(X_shape) - 2 if isinstance(X_shape, (tuple, list)) else 0
     if dim not in (1, 2):
         raise ValueError(f"{fn}: X_shape must have 3 (1D) or 4 (2D) entries, got {X_shape!r}. "
