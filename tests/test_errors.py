@@ -149,6 +149,29 @@ CASES = [
      ValueError, esc("col2im: X_col must be 2-D, got shape (9, 4, 1) (3-D)")),
     ("col2im_X_shape_length", lambda: ct.col2im(np.ones((9, 4)), (4, 4, 1), (3, 3, 1, 1), 0, 1),
      ValueError, esc("col2im: X_shape must be a tuple of 4 ints, got (4, 4, 1).")),
+    ("col2im_channels", lambda: ct.col2im(np.ones((18, 9)), (1, 5, 5, 2), (3, 3, 1, 1), 0, 1),
+     ValueError, esc("col2im: X has 2 input channels but W expects 1")),
+    # --- shapes given where arrays belong, and the other way round
+    ("W_instead_of_W_shape", lambda: ct.im2col(X2, W2, 0, 1), ValueError,
+     esc("im2col: W_shape must be a tuple of ints, got an array of shape (3, 3, 2, 1); "
+         "pass W.shape, not W itself.")),
+    ("X_instead_of_X_shape", lambda: ct.conv_out_shape(X2, W2.shape), ValueError,
+     esc("conv_out_shape: X_shape must be a tuple of ints, got an array of shape (1, 5, 5, 2); "
+         "pass X.shape, not X itself.")),
+    ("kernel_shape_is_W_shape", lambda: ct.pad2D(X2, "same", kernel_shape=W2.shape), ValueError,
+     esc("pad2D: kernel_shape must be an int >= 1 or a (rows, cols) pair, got a 4-tuple "
+         "(3, 3, 2, 1).")),
+    ("kernel_width_zero", lambda: ct.pad1D(X1, "same", kernel_width=0), ValueError,
+     esc("pad1D: kernel_width must be an int >= 1, got 0.")),
+    ("stride_ndarray", lambda: ct.conv2D(X2, W2, np.array([1, 2]), 0), TypeError,
+     esc("conv2D: stride must be an int >= 1 or a (rows, cols) pair, got array([1, 2]).")),
+    ("dilate_bool", lambda: ct.dilate(X2, True), TypeError,
+     esc("dilate: d must be an int >= 0, got the bool True.")),
+    ("max_bytes_negative", lambda: ct.im2col(X2, W2.shape, 0, 1, max_bytes=-1), ValueError,
+     esc("im2col: max_bytes must be an int >= 1, got -1.")),
+    ("conv_out_len_pad_4tuple", lambda: ct.conv_out_len(5, 3, pad=(1, 2, 3, 4)), ValueError,
+     esc("conv_out_len: pad must be an int >= 0, a 2-tuple (left, right), 'same', 'valid' or "
+         "'causal'; got a 4-tuple (1, 2, 3, 4).")),
     # --- backward
     ("dZ_wrong_shape_2D",
      lambda: ct.conv2D_backward(np.ones((1, 5, 5, 1)), X2, W2, 1, 0), ValueError,

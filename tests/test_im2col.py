@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from conv_teach import ColumnMatrixTooLarge, col2im, conv2D, im2col, pad2D
-from conv_teach.reference import col2im_loops, im2col_loops
+from conv_teach.reference import col2im_loops, im2col_loops, receptive_field
 
 from strategies import conv_cases
 
@@ -58,6 +58,20 @@ def test_conv2D_is_W_col_times_X_col(case):
     # columns run (i, j, n), example fastest
     Z_col = (W_col @ X_col).reshape(out_ch, oh, ow, n).transpose(3, 1, 2, 0)
     assert_allclose(Z_col, Z, rtol=1e-12, atol=1e-12)
+
+
+@given(case=conv_cases(dim=2), data=st.data())
+def test_receptive_field_is_a_column_of_X_col(case, data):
+    # the lessons highlight reference.receptive_field(cell); it must be what im2col copies
+    X, W, stride, pad, dilation = case
+    X_col, (top, bottom, left, right) = im2col(X, W.shape, pad, stride, dilation)
+    X_pad, _ = pad2D(X, (top, bottom, left, right))
+    n_ex, oh, ow, _ = conv2D(X, W, stride, pad, dilation).shape
+    i, j = data.draw(st.integers(0, oh - 1), label="i"), data.draw(st.integers(0, ow - 1), label="j")
+    n = data.draw(st.integers(0, n_ex - 1), label="n")
+    cells = receptive_field((i, j), W.shape, stride, (top, left), dilation)
+    expected = [X_pad[n, r, c, ch] for ch in range(X.shape[3]) for r, c in cells]
+    assert_array_equal(X_col[:, (i * ow + j) * n_ex + n], expected)
 
 
 def test_im2col_hand_case():

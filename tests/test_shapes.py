@@ -92,3 +92,9 @@ def test_numpy_integers_accepted():
     assert conv_out_len(np.int64(7), np.int64(3), np.int64(2), "same", np.int64(0)) == -(-7 // 2)
     assert conv_out_shape(np.array([1, 6, 6, 1]).tolist(), (3, 3, 1, 1), np.int32(2), np.int64(1)) == \
         (1, (6 + 2 - 3) // 2 + 1, (6 + 2 - 3) // 2 + 1, 1)
+
+
+def test_a_shape_may_be_a_1D_integer_array():
+    # conv_out_shape(np.array(X.shape), ...) is a shape, not data
+    assert conv_out_shape(np.array([2, 5, 5, 3]), np.array([3, 3, 3, 4]), 1, 0) == \
+        (2, 5 - 3 + 1, 5 - 3 + 1, 4)
