@@ -180,7 +180,8 @@ def too_large(fn, nbytes, limit, shape, dtype):
     return ColumnMatrixTooLarge(
         f"{fn}: the column matrix X_col would have shape {shape} ({dtype}) and need "
         f"{nbytes / gib:.2f} GiB ({nbytes} bytes), more than the limit of {limit / gib:.2f} GiB. "
-        f"Use a smaller batch, or raise the limit with max_bytes=... (conv2D never builds this matrix whole).")
+        f"Use a smaller batch, or raise the limit with max_bytes=... "
+        f"(conv2D never builds this matrix whole).")
 
 
 # --- transposed convolution (conv2D_transpose) ---------------------------------------
