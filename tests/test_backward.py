@@ -157,3 +157,14 @@ def test_nan_in_dZ_stays_in_its_example_for_dX():
     assert not np.isnan(dX[[0, 2]]).any()
     # output (0, 0) read pixels (0..1, 0..1) of example 1: only they get the NaN
     assert np.isnan(dX[1]).sum() == 4 and np.isnan(dX[1, :2, :2]).all()
+
+
+@given(conv_cases(dim=2))
+def test_read_only_and_broadcast_inputs(case):
+    X, W, stride, pad, dilation = case
+    dZ = np.broadcast_to(_dZ(case, 2)[:1], conv_out_shape(X.shape, W.shape, stride, pad, dilation))
+    X_b = np.broadcast_to(X[:1], X.shape)
+    dX, dW = conv2D_backward(dZ, X_b, W, stride, pad, dilation)
+    dX_ref, dW_ref = conv2D_backward_loops(np.array(dZ), np.array(X_b), W, stride, pad, dilation)
+    assert_allclose(dX, dX_ref, rtol=1e-12, atol=1e-12)
+    assert_allclose(dW, dW_ref, rtol=1e-12, atol=1e-12)

@@ -81,6 +81,17 @@ def test_blocked_path_gives_the_same_result(case, rows_per_block):
             assert_allclose(conv2D(X, W, stride, pad, dilation), expected, rtol=1e-12, atol=1e-12)
 
 
+@given(case=conv_cases(dim=1), examples_per_block=st.integers(1, 3))
+def test_blocked_path_1D(case, examples_per_block):
+    # conv1D is one output row per example: a block holds 1 .. all examples
+    X, W, stride, pad, dilation = case
+    expected = conv1D_loops(X, W, stride, pad, dilation)
+    row_bytes = conv_out_shape(X.shape, W.shape, stride, pad, dilation)[1] * W[:, :, 0].size * 8
+    for block_bytes in (1, examples_per_block * row_bytes, 2 ** 40):
+        with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", block_bytes):
+            assert_allclose(conv1D(X, W, stride, pad, dilation), expected, rtol=1e-12, atol=1e-12)
+
+
 def test_blocks_really_split_the_work():
     # guards the test above: with a tiny budget the work is cut into one-row blocks
     with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", 1):
@@ -100,6 +111,17 @@ def test_non_contiguous_input(case):
     X_view = buf[:, ::-1, :, ::2]
     assert_array_equal(X_view, X)
     assert_allclose(conv2D(X_view, W, stride, pad, dilation), conv2D_loops(X, W, stride, pad, dilation),
+                    rtol=1e-12, atol=1e-12)
+
+
+@given(conv_cases(dim=2))
+def test_read_only_and_broadcast_inputs(case):
+    # np.broadcast_to gives read-only arrays with zero strides; nothing may write to them
+    X, W, stride, pad, dilation = case
+    X_b = np.broadcast_to(X[:1], X.shape)
+    W_b = np.broadcast_to(W[..., :1], W.shape)
+    assert_allclose(conv2D(X_b, W_b, stride, pad, dilation),
+                    conv2D_loops(np.array(X_b), np.array(W_b), stride, pad, dilation),
                     rtol=1e-12, atol=1e-12)
 
 
