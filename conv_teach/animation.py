@@ -293,7 +293,7 @@ def _write_gif(anim, tmp, fps):
     images = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in rgb]
     durations = [int(round(ms * (pl.hold if pl.frames[k] is None else 1))) for k in keys]
     images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=durations,
-                   loop=0, optimize=False)
+                   loop=0, optimize=True)   # optimize: unchanged pixels become transparent, far smaller
 
 
 def _write_mp4(anim, tmp, fps):

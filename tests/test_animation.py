@@ -338,3 +338,18 @@ def test_import_conv_teach_does_not_import_matplotlib_and_animate_is_lazy():
 def test_grid_kinds_count_inputs_once():
     pl = plan((3, 4), (3, 3), 2, 1, 0, transposed=True)
     assert (pl.kinds == INPUT).sum() == 12
+
+
+def test_readme_gallery_gifs_are_small_and_described():
+    """docs/gallery: each GIF under 150 KB, with its alt text, and opens as an animation."""
+    from pathlib import Path
+
+    from PIL import Image
+    gallery = Path(__file__).resolve().parent.parent / "docs" / "gallery"
+    gifs = sorted(gallery.glob("*.gif"))
+    assert len(gifs) >= 3
+    for gif in gifs:
+        assert gif.stat().st_size < 150 * 1024, gif.name
+        assert (gallery / (gif.name + ".alt.txt")).read_text().startswith("Animation (GIF")
+        with Image.open(gif) as im:
+            assert im.n_frames > 1

@@ -205,3 +205,14 @@ X1, W1 = np.ones((1, 3, 3, 2)), np.ones((3, 3, 2, 1))
 def test_errors(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+@pytest.mark.parametrize("name", ["conv_teach.transpose", "conv_teach.animation", "conv_teach.animation_plan"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    if name != "conv_teach.animation_plan":
+        assert result.attempted > 0
