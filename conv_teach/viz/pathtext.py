@@ -31,8 +31,17 @@ def glyphs(line, size, font="sans"):
 def centred_glyphs(label, size):
     """The outline of ``label`` centred on (0, 0) (for values written in cells)."""
     path = glyphs(label, size)
-    box = path.get_extents()
-    return path.transformed(Affine2D().translate(-(box.x0 + box.x1) / 2, -(box.y0 + box.y1) / 2))
+    (x0, y0), (x1, y1) = _box(path)
+    return path.transformed(Affine2D().translate(-(x0 + x1) / 2, -(y0 + y1) / 2))
+
+
+def _box(path):
+    """Bounding box of the control points: close enough to centre text, and ~1000x
+    faster than ``Path.get_extents`` (which solves every Bezier curve)."""
+    v = path.vertices
+    if not len(v):
+        return (0.0, 0.0), (0.0, 0.0)
+    return v.min(axis=0), v.max(axis=0)
 
 
 class PathText:
@@ -80,7 +89,7 @@ class PathText:
         paths = []
         for k, line in enumerate(lines):
             path = glyphs(line, self.size, self.font)
-            width = path.get_extents().x1 if line.strip() else 0.0
+            width = _box(path)[1][0] if line.strip() else 0.0
             dx = -width / 2 if self.ha == "center" else 0.0
             # va='bottom': the last line sits on the anchor; 'top': the first line hangs below it
             dy = (len(lines) - 1 - k) * step if self.va == "bottom" else -(k + 0.8) * step
