@@ -16,6 +16,8 @@ naming the notebook and the cell); only then is anything written, each file thro
 temporary file and a rename. An existing student notebook is never overwritten without
 ``--force``.
 """
+import copy
+import json
 import os
 import re
 import sys
@@ -78,23 +80,44 @@ def transform_source(source, cell_type, where):
 
 
 def release_notebook(nb, name="notebook"):
-    """Return the student version of the nbformat notebook ``nb`` (a new object)."""
-    import copy
+    """Return the student version of the notebook ``nb`` (a dict as read from JSON; a new object)."""
     student = copy.deepcopy(nb)
-    student.metadata.pop("widgets", None)
-    for index, cell in enumerate(student.cells):
-        where = f"{name}, cell {index} ({cell.cell_type})"
-        cell.source, top_level = transform_source(cell.source, cell.cell_type, where)
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-            if top_level:
-                tags = cell.metadata.setdefault("tags", [])
-                if "raises-exception" not in tags:
-                    tags.append("raises-exception")
-        cell.metadata.pop("widgets", None)
-        cell.metadata.pop("execution", None)
+    student.get("metadata", {}).pop("widgets", None)
+    for index, cell in enumerate(student.get("cells", [])):
+        where = f"{name}, cell {index} ({cell['cell_type']})"
+        source, top_level = transform_source(cell.get("source", ""), cell["cell_type"], where)
+        cell["source"] = source
+        meta = cell.setdefault("metadata", {})
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+            if top_level and "raises-exception" not in meta.get("tags", []):
+                meta.setdefault("tags", []).append("raises-exception")
+        for transient in ("widgets", "execution", "trusted"):
+            meta.pop(transient, None)
     return student
+
+
+def notebook_json(nb):
+    """Serialize like nbformat/Jupyter do (sources as lists of lines, indent 1, sorted keys),
+    so that released notebooks diff cleanly; plain json keeps ``release`` fast (nbformat's
+    schema validation costs seconds to import)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.get("cells", []):
+        if isinstance(cell.get("source"), str):
+            cell["source"] = cell["source"].splitlines(keepends=True)
+    return json.dumps(nb, sort_keys=True, indent=1, separators=(",", ": "), ensure_ascii=False) + "\n"
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            nb = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ValueError(f"release: cannot read {path} as a notebook: {e}") from None
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+        raise ValueError(f"release: {path} is not an nbformat-4 notebook.")
+    return nb
 
 
 def _plan(src, dst):
@@ -133,7 +156,6 @@ def release(src, dst, force=False, out=sys.stdout):
 
     Raises FileExistsError, MarkerError or FileNotFoundError before writing anything.
     """
-    import nbformat
     plan = _plan(src, dst)
     if any(s.resolve() == t.resolve() for s, t in plan):
         raise ValueError("release: DST would overwrite the solution notebooks themselves.")
@@ -146,10 +168,9 @@ def release(src, dst, force=False, out=sys.stdout):
             "Pass --force to overwrite.")
     released = []
     for s, t in plan:       # read and check everything before writing anything
-        nb = nbformat.read(s, as_version=4)
-        released.append((t, release_notebook(nb, name=str(s))))
-    for t, nb in released:
-        _write_atomic(t, nbformat.writes(nb) + "\n")
+        released.append((t, notebook_json(release_notebook(_read(s), name=str(s)))))
+    for t, text in released:
+        _write_atomic(t, text)
         print(f"wrote {t}", file=out)
     return [t for t, _ in released]
 
