@@ -2,7 +2,6 @@
 import contextlib
 import inspect
 import io
-import json
 import re
 import subprocess
 import sys
