@@ -95,7 +95,7 @@ def plan(input_shape=(5, 5), kernel=(3, 3), stride=1, pad=0, dilation=0, transpo
     s = v.check_pair(FN, "stride", stride, 1, 2)
     d = v.check_pair(FN, "dilation", dilation, 0, 2)
     hold = v.check_int(FN, "hold", hold, 0)
-    if isinstance(transposed, (bool, np.bool_)) is False:
+    if not isinstance(transposed, (bool, np.bool_)):
         raise v.bad_number(FN, "transposed", transposed, "True or False")
     eff = tuple(effective_kernel(kk, dd) for kk, dd in zip(k, d))
     if not transposed:
@@ -190,6 +190,11 @@ def alt_text(pl, fmt, n_frames, fps, show_im2col, still=None):
             f"{pl.stride[1] - 1} zero column(s) inserted between its cells (white dotted cells), "
             f"surrounded by padding (grey hatched cells); pad crops the output, so it pads the "
             f"drawing less.")
+        hidden = H * Wd - int((pl.kinds == INPUT).sum())
+        if hidden:
+            lines.append(
+                f"pad is larger than the dilated kernel minus one, so {hidden} input cell(s) fall "
+                f"outside the drawing: their kernel copies land only on cropped output cells.")
         lines.append(
             f"An orange {fr}x{fc} window of the kernel rotated by 180 degrees moves over it one "
             f"cell at a time; each output cell is the sum of the input cells under its taps, "

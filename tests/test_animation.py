@@ -353,3 +353,10 @@ def test_readme_gallery_gifs_are_small_and_described():
         assert (gallery / (gif.name + ".alt.txt")).read_text().startswith("Animation (GIF")
         with Image.open(gif) as im:
             assert im.n_frames > 1
+
+
+def test_alt_text_says_when_pad_crops_input_cells_out_of_the_transposed_drawing():
+    # H=2, k=1, s=2, pad=1: the zero-inserted input [a, 0, b] loses a and b to the crop
+    r = animate((2, 2), (1, 1), stride=2, pad=1, transposed=True, hold=0)
+    assert "so 4 input cell(s) fall outside the drawing" in r.alt_text
+    assert "fall outside" not in animate((2, 2), (3, 3), stride=2, pad=1, transposed=True).alt_text
