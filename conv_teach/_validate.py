@@ -261,3 +261,11 @@ def cli_arity(option, values, forms):
     """A command-line option given the wrong number of values."""
     return ValueError(f"animate: --{option} takes {forms}; got {len(values)} values: "
                       f"{' '.join(map(str, values))}.")
+
+
+def check_student_function(fn, value, example):
+    """An exercise checker was given something that is not a function (often its result)."""
+    if not callable(value):
+        raise TypeError(f"{fn}: pass your function itself, e.g. {example}, not the result of "
+                        f"calling it; got {type(value).__name__}.")
+    return value

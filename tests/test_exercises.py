@@ -565,3 +565,17 @@ def test_checker_draws_when_asked(monkeypatch):
     with pytest.raises(AssertionError):
         check_pad2D(wrong_pad2D("pad_wrong_side"), draw=True)
     assert len(shown) == 1 and shown[0][0] == shown[0][1]
+
+
+@pytest.mark.parametrize("check, example", [(check_pad2D, "check_pad2D(pad2D)"),
+                                            (check_fixed_im2col, "check_fixed_im2col(fixed_im2col)"),
+                                            (check_out_shapes, "check_out_shapes(my_shapes)")])
+def test_passing_a_result_instead_of_the_function_is_a_clear_error(check, example):
+    with pytest.raises(TypeError, match=re.escape(f"pass your function itself, e.g. {example}, "
+                                                  "not the result of calling it; got tuple")):
+        check((np.zeros(1), (0, 0, 0, 0)))
+
+
+def test_window_count_quiz_rejects_a_pixel_outside_the_input():
+    with pytest.raises(ValueError, match=r"pixel must be a \(row, col\) inside the 5x5 input, got \(5, 0\)"):
+        quiz.WindowCountQuiz((5, 5), (3, 3), pixel=(5, 0))

@@ -21,6 +21,7 @@ from itertools import combinations
 
 import numpy as np
 
+from .. import _validate as v
 from .. import reference as ref
 from ..im2col import col2im, im2col
 from ..pad import pad2D
@@ -178,6 +179,7 @@ def _refine(report, student, later_cases):
 
 def _run(title, student, cases, n_fixed, keys, draw=None, probe=None):
     """Run ``student`` on every case; print what was checked, or raise AssertionError."""
+    v.check_student_function(title, student, f"{title}({title[6:]})")
     try:
         for k, case in enumerate(cases):
             try:
@@ -504,9 +506,10 @@ def check_fixed_im2col(student_im2col, n_random=8, draw=None):
     of the five planted bugs (:data:`hints.BROKEN_IM2COL_BUGS`) it still has, if its output
     is exactly the original code with some of them fixed.
     """
+    title = "check_fixed_im2col"
+    v.check_student_function(title, student_im2col, f"{title}(fixed_im2col)")
     rng = np.random.default_rng(SEED)
     probe_cases = [_im2col_case(rng, *g) for g in FIXED_IM2COL_CASES]
-    title = "check_fixed_im2col"
     try:
         try:
             left = remaining_bugs(student_im2col, probe_cases)
@@ -541,6 +544,7 @@ def check_out_shapes(student_answers, questions=None):
     from .questions import SHAPE_QUESTIONS, shape_mistake, describe
     qs = SHAPE_QUESTIONS if questions is None else questions
     title = "check_out_shapes"
+    v.check_student_function(title, student_answers, f"{title}(my_shapes)")
     try:
         answers = student_answers()
     except NotImplementedError:

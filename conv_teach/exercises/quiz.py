@@ -113,6 +113,9 @@ class WindowCountQuiz(Quiz):
 
     def __init__(self, in_shape, kernel, stride=1, pad=0, dilation=0, pixel=(0, 0)):
         counts = Q.window_counts(in_shape, kernel, stride, pad, dilation)
+        if not (len(pixel) == 2 and 0 <= pixel[0] < counts.shape[0] and 0 <= pixel[1] < counts.shape[1]):
+            raise ValueError(f"WindowCountQuiz: pixel must be a (row, col) inside the "
+                             f"{counts.shape[0]}x{counts.shape[1]} input, got {pixel!r}.")
         self.kernel, self.counts = tuple(kernel), counts
         d = f", dilation={dilation}" if dilation else ""
         super().__init__(
