@@ -17,6 +17,15 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """The cases are tiny: one thread avoids spin-waiting workers on a busy 2-core machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def T(A, *axes):
     """A contiguous torch copy of A.transpose(*axes) (torch's slow conv wants contiguous grads)."""
     return torch.tensor(np.ascontiguousarray(A.transpose(*axes)))
