@@ -81,8 +81,8 @@ class FigureBuilder:
         self._build()
         self.update(**params)
 
-    def panel(self, ax, role):
-        p = GridPanel(ax, role)
+    def panel(self, ax, role, matrix=False):
+        p = GridPanel(ax, role, matrix)
         self.panels.append(p)
         return p
 
@@ -104,8 +104,8 @@ class FigureBuilder:
         self.stale = reason
         self.status.set_text(f"not updated: {reason}" if reason else "")
         for p in self.panels:
-            p.image.set_alpha(0.3 if reason else 1.0)
-            p.title.set_color(palette.STALE if reason else "black")
+            p.set_stale(bool(reason))
+        self.caption.set_color(palette.STALE if reason else "black")
 
     def _build(self):
         raise NotImplementedError
@@ -230,7 +230,7 @@ class Im2colFigure(FigureBuilder):
         self.window = [Boxes(a, SEL, linewidth=1.2, linestyle="--") for a in axes]
         self.taps = [_selection(a) for a in axes]
         ax = self.fig.add_subplot(gs[1, :])
-        self.x_col = self.panel(ax, "input")
+        self.x_col = self.panel(ax, "input", matrix=True)
         self.channel_blocks = Boxes(ax, "black", linewidth=0.8, zorder=2)
         self.column = Boxes(ax, SEL, linewidth=3)
 
@@ -272,17 +272,18 @@ class GemmFigure(FigureBuilder):
     figsize = (9, 4.8)
 
     def _build(self):
-        gs = self.fig.add_gridspec(2, 2, left=0.02, right=0.98, top=0.9, bottom=0.17, hspace=0.45,
-                                   wspace=0.08, width_ratios=[1, 2.4])
+        # X_col above Z_col (same columns), W_col left of Z_col (same rows)
+        gs = self.fig.add_gridspec(2, 2, left=0.02, right=0.98, top=0.9, bottom=0.2, hspace=0.3,
+                                   wspace=0.06, width_ratios=[1, 2.4], height_ratios=[1.7, 1])
         a = {k: self.fig.add_subplot(gs[k]) for k in [(0, 0), (0, 1), (1, 0), (1, 1)]}
-        self.w_col = self.panel(a[0, 0], "kernel")
-        self.x_col = self.panel(a[0, 1], "input")
-        self.z = self.panel(a[1, 0], "output")
-        self.z_col = self.panel(a[1, 1], "output")
-        self.w_block = Boxes(a[0, 0], palette.KERNEL, linewidth=3)
-        self.column = Boxes(a[0, 1], SEL, linewidth=3)
-        self.z_column = Boxes(a[1, 1], SEL, linewidth=3)
-        self.cell = _selection(a[1, 0])
+        self.z = self.panel(a[0, 0], "output")
+        self.x_col = self.panel(a[0, 1], "input", matrix=True)
+        self.w_col = self.panel(a[1, 0], "kernel", matrix=True)
+        self.z_col = self.panel(a[1, 1], "output", matrix=True)
+        self.w_block = Boxes(self.w_col.ax, palette.KERNEL, linewidth=3)
+        self.column = Boxes(self.x_col.ax, SEL, linewidth=3)
+        self.z_column = Boxes(self.z_col.ax, SEL, linewidth=3)
+        self.cell = _selection(self.z.ax)
 
     def draw(self, s):
         W_col, X_col, Z_col, Z, n = s["W_col"], s["X_col"], s["Z_col"], s["Z"], s["example"]
@@ -327,7 +328,7 @@ class Conv1DFigure(FigureBuilder):
         ax_pad, ax_w = self.fig.add_subplot(gs[0, 0]), self.fig.add_subplot(gs[0, 1])
         ax_col, ax_z = self.fig.add_subplot(gs[1, 0]), self.fig.add_subplot(gs[2, 0])
         self.x_pad, self.w = self.panel(ax_pad, "input"), self.panel(ax_w, "kernel")
-        self.x_col, self.z = self.panel(ax_col, "input"), self.panel(ax_z, "output")
+        self.x_col, self.z = self.panel(ax_col, "input", matrix=True), self.panel(ax_z, "output")
         self.pad_bands = PadBands(ax_pad)
         self.window = Boxes(ax_pad, SEL, linewidth=1.2, linestyle="--")
         self.taps = _selection(ax_pad)
@@ -380,7 +381,7 @@ class Col2imFigure(FigureBuilder):
         ax_n, ax_dz, ax_dx = (self.fig.add_subplot(gs[0, k]) for k in range(3))
         ax_col = self.fig.add_subplot(gs[1, :])
         self.counts, self.dz = self.panel(ax_n, "input"), self.panel(ax_dz, "output")
-        self.dx, self.dx_col = self.panel(ax_dx, "input"), self.panel(ax_col, "input")
+        self.dx, self.dx_col = self.panel(ax_dx, "input"), self.panel(ax_col, "input", matrix=True)
         self.counts_taps, self.dx_taps = _selection(ax_n), _selection(ax_dx)
         self.cell = _selection(ax_dz)
         self.column = Boxes(ax_col, SEL, linewidth=3)

@@ -11,7 +11,7 @@ in data coordinates (``imshow``'s convention), so a box's ``(x, y)`` corner is
 ``(col - 0.5, row - 0.5)``.
 """
 import numpy as np
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Affine2D
@@ -38,15 +38,21 @@ class GridPanel:
         ``title.get_text()`` names the array and its shape.
     """
 
-    def __init__(self, ax, role):
+    def __init__(self, ax, role, matrix=False):
         self.ax, self.role = ax, role
+        # images keep square cells; matrices fill their axes so that rows/columns of the
+        # panels of one product (W_col @ X_col = Z_col) line up
         self.image = ax.imshow(np.zeros((1, 1)), cmap=palette.cmap(role), interpolation="nearest",
-                               vmin=0, vmax=1, zorder=0)
+                               vmin=0, vmax=1, zorder=0, aspect="auto" if matrix else "equal")
+        self.matrix = matrix
         # glyph paths are in points; offsets are cell centres in data coordinates
         points = Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
         self.values = PathCollection([], offsets=np.zeros((0, 2)), offset_transform=ax.transData,
                                      transform=points, linewidths=0, edgecolors="none", zorder=3)
         ax.add_collection(self.values, autolim=False)
+        # thin cell borders, so that white (zero) cells still read as cells
+        self.grid = LineCollection([], colors="#c8c8c8", linewidths=0.6, zorder=0.5)
+        ax.add_collection(self.grid, autolim=False)
         self.labels = []
         self.title = PathText(ax.figure, 0.5, 1.0, ax.transAxes, size=9, ha="center", offset=3)
         ax.add_artist(self.title.patch)
@@ -54,6 +60,12 @@ class GridPanel:
         ax.set_yticks([])
         for side in ax.spines.values():
             side.set_visible(False)
+
+    def set_stale(self, stale):
+        """Fade the cells and values (and grey the title) of a picture that is out of date."""
+        self.image.set_alpha(0.3 if stale else 1.0)
+        self.values.set_alpha(0.3 if stale else None)
+        self.title.set_color(palette.STALE if stale else "black")
 
     def show(self, A, title, values=True, fmt="{:g}"):
         """Draw the 2D array ``A`` (replacing the previous one) under ``title``."""
@@ -63,6 +75,8 @@ class GridPanel:
         self.image.set_data(A)
         self.image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
         self.image.set_clim(lo, hi if hi > lo else lo + 1)
+        self.grid.set_segments([[(-0.5, r - 0.5), (cols - 0.5, r - 0.5)] for r in range(rows + 1)] +
+                               [[(c - 0.5, -0.5), (c - 0.5, rows - 0.5)] for c in range(cols + 1)])
         self.ax.set_xlim(-0.5, cols - 0.5)
         self.ax.set_ylim(rows - 0.5, -0.5)
         self.title.set_text(title)
@@ -70,11 +84,13 @@ class GridPanel:
         self._write_values(A, fmt, size)
 
     def _font_size(self, rows, cols):
-        """Points that fit a cell (aspect 'equal': the smaller of the two cell sides), 0 if < 5."""
+        """Points that fit a cell (the smaller side, the width counted for ~3 characters), 0 if < 5."""
         fig = self.ax.figure
         box = self.ax.get_position()
-        cell_in = min(box.width * fig.get_figwidth() / cols, box.height * fig.get_figheight() / rows)
-        size = min(9.0, 0.4 * cell_in * 72)
+        width, height = box.width * fig.get_figwidth() / cols, box.height * fig.get_figheight() / rows
+        if not self.matrix:
+            width = height = min(width, height)
+        size = min(9.0, 0.45 * height * 72, 0.3 * width * 72)
         return size if size >= 5 else 0
 
     def _write_values(self, A, fmt, size):

@@ -19,7 +19,7 @@ DEFAULTS = {
                          out_row=0, out_col=0),
     "im2col_app": dict(in_rows=4, in_cols=4, in_ch=1, n_ex=1, fr=3, fc=3, stride=1, pad=1,
                        dilation=0, out_row=0, out_col=0, example=0),
-    "gemm_app": dict(in_rows=4, in_cols=4, in_ch=1, n_ex=1, out_ch=2, fr=3, fc=3, stride=1,
+    "gemm_app": dict(in_rows=5, in_cols=5, in_ch=1, n_ex=1, out_ch=2, fr=3, fc=3, stride=1,
                      pad=0, dilation=0, out_row=0, out_col=0, example=0),
     "conv1d_app": dict(l_in=8, fw=3, in_ch=1, stride=1, pad="causal", dilation=0, out_pos=0),
     "col2im_app": dict(in_rows=4, in_cols=4, fr=3, fc=3, stride=1, pad=1, dilation=0,
