@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import conv_teach
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 LESSONS = ["01_padding", "02_stride_dilation", "03_im2col", "04_gemm", "05_conv1d",
            "06_col2im_backward"]
@@ -37,7 +39,9 @@ def has_marker(cell, marker):
             or tag in tags or (marker == "NBVAL_RAISES_EXCEPTION" and "raises-exception" in tags))
 
 
-APP_CALL = re.compile(r"\b\w+_app\s*\(")
+#: a call of any app of conv_teach.widgets, e.g. ``padding_app(...)`` or ``ct.widgets.gemm_app()``
+APP_NAMES = [name for name in conv_teach.widgets.__all__ if name.endswith("_app")]
+APP_CALL = re.compile(r"\b(%s)\s*\(" % "|".join(APP_NAMES))
 
 
 def problems(nb, lesson=False):
@@ -123,11 +127,17 @@ def _clean_lesson():
     return _notebook(nbformat.v4.new_markdown_cell("# 01 · A question?"), _checked_cell(),
                      nbformat.v4.new_code_cell("assert 1 + 1 == 2"),
                      nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\napp = ct.widgets.padding_app()\napp"),
-                     nbformat.v4.new_markdown_cell("## Summary\n\n- it works"))
+                     nbformat.v4.new_markdown_cell("## Summary\n\n- it works"),
+                     nbformat.v4.new_code_cell("def check_app():\n    assert True\n\ncheck_app()"))
 
 
 def test_a_clean_notebook_has_no_problems():
     assert problems(_clean_lesson(), lesson=True) == []
+
+
+def test_app_names_cover_the_six_apps():
+    assert {"padding_app", "dilation_app", "im2col_app", "gemm_app", "conv1d_app",
+            "col2im_app"} <= set(APP_NAMES)
 
 
 @pytest.mark.parametrize("spoil, expected", [
