@@ -579,3 +579,12 @@ def test_passing_a_result_instead_of_the_function_is_a_clear_error(check, exampl
 def test_window_count_quiz_rejects_a_pixel_outside_the_input():
     with pytest.raises(ValueError, match=r"pixel must be a \(row, col\) inside the 5x5 input, got \(5, 0\)"):
         quiz.WindowCountQuiz((5, 5), (3, 3), pixel=(5, 0))
+
+
+def test_a_function_that_changes_its_input_is_told_so():
+    def pad2D(X, pad, kernel_shape=None, stride=1):
+        X_pad, p = ct.pad2D(X, pad, kernel_shape, stride)
+        X[...] = 0
+        return X_pad, p
+    with pytest.raises(AssertionError, match=r"case 1 of \d+: your function changed its input X"):
+        check_pad2D(pad2D)

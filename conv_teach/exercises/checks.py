@@ -57,7 +57,12 @@ def _in_notebook():
 
 
 def _fmt_params(params):
-    return ", ".join(f"{k}={v}" for k, v in params.items())
+    return ", ".join(f"{key}={val}" for key, val in params.items())
+
+
+def _call(student, case):
+    """Call ``student`` on copies of the case's arrays (so it cannot spoil the case)."""
+    return student(*[a.copy() if isinstance(a, np.ndarray) else a for a in case.args])
 
 
 def _fmt_array(a):
@@ -110,12 +115,18 @@ def _report(title, k, n_cases, case, got, keys):
 def _run_one(title, student, case, k, n_cases, draw, probe=None):
     """Run one case: returns None if right, raises _Stub or AssertionError otherwise."""
     try:
-        got = student(*case.args)
+        args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
+        got = student(*args)
     except NotImplementedError as e:
         raise _Stub from e
     except Exception as e:  # the student's code crashed: say on which case, keep the traceback
         raise AssertionError(f"{title}: case {k + 1} of {n_cases} raised {type(e).__name__}: "
                              f"{e}\n{_case_line(case)}") from e
+    for name, before, after in zip(_arg_names(case), case.args, args):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
+            raise AssertionError(f"{title}: case {k + 1} of {n_cases}: your function changed its "
+                                 f"input {name}; work on a new array instead (e.g. np.zeros(...)).\n"
+                                 f"{_case_line(case)}")
     extra = ""
     if case.extract is not None:
         got, extra = case.extract(got)
@@ -140,6 +151,13 @@ def _run_one(title, student, case, k, n_cases, draw, probe=None):
                              f"{extra}\n{_case_line(case)}")
 
 
+def _arg_names(case):
+    """Names for the positional arguments, for messages (``X`` or ``X_col`` first)."""
+    first = "X_col" if "X_shape" in case.params else ("x" if "x.shape" in case.params else "X")
+    return [first, "the second argument", "the third argument", "the fourth argument",
+            "the fifth argument", "the sixth argument"]
+
+
 def _stub_message(title):
     print(f"{title}: {NOT_IMPLEMENTED}. Your function still raises NotImplementedError: "
           f"replace `raise NotImplementedError()` with your code and run this cell again.")
@@ -159,7 +177,7 @@ def _refine(report, student, later_cases):
     alive = list(keys)
     for case in later_cases:
         try:
-            got = student(*case.args)
+            got = _call(student, case)
             if case.extract is not None:
                 got, _ = case.extract(got)
             got = np.asarray(got, dtype=float)
@@ -482,7 +500,7 @@ FIXED_IM2COL_CASES = [
 
 def remaining_bugs(student_fn, cases):
     """The subsets of exercise 6's bugs that reproduce ``student_fn`` on every case, smallest first."""
-    outs = [_first_of_pair(student_fn(*c.args))[0] for c in cases]
+    outs = [_first_of_pair(_call(student_fn, c))[0] for c in cases]
     found = []
     for size in range(len(H.BROKEN_IM2COL_BUGS) + 1):
         for bugs in combinations(H.BROKEN_IM2COL_BUGS, size):
