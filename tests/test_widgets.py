@@ -126,6 +126,17 @@ def check(name, app):
         assert error in app.message.value.replace("&#x27;", "'")
         assert app.builder.status.get_text().startswith("not updated")
         assert "not updated" in app.readout.value
+        # the readout says why, with the numbers: a padded length shorter than the kernel
+        text = re.sub("<[^>]+>", "", app.readout.value).replace("&lt;", "<")
+        d = p["dilation"]
+        if name == "conv1d_app":
+            left, right = resolved_pad_1D(p["pad"], p["l_in"], p["fw"], p["stride"], d)
+            sides = [(p["l_in"], left, right, p["fw"])]
+        else:
+            t, b, l, r = resolved_pad_2D(p["pad"], p["in_rows"], p["in_cols"], p["fr"], p["fc"], p["stride"], d)
+            sides = [(p["in_rows"], t, b, p["fr"]), (p["in_cols"], l, r, p["fc"])]
+        short = [(n + x + y, k + (k - 1) * d) for n, x, y, k in sides if n + x + y < k + (k - 1) * d]
+        assert short and all(f"(no window fits: {m} < {e})" in text for m, e in short)
         return False
     assert app.message.value == ""
     assert app.builder.status.get_text() == ""

@@ -99,6 +99,13 @@ class FigureBuilder:
         self.mark_stale("")
         return scene
 
+    def _repr_png_(self):
+        """Show the figure when a builder is the last value of a notebook cell."""
+        import io
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
+        return buf.getvalue()
+
     def mark_stale(self, reason):
         """Grey the picture out under "not updated: reason" (``""`` restores it)."""
         self.stale = reason

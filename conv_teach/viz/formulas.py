@@ -4,9 +4,12 @@ Plain strings (no matplotlib): the figures print them as captions and the apps i
 their readout, so a student sees ``out_rows = (5 + 1 + 1 - 3) // 2 + 1 = 3`` change as
 the sliders move. The arithmetic is :mod:`conv_teach.shapes`' one formula.
 """
+import numpy as np
+
+from ..pad import pad1D, pad2D
 from ..shapes import effective_kernel
 
-__all__ = ["out_len_line", "out_lines_2D", "out_line_1D", "memory_line", "column_line"]
+__all__ = ["out_len_line", "out_lines_2D", "out_line_1D", "explain", "memory_line", "column_line"]
 
 
 def out_len_line(name, in_len, before, after, kernel, stride, dilation):
@@ -16,11 +19,16 @@ def out_len_line(name, in_len, before, after, kernel, stride, dilation):
     'out_rows = (5 + 1 + 1 - 3) // 2 + 1 = 3'
     >>> out_len_line("l_out", 8, 4, 0, 3, 1, 2)
     'l_out = (8 + 4 + 0 - (3 + 2*2)) // 1 + 1 = 6'
+    >>> out_len_line("out_rows", 2, 0, 0, 5, 1, 0)
+    'out_rows = (2 + 0 + 0 - 5) // 1 + 1 = -2  (no window fits: 2 < 5)'
     """
     eff = effective_kernel(kernel, dilation)
     eff_txt = str(kernel) if dilation == 0 else f"({kernel} + {kernel - 1}*{dilation})"
     out = (in_len + before + after - eff) // stride + 1
-    return f"{name} = ({in_len} + {before} + {after} - {eff_txt}) // {stride} + 1 = {out}"
+    line = f"{name} = ({in_len} + {before} + {after} - {eff_txt}) // {stride} + 1 = {out}"
+    if in_len + before + after < eff:
+        line += f"  (no window fits: {in_len + before + after} < {eff})"
+    return line
 
 
 def out_lines_2D(scene):
@@ -28,6 +36,23 @@ def out_lines_2D(scene):
     p, q = scene["params"], scene["pad"]
     return [out_len_line("out_rows", p["in_rows"], q[0], q[1], p["fr"], p["stride"], p["dilation"]),
             out_len_line("out_cols", p["in_cols"], q[2], q[3], p["fc"], p["stride"], p["dilation"])]
+
+
+def explain(params):
+    """The formula lines for raw app parameters, also when the kernel does not fit.
+
+    Only the padding is resolved (by :func:`conv_teach.pad2D` / :func:`conv_teach.pad1D`,
+    which do not check the fit), so a rejected combination can show *why* it is rejected.
+    """
+    p = params
+    d = p.get("dilation", 0)
+    if "l_in" in p:
+        _, (left, right) = pad1D(np.zeros((1, p["l_in"], 1)), p["pad"], p["fw"], p["stride"], d)
+        return [out_len_line("l_out", p["l_in"], left, right, p["fw"], p["stride"], d)]
+    _, (t, b, l, r) = pad2D(np.zeros((1, p["in_rows"], p["in_cols"], 1)), p["pad"],
+                            (p["fr"], p["fc"]), p["stride"], d)
+    return [out_len_line("out_rows", p["in_rows"], t, b, p["fr"], p["stride"], d),
+            out_len_line("out_cols", p["in_cols"], l, r, p["fc"], p["stride"], d)]
 
 
 def out_line_1D(scene):

@@ -9,6 +9,7 @@ import io
 import ipywidgets as widgets
 
 from ..viz.backend import using_ipympl
+from ..viz.formulas import explain
 
 __all__ = ["App"]
 
@@ -114,7 +115,11 @@ class App(widgets.VBox):
         self.builder.mark_stale(text.split(";")[0])
         self.message.value = (f'<div style="color:#b00020"><b>{type(err).__name__}:</b> '
                               f"{html.escape(text)}</div>")
-        lines = [f'<span style="color:#8c8c8c">not updated (showing the last valid values)</span>']
+        lines = ['<span style="color:#8c8c8c">not updated: the picture shows the last valid values</span>']
+        try:
+            lines += [f"<code>{html.escape(line)}</code>" for line in explain(self.values())]
+        except LIBRARY_ERRORS:       # a pad the library cannot even resolve: the message says it
+            pass
         self.readout.value = "<br>".join(lines)
 
     def _show(self):
