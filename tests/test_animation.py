@@ -360,3 +360,12 @@ def test_alt_text_says_when_pad_crops_input_cells_out_of_the_transposed_drawing(
     r = animate((2, 2), (1, 1), stride=2, pad=1, transposed=True, hold=0)
     assert "so 4 input cell(s) fall outside the drawing" in r.alt_text
     assert "fall outside" not in animate((2, 2), (3, 3), stride=2, pad=1, transposed=True).alt_text
+
+
+@pytest.mark.parametrize("transposed, show_im2col", [(False, True), (True, False)])
+def test_blitted_frames_equal_frames_drawn_from_scratch(transposed, show_im2col):
+    """render_rgb keeps the still parts as a background; it must give the very same pixels."""
+    pl = plan((3, 3), (2, 2), 2, 1, 0, transposed=transposed, hold=1)
+    fast, full = Animator(pl, show_im2col, dpi=DPI), Animator(pl, show_im2col, dpi=DPI)
+    for k in range(len(pl.frames)):
+        np.testing.assert_array_equal(fast.render_rgb(k), full.render_rgb_full(k))
