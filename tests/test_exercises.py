@@ -588,3 +588,16 @@ def test_a_function_that_changes_its_input_is_told_so():
         return X_pad, p
     with pytest.raises(AssertionError, match=r"case 1 of \d+: your function changed its input X"):
         check_pad2D(pad2D)
+
+
+def test_show_diff_draws_the_nhwc_slice_where_the_mistake_is():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    expected = np.zeros((2, 3, 3, 2))
+    received = expected.copy()
+    received[1, 0, 2, 1] = 5          # example 1, channel 1 only
+    fig = checks.show_diff(expected, received)
+    assert "(example 1, channel 1)" in fig.axes[0].get_title()
+    assert [(int(p.get_y() + 0.5), int(p.get_x() + 0.5)) for p in fig.axes[1].patches] == [(0, 2)]
+    plt.close(fig)

@@ -4,10 +4,11 @@ import numpy as np
 __all__ = ["show_diff"]
 
 
-def _as_matrix(a):
+def _as_matrix(a, n=0, c=0):
+    """A 2-D view for drawing: example ``n``, channel ``c`` of an NHWC array."""
     a = np.asarray(a, float)
     if a.ndim == 4:
-        return a[0, :, :, 0], " (example 0, channel 0)"
+        return a[n, :, :, c], f" (example {n}, channel {c})"
     if a.ndim == 1:
         return a[None, :], ""
     if a.ndim != 2:
@@ -15,12 +16,23 @@ def _as_matrix(a):
     return a, ""
 
 
+def _worst_slice(expected, received):
+    """(example, channel) of an NHWC pair with the most differing cells (0, 0 otherwise)."""
+    e, r = np.asarray(expected, float), np.asarray(received, float)
+    if e.ndim != 4 or e.shape != r.shape:
+        return 0, 0
+    bad = (~np.isclose(e, r)).sum(axis=(1, 2))          # (n_ex, in_ch)
+    n, c = np.unravel_index(np.argmax(bad), bad.shape)
+    return int(n), int(c)
+
+
 def show_diff(expected, received, axes=None):
     """Draw the received matrix next to the expected one, differing cells outlined in red.
 
     Parameters
     ----------
-    expected, received : ndarray, 2-D (a 4-D NHWC array shows example 0, channel 0)
+    expected, received : ndarray, 2-D, or 4-D NHWC
+        Of an NHWC pair, the (example, channel) with the most differing cells is drawn.
     axes : pair of matplotlib Axes, optional
 
     Returns
@@ -32,8 +44,9 @@ def show_diff(expected, received, axes=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    E, note = _as_matrix(expected)
-    R, _ = _as_matrix(received)
+    n, c = _worst_slice(expected, received)
+    E, note = _as_matrix(expected, n, c)
+    R, _ = _as_matrix(received, n, c)
     if axes is None:
         with plt.ioff():
             fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
