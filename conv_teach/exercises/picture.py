@@ -59,7 +59,9 @@ def show_diff(expected, received, axes=None):
         ax.set_yticks([])
         if M.size <= 150:
             for (r, c), val in np.ndenumerate(M):
-                ax.text(c, r, f"{val:g}", ha="center", va="center", fontsize=7)
+                dark = val > vmin + 0.6 * (vmax - vmin)     # white text on dark cells
+                ax.text(c, r, f"{val:g}", ha="center", va="center", fontsize=7,
+                        color="white" if dark else "black")
     if E.shape == R.shape:
         bad = ~np.isclose(E, R)
         for r, c in np.argwhere(bad):
