@@ -206,7 +206,7 @@ def test_refuses_to_overwrite_a_students_work_and_writes_nothing(tmp_path):
 
 
 def test_single_notebook_to_named_file_and_outputs_cleared(tmp_path):
-    nb = _nb(GOOD, "print(2)")
+    nb = _nb(GOOD, "print(2)", "### BEGIN SOLUTION\nanswer = 3\n### END SOLUTION")
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="2\n")]
     nb.cells[2].execution_count = 7
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
@@ -215,6 +215,9 @@ def test_single_notebook_to_named_file_and_outputs_cleared(tmp_path):
     student = nbformat.read(tmp_path / "out" / "student.ipynb", as_version=4)
     assert student.cells[2].outputs == [] and student.cells[2].execution_count is None
     assert "widgets" not in student.metadata
+    # a top-level stub raises when run: nbval must expect that in the student copy
+    assert student.cells[3].metadata.tags == ["raises-exception"]
+    assert "tags" not in student.cells[1].metadata          # a stub inside a function does not
     assert nbformat.read(src, as_version=4).cells[2].execution_count == 7   # source untouched
 
 
