@@ -244,6 +244,12 @@ def test_a_rejected_combination_leaves_the_picture_and_marks_it_stale():
     assert drawn(fig.z).shape == (4, 3)                 # (5 - 2) // 1 + 1 rows, (5 - 3) // 1 + 1 cols
 
 
+def test_an_unknown_parameter_is_a_TypeError_naming_it():
+    fig = builder(Conv1DFigure)
+    with pytest.raises(TypeError, match="Conv1DFigure: unknown parameter.*out_row.*known: l_in, fw"):
+        fig.update(out_row=1)
+
+
 def test_palette_has_one_distinct_colour_per_role_and_readable_text():
     assert len(set(palette.ROLES.values())) == len(palette.ROLES) == 5
     assert palette.text_color("#ffffff") == palette.TEXT_DARK

@@ -17,6 +17,8 @@ state; :mod:`conv_teach.widgets` drives them.
 Colours (see :mod:`conv_teach.viz.palette`): input blue, padding grey hatched, the
 selected output cell and everything it reads orange, output sky blue, kernels purple.
 """
+import inspect
+
 from . import palette
 from .backend import new_figure
 from .formulas import column_line, memory_line, out_line_1D, out_lines_2D
@@ -92,12 +94,22 @@ class FigureBuilder:
         Raises the library's ValueError/TypeError, leaving the picture untouched, if the
         combination is invalid.
         """
+        self.check_names(params)
         scene = self.scene_fn(**{**self.params, **params})
         self.draw(scene)
         self.scene, self.params = scene, scene["params"]
         self.arrays = {k: scene[k] for k in self.array_names}
         self.mark_stale("")
         return scene
+
+    def check_names(self, params):
+        """Raise a TypeError naming any parameter this figure does not have (a caller's bug,
+        kept apart from the library's errors about values)."""
+        known = inspect.signature(self.scene_fn).parameters
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown parameter(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(known)}.")
 
     def _repr_png_(self):
         """Show the figure when a builder is the last value of a notebook cell."""

@@ -95,6 +95,7 @@ class App(widgets.VBox):
 
     def _redraw(self):
         values = self.values()
+        self.builder.check_names(values)      # outside the try: a wrong name is our bug
         try:
             scene = self.builder.update(**values)
         except LIBRARY_ERRORS as err:
