@@ -103,6 +103,9 @@ def test_dilation_figure_draws_the_dilated_kernel_with_its_gaps(p):
     np.testing.assert_array_equal(drawn(fig.w_dil), W_dil)
     assert cells(fig.w_taps) == [(ki * (d + 1), kj * (d + 1))
                                  for ki in range(p["fr"]) for kj in range(p["fc"])]
+    gaps = {(r, c) for r in range(W_dil.shape[0]) for c in range(W_dil.shape[1])
+            if r % (d + 1) or c % (d + 1)}
+    assert set(cells(fig.w_gaps)) == gaps and len(cells(fig.w_gaps)) == len(gaps)
     taps = expected_taps(p["out_row"], p["out_col"], p["fr"], p["fc"], p["stride"], d)
     check_padding_and_window(fig, p, drawn(fig.x_pad), taps)
     Z = conv2D_loops(fig.arrays["X"], fig.arrays["W"], p["stride"], p["pad"], d)

@@ -19,6 +19,8 @@ selected output cell and everything it reads orange, output sky blue, kernels pu
 """
 import inspect
 
+import numpy as np
+
 from . import palette
 from .backend import new_figure
 from .formulas import column_line, memory_line, out_line_1D, out_lines_2D
@@ -200,6 +202,8 @@ class DilationFigure(PaddingFigure):
         ``dilate(W)`` for kernel 0, channel 0: the inserted zeros are the gaps.
     w_taps : Boxes
         The real taps in ``w_dil`` (every ``dilation + 1``-th row and column).
+    w_gaps : Boxes
+        The inserted zeros, grey and hatched like padding.
     x_pad, z, pad_bands, taps, window, cell
         As in :class:`PaddingFigure`.
     """
@@ -209,6 +213,9 @@ class DilationFigure(PaddingFigure):
     def _first_panel(self, ax):
         panel = self.panel(ax, "kernel")
         self.w_dil = panel
+        # the inserted zeros look like padding: grey and hatched
+        self.w_gaps = Boxes(ax, palette.PADDING, linewidth=0, fill_alpha=0.35, zorder=1,
+                            hatch=palette.PAD_HATCH)
         self.w_taps = Boxes(ax, palette.KERNEL, linewidth=2.0)
         return panel
 
@@ -216,7 +223,9 @@ class DilationFigure(PaddingFigure):
         W_dil, d = s["W_dil"], s["params"]["dilation"]
         fr, fc = s["W"].shape[:2]
         self.w_dil.show(W_dil, _title("dilate(W)", W_dil.shape, f"W[:, :, 0, 0], dilation={d}"))
-        self.w_taps.set_cells([(ki * (d + 1), kj * (d + 1)) for ki in range(fr) for kj in range(fc)])
+        taps = [(ki * (d + 1), kj * (d + 1)) for ki in range(fr) for kj in range(fc)]
+        self.w_taps.set_cells(taps)
+        self.w_gaps.set_cells(sorted(set(np.ndindex(*W_dil.shape)) - set(taps)))
 
 
 class Im2colFigure(FigureBuilder):

@@ -116,10 +116,11 @@ class Boxes:
         The visible rectangles, in the order given to :meth:`set`.
     """
 
-    def __init__(self, ax, color, linewidth=2.5, fill_alpha=0.0, linestyle="-", zorder=4):
+    def __init__(self, ax, color, linewidth=2.5, fill_alpha=0.0, linestyle="-", zorder=4, hatch=None):
         self.ax = ax
         self._style = dict(edgecolor=color, linewidth=linewidth, linestyle=linestyle, zorder=zorder,
-                           facecolor=(*to_rgb(color), fill_alpha) if fill_alpha else "none")
+                           facecolor=(*to_rgb(color), fill_alpha) if fill_alpha else "none",
+                           hatch=hatch)
         self._pool = []
         self.patches = []
 
