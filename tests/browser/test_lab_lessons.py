@@ -1,0 +1,150 @@
+"""The lessons in JupyterLab, as a student uses them: run all, move a slider, see the new picture.
+
+For each lesson: open it in JupyterLab (headless Chromium), clear the outputs, run all cells,
+wait for the app, then move a slider with the keyboard and again with a mouse drag. After each
+move: the figure's pixels changed, the app's readout shows the output size that
+``conv_teach.conv_out_len`` gives for the slider values read in the page, no cell shows a
+traceback, and the page logged no console error.
+"""
+import time
+
+import pytest
+
+import pagetools as pt
+from lessons import LAB
+
+pytestmark = pytest.mark.browser
+
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+# every code cell numbered ([3]:), or an error shown: Run All is over either way
+RUN_ALL_DONE = """() => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+  const errors = document.querySelectorAll(%r);
+  return errors.length > 0 || (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)));
+}""" % pt.ERROR_OUTPUTS
+
+# console errors JupyterLab itself logs on a clean start, matched precisely (none so far)
+LAB_BENIGN = []
+
+
+STARTED = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+  .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+
+
+def menu(page, top, item):
+    page.click(f".lm-MenuBar-itemLabel:text-is('{top}')")
+    page.click(f".lm-Menu-itemLabel:text-is('{item}')")
+
+
+def wait_kernel_idle(lab, page, notebook):
+    """The notebook's kernel runs and is idle, for the server and in the page.
+
+    (The page's indicator says 'idle' for a moment before the kernel even starts.)"""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < pt.STEP_S:
+        try:
+            sessions = lab.api("GET", "/api/sessions")
+        except OSError:  # jupyter_server may answer 500 while a kernel is starting
+            sessions = []
+        if any(s["path"].endswith(notebook) and s["kernel"]["execution_state"] == "idle"
+               for s in sessions):
+            break
+        page.wait_for_timeout(250)
+    else:
+        raise TimeoutError(f"no idle kernel for {notebook} after {pt.STEP_S} s")
+    page.wait_for_selector(IDLE)
+
+
+def run_all(page):
+    """Run > Run All Cells, again if the click got lost (no cell started within 10 s)."""
+    for attempt in range(3):
+        menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function(STARTED, timeout=10_000, polling=250)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
+def check_readout(app, expect, tag):
+    """The readout shows what the library computes for the sliders as they are in the page."""
+    values = pt.slider_values(app)
+    wanted = expect(values)
+    text = pt.wait_text(app.locator(pt.READOUT), lambda t: all(w in t for w in wanted))
+    assert all(w in text for w in wanted), \
+        f"{tag}: readout {text!r} lacks {wanted} (library's value for sliders {values})"
+    return values
+
+
+@pytest.mark.parametrize("notebook, key_slider, drag_slider, expect", LAB,
+                         ids=[n.split(".")[0] for n, *_ in LAB])
+def test_lesson_in_jupyterlab(lab, page, screenshots, timings, notebook, key_slider, drag_slider,
+                              expect):
+    tag = f"lab_{notebook.split('.')[0]}"
+    errors = pt.ConsoleErrors(page, LAB_BENIGN)
+    kernel_errors = pt.KernelErrors(page)
+    t = timings(tag)
+
+    t0 = time.monotonic()
+    page.goto(f"{lab.base}/lab/tree/{notebook}?token={lab.token}&reset")
+    wait_kernel_idle(lab, page, notebook)
+    t["kernel idle"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    menu(page, "Edit", "Clear Outputs of All Cells")  # stale outputs would hold dead widgets
+    page.wait_for_selector(".jp-Notebook .jp-OutputArea-output", state="detached")
+    run_all(page)
+    page.wait_for_function(RUN_ALL_DONE, timeout=pt.STEP_S * 1000, polling=250)
+    tracebacks = pt.error_outputs(page)
+    assert not tracebacks, f"{notebook}: a cell shows an error:\n" + "\n---\n".join(tracebacks)
+    app = page.locator(pt.APP).first
+    app.locator(pt.READOUT).wait_for(state="visible")
+    figure = app.locator(pt.FIGURE).first
+    figure.wait_for(state="visible")
+    page.wait_for_selector(IDLE)
+    t["run all -> app"] = time.monotonic() - t0
+    page.wait_for_timeout(300)  # let the first draw settle
+    before = pt.image(figure, screenshots / f"{tag}_figure_before.png")
+    app.screenshot(path=str(screenshots / f"{tag}_app_before.png"))
+    check_readout(app, expect, f"{notebook} as loaded")
+
+    # 1. keyboard: one step of the slider
+    s = pt.Slider(app, key_slider)
+    v0 = s.value()
+    lo, hi = s.bounds()
+    key, v1 = ("ArrowRight", v0 + 1) if v0 < hi else ("ArrowLeft", v0 - 1)
+    t0 = time.monotonic()
+    s.press(key)
+    assert pt.wait_text(s.box.locator(".widget-readout"), lambda x: x.strip() == str(v1)).strip() \
+        == str(v1), f"{key} on {key_slider}={v0} did not give {v1}"
+    delta, after_key = pt.wait_figure_change(page, figure, before, screenshots / f"{tag}_figure_after_key.png")
+    t["key -> new figure"] = time.monotonic() - t0
+    assert delta > pt.MIN_CHANGED, f"{key_slider} {v0} -> {v1}: figure unchanged ({delta:.4f} of pixels)"
+    check_readout(app, expect, f"after {key_slider} {v0} -> {v1}")
+    app.screenshot(path=str(screenshots / f"{tag}_app_after_key.png"))
+
+    # 2. mouse: drag another slider's handle one step along its track
+    d = pt.Slider(app, drag_slider)
+    w0 = d.value()
+    lo, hi = d.bounds()
+    w1 = w0 + 1 if w0 < hi else w0 - 1
+    t0 = time.monotonic()
+    d.drag_to(w1)
+    assert pt.wait_text(d.box.locator(".widget-readout"), lambda x: x.strip() == str(w1)).strip() \
+        == str(w1), f"dragging {drag_slider} from {w0} towards {w1} gave {d.value()}"
+    delta, _ = pt.wait_figure_change(page, figure, after_key, screenshots / f"{tag}_figure_after_drag.png")
+    t["drag -> new figure"] = time.monotonic() - t0
+    assert delta > pt.MIN_CHANGED, f"{drag_slider} {w0} -> {w1}: figure unchanged ({delta:.4f} of pixels)"
+    check_readout(app, expect, f"after dragging {drag_slider} {w0} -> {w1}")
+    app.screenshot(path=str(screenshots / f"{tag}_app_after_drag.png"))
+    page.screenshot(path=str(screenshots / f"{tag}_page_after.png"))
+
+    tracebacks = pt.error_outputs(page)
+    assert not tracebacks, f"{notebook}: an output shows an error:\n" + "\n---\n".join(tracebacks)
+    assert not app.locator(pt.ERROR).inner_text().strip(), "the app shows an error message"
+    assert not errors, f"{notebook}: browser console errors:\n" + "\n".join(errors)
+    assert not kernel_errors.errors(), \
+        f"{notebook}: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
+    for s in lab.api("GET", "/api/sessions"):  # free the CPU for the next lesson
+        lab.api("DELETE", f"/api/sessions/{s['id']}")

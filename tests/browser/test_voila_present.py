@@ -1,0 +1,67 @@
+"""Present mode (``conv-teach present``, Voila) in a real browser: the lesson loads as an app
+without code, and moving a slider redraws the figure with the library's numbers."""
+import time
+
+import pytest
+
+import pagetools as pt
+from lessons import VOILA
+
+pytestmark = pytest.mark.browser
+
+# Voila 0.5's "lab" template links Font Awesome from a CDN (templates/lab/index.html.j2); the
+# page only talks to 127.0.0.1 here, so these two fetches fail. Nothing is lost: the same Font
+# Awesome 5 CSS and fonts are bundled in Voila's own JavaScript.
+VOILA_BENIGN = [r"^console\.error: Failed to load resource: net::ERR_[A-Z_]+ \(https://cdn\.jsdelivr\.net/"
+                r"npm/@fortawesome/fontawesome-free@%5E5/css/(all|v4-shims)\.min\.css:0\)$"]
+# Voila's page renders the markdown, and of each code cell only its outputs (jp-mod-noInput)
+CODE = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor"
+
+
+@pytest.mark.parametrize("notebook, slider, expect", VOILA, ids=[n.split(".")[0] for n, *_ in VOILA])
+def test_present_mode_in_voila(present_server, page, screenshots, timings, notebook, slider, expect):
+    tag = f"voila_{notebook.split('.')[0]}"
+    t = timings(tag)
+    t0 = time.monotonic()
+    server = present_server(notebook)   # python -m conv_teach present ... --no-browser --port P
+    t["present ready"] = time.monotonic() - t0
+
+    errors = pt.ConsoleErrors(page, VOILA_BENIGN)
+    kernel_errors = pt.KernelErrors(page)
+    t0 = time.monotonic()
+    page.goto(server.url)               # Voila runs every cell, then renders the page
+    app = page.locator(pt.APP).first
+    app.locator(pt.READOUT).wait_for(state="visible", timeout=2 * pt.STEP_S * 1000)
+    figure = app.locator(pt.FIGURE).first
+    figure.wait_for(state="visible")
+    t["page -> app"] = time.monotonic() - t0
+    assert page.locator(".jp-CodeCell.jp-mod-noInput").count() > 0, "no code cell rendered"
+    assert page.locator(CODE).count() == 0, "present mode shows code"
+    tracebacks = pt.error_outputs(page)
+    assert not tracebacks, f"{notebook} in Voila shows an error:\n" + "\n---\n".join(tracebacks)
+    page.wait_for_timeout(300)
+    before = pt.image(figure, screenshots / f"{tag}_figure_before.png")
+    page.screenshot(path=str(screenshots / f"{tag}_page_before.png"), full_page=True)
+
+    s = pt.Slider(app, slider)
+    v0 = s.value()
+    lo, hi = s.bounds()
+    key, v1 = ("ArrowRight", v0 + 1) if v0 < hi else ("ArrowLeft", v0 - 1)
+    t0 = time.monotonic()
+    s.press(key)
+    assert pt.wait_text(s.box.locator(".widget-readout"), lambda x: x.strip() == str(v1)).strip() \
+        == str(v1), f"{key} on {slider}={v0} did not give {v1}"
+    delta, _ = pt.wait_figure_change(page, figure, before, screenshots / f"{tag}_figure_after.png")
+    t["key -> new figure"] = time.monotonic() - t0
+    assert delta > pt.MIN_CHANGED, f"{slider} {v0} -> {v1}: figure unchanged ({delta:.4f} of pixels)"
+    values = pt.slider_values(app)
+    wanted = expect(values)
+    text = pt.wait_text(app.locator(pt.READOUT), lambda x: all(w in x for w in wanted))
+    assert all(w in text for w in wanted), f"readout {text!r} lacks {wanted} (sliders {values})"
+    page.screenshot(path=str(screenshots / f"{tag}_page_after.png"), full_page=True)
+
+    assert not pt.error_outputs(page), "an output shows an error after the slider moved"
+    assert not app.locator(pt.ERROR).inner_text().strip(), "the app shows an error message"
+    assert not errors, f"{notebook} in Voila: browser console errors:\n" + "\n".join(errors)
+    assert not kernel_errors.errors(), \
+        f"{notebook} in Voila: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
