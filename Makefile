@@ -11,10 +11,12 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PIP := $(VENV)/bin/python -m pip --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help install lessons test bench clean-venv
+.PHONY: help install lessons present test bench clean-venv
 
 help:
 	@echo "make lessons     open the lessons in JupyterLab (creates/reuses .venv)"
+	@echo "make present LESSON=notebooks/03_im2col.ipynb"
+	@echo "                 serve one lesson as an app (no code) for a projector"
 	@echo "make test        run every test, incl. the notebooks under nbval"
 	@echo "                 (extra pytest options: make test PYTEST_ARGS=\"-k conv -x\")"
 	@echo "make bench       run benchmarks/bench_conv.py"
@@ -33,6 +35,10 @@ install: $(STAMP)
 
 lessons: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+
+LESSON ?= notebooks/03_im2col.ipynb
+present: $(STAMP)
+	$(VENV)/bin/python -m conv_teach present $(LESSON)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
