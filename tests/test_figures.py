@@ -273,3 +273,13 @@ def test_formula_doctests():
     import conv_teach.viz.formulas as formulas
     result = doctest.testmod(formulas)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_the_figures_need_no_widgets():
+    """viz draws with matplotlib alone; only conv_teach.widgets brings in ipywidgets."""
+    import subprocess
+    import sys
+    code = ("import sys, conv_teach.viz as v; v.Im2colFigure(pad=1).fig.canvas.draw(); "
+            "print('ipywidgets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
