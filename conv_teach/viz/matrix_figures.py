@@ -32,6 +32,7 @@ class Im2colFigure(FigureBuilder):
         gs = self.fig.add_gridspec(2, self.max_channels, left=0.02, right=0.98, top=0.9, bottom=0.17,
                                    hspace=0.35, wspace=0.1, height_ratios=[1, 1])
         axes = [self.fig.add_subplot(gs[0, c]) for c in range(self.max_channels)]
+        self._slots = [a.get_position() for a in axes]     # where 1, 2 or 3 channels go
         self.x_pad = [self.panel(a, "input") for a in axes]
         self.pad_bands = [PadBands(a) for a in axes]
         self.window = [Boxes(a, SEL, linewidth=1.2, linestyle="--") for a in axes]
@@ -45,9 +46,12 @@ class Im2colFigure(FigureBuilder):
         X_pad, X_col, n = s["X_pad"], s["X_col"], s["example"]
         ch = X_pad.shape[3]
         (r0, c0), (er, ec) = s["taps"][0], s["eff"]
+        # the visible channels sit centred above X_col
+        shift = (self._slots[1].x0 - self._slots[0].x0) * (self.max_channels - ch) / 2
         for c in range(self.max_channels):
             self.x_pad[c].ax.set_visible(c < ch)
             if c < ch:
+                self.x_pad[c].ax.set_position(self._slots[c].translated(shift, 0))
                 self.x_pad[c].show(X_pad[n, :, :, c], title("X_pad", X_pad.shape, f"[{n}, :, :, {c}]"))
                 self.pad_bands[c].set(X_pad.shape[1:3], s["pad"])
                 self.taps[c].set_cells(s["taps"])
