@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import servers
+import browser_servers as servers
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"

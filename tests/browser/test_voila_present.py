@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-import pagetools as pt
-from lessons import VOILA
+import browser_page as pt
+from browser_lessons import VOILA, check_app
 
 pytestmark = pytest.mark.browser
 
@@ -54,14 +54,10 @@ def test_present_mode_in_voila(present_server, page, screenshots, timings, noteb
     delta, _ = pt.wait_figure_change(page, figure, before, screenshots / f"{tag}_figure_after.png")
     t["key -> new figure"] = time.monotonic() - t0
     assert delta > pt.MIN_CHANGED, f"{slider} {v0} -> {v1}: figure unchanged ({delta:.4f} of pixels)"
-    values = pt.slider_values(app)
-    wanted = expect(values)
-    text = pt.wait_text(app.locator(pt.READOUT), lambda x: all(w in x for w in wanted))
-    assert all(w in text for w in wanted), f"readout {text!r} lacks {wanted} (sliders {values})"
+    check_app(app, expect, f"after {slider} {v0} -> {v1}")
     page.screenshot(path=str(screenshots / f"{tag}_page_after.png"), full_page=True)
 
     assert not pt.error_outputs(page), "an output shows an error after the slider moved"
-    assert not app.locator(pt.ERROR).inner_text().strip(), "the app shows an error message"
     assert not errors, f"{notebook} in Voila: browser console errors:\n" + "\n".join(errors)
     assert not kernel_errors.errors(), \
         f"{notebook} in Voila: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())

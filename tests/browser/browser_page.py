@@ -170,15 +170,6 @@ class Slider:
         page.mouse.up()
 
 
-def slider_values(app):
-    """{description: value} of every slider in the app, as the page shows them."""
-    out = {}
-    for box in app.locator(SLIDER).all():
-        label = box.locator(".widget-label").inner_text().strip()
-        out[label] = int(box.locator(".widget-readout").inner_text().strip())
-    return out
-
-
 def wait_text(locator, predicate, timeout=STEP_S):
     """Poll ``locator``'s text until ``predicate(text)``; return the last text seen."""
     t0 = time.monotonic()
