@@ -22,8 +22,10 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("CONV_TEACH_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("CONV_TEACH_REQUIRE_BROWSER") == "1"
 # proven on Debian's Chromium 156 + playwright 1.65; playwright adds --headless and a fresh profile
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# (--disable-dev-shm-usage: containers often have a tiny /dev/shm, where tabs would crash)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
 PAGE_TIMEOUT_MS = 45_000
 
 _skip_reason = []
