@@ -141,5 +141,5 @@ def test_lesson_in_jupyterlab(lab, page, screenshots, timings, notebook, key_sli
     assert not errors, f"{notebook}: browser console errors:\n" + "\n".join(errors)
     assert not kernel_errors.errors(), \
         f"{notebook}: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
-    for s in lab.api("GET", "/api/sessions"):  # free the CPU for the next lesson
-        lab.api("DELETE", f"/api/sessions/{s['id']}")
+    for session in lab.api("GET", "/api/sessions"):  # free the CPU for the next lesson
+        lab.api("DELETE", f"/api/sessions/{session['id']}")
