@@ -428,14 +428,15 @@ def memory_section(nml, args):
 # ---------------------------------------------------------------------------- block-size sweep
 
 def tune(args):
-    """conv2D time for several conv_teach.conv.BLOCK_BYTES, interleaved so drift hits all alike."""
+    """conv2D time for several conv_teach.conv.BLOCK_BYTES (sizes in turn, in 3 rounds against drift)."""
     sizes = [int(m) for m in args.tune_sizes.split(",")]
     cases = [c for c in CASES if c[0] in ("medium", "large float64", "large float32", "conv1D")
              and (not args.only or any(w in c[0] for w in args.only.split(",")))]
     default = ct_conv.BLOCK_BYTES
     rounds = max(args.repeat, 5)
     table = {}
-    print(f"\n== BLOCK_BYTES sweep (default {default // MiB} MiB), {rounds} interleaved rounds, ms")
+    print(f"\n== BLOCK_BYTES sweep (default {default // MiB} MiB), 3 rounds of {-(-rounds // 3)} calls "
+          f"per size, ms")
     print(f"{'MiB':>4s}  " + "  ".join(f"{c[0]:>24s}" for c in cases))
     try:
         data = {}
@@ -447,15 +448,12 @@ def tune(args):
             f = ct.conv1D if len(W_shape) == 3 else ct.conv2D
             data[name] = lambda f=f, X=X, W=W, s=s, p=p, d=d: f(X, W, s, p, d)
             times = {m: [] for m in sizes}
-            for m in sizes:                     # warm-up
-                ct_conv.BLOCK_BYTES = m * MiB
-                data[name]()
-            for _ in range(rounds):
+            # sizes in turn, a few repeats each after a warm-up (as a user calls conv2D:
+            # with one block size, so freed blocks are reused), in several rounds for drift
+            for _ in range(3):
                 for m in sizes:
                     ct_conv.BLOCK_BYTES = m * MiB
-                    t0 = time.perf_counter()
-                    data[name]()
-                    times[m].append(time.perf_counter() - t0)
+                    times[m] += time_calls(data[name], -(-rounds // 3))
             peaks = {}
             for m in sizes:
                 ct_conv.BLOCK_BYTES = m * MiB
