@@ -47,6 +47,7 @@ def jupyter_env(tmp):
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env.pop("MPLBACKEND", None)  # the lessons need the inline backend (see tooling notes)
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONFAULTHANDLER"] = "1"  # a kernel stuck in a test can be made to print its stack
     return env
 
 
@@ -83,6 +84,22 @@ class Server:
         with urllib.request.urlopen(req, timeout=10) as r:
             body = r.read()
         return json.loads(body) if body else None
+
+    def kernel_stacks(self):
+        """Make this server's kernels print where they are (SIGABRT + faulthandler) and return
+        the log's tail: for the failure message of a test that waited for them in vain."""
+        try:
+            kids = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return self.log()[-4000:]
+        for k in kids:
+            try:
+                if any("ipykernel" in part for part in k.cmdline()):
+                    k.send_signal(signal.SIGABRT)
+            except psutil.Error:
+                pass
+        time.sleep(2)
+        return self.log()[-6000:]
 
     def stop(self):
         """Terminate the server (it shuts its kernels down), kill whatever is left.

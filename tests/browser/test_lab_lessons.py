@@ -91,7 +91,8 @@ def test_lesson_in_jupyterlab(lab, page, screenshots, timings, notebook, key_sli
         page.wait_for_function(RUN_ALL_DONE, timeout=pt.STEP_S * 1000, polling=250)
     except Exception as e:
         prompts = [p.inner_text() for p in page.locator(".jp-CodeCell .jp-InputPrompt").all()]
-        pytest.fail(f"{notebook}: Run All did not finish within {pt.STEP_S} s; prompts {prompts} ({e})")
+        pytest.fail(f"{notebook}: Run All did not finish within {pt.STEP_S} s; prompts {prompts} ({e})\n"
+                    f"server log, with the kernel's stack:\n{lab.kernel_stacks()}")
     tracebacks = pt.error_outputs(page)
     assert not tracebacks, f"{notebook}: a cell shows an error:\n" + "\n---\n".join(tracebacks)
     app = page.locator(pt.APP).first

@@ -33,7 +33,7 @@ def test_present_mode_in_voila(present_server, page, screenshots, timings, noteb
         page.goto(server.url)           # Voila runs every cell, then renders the page
     except Exception as e:
         pytest.fail(f"{notebook}: Voila did not render the lesson within {pt.STEP_S} s ({e})\n"
-                    f"server log:\n{server.log()[-2000:]}")
+                    f"server log, with the kernel's stack:\n{server.kernel_stacks()}")
     app = page.locator(pt.APP).first
     app.locator(pt.READOUT).wait_for(state="visible", timeout=2 * pt.STEP_S * 1000)
     figure = app.locator(pt.FIGURE).first
