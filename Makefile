@@ -19,7 +19,7 @@ help:
 	@echo "                 serve one lesson as an app (no code) for a projector"
 	@echo "make test        run every test, incl. the notebooks under nbval"
 	@echo "                 (extra pytest options: make test PYTEST_ARGS=\"-k conv -x\")"
-	@echo "make bench       run benchmarks/bench_conv.py"
+	@echo "make bench       run every benchmark: conv, widgets, notebooks, animation"
 	@echo "make clean-venv  delete .venv"
 
 $(VENV)/bin/python:
@@ -45,6 +45,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_conv.py
+	$(VENV)/bin/python benchmarks/bench_widgets.py
+	$(VENV)/bin/python benchmarks/bench_animation.py
+	$(VENV)/bin/python benchmarks/bench_notebooks.py
 
 clean-venv:
 	rm -rf $(VENV)
