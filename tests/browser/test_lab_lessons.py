@@ -53,7 +53,8 @@ def wait_kernel_idle(lab, page, notebook):
             break
         page.wait_for_timeout(250)
     else:
-        raise TimeoutError(f"no idle kernel for {notebook} after {pt.STEP_S} s")
+        pytest.fail(f"no idle kernel for {notebook} after {pt.STEP_S} s; server log, with the "
+                    f"kernel's stack:\n{lab.kernel_stacks()}")
     page.wait_for_selector(IDLE)
 
 
