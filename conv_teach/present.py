@@ -23,6 +23,14 @@ from pathlib import Path
 
 DEFAULT_PORT = 8866
 HOST = "127.0.0.1"
+#: Voila's per-cell limit (s). The lessons' slowest cell takes ~1.3 s on a loaded 2-core box.
+#: Voila's own default is no limit, and then a wake-up lost in the zmq.asyncio kernel client
+#: (the execute_reply sits in the shell socket, zmq.EVENTS says POLLIN, but the socket's
+#: edge-triggered zmq.FD never became readable) leaves the page loading forever: 2 of 30
+#: renders of 03_im2col under load (same with ipykernel 6 or 7, pyzmq 26 or 27). With a
+#: limit, pyzmq's poll re-checks the socket when its timer fires and finds the reply: 4 of 30
+#: renders then took 22-26 s, all 30 complete with the app and no timeout message.
+CELL_TIMEOUT_S = 20
 
 
 def add_arguments(parser):
@@ -91,7 +99,8 @@ def voila_command(notebook, port, token):
     """
     return [sys.executable, "-m", "voila", str(notebook),
             "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
-            f"--token={token}", "--show_tracebacks=True"]
+            f"--token={token}", "--show_tracebacks=True",
+            f"--VoilaExecutor.timeout={CELL_TIMEOUT_S}"]
 
 
 def url_for(port, token):

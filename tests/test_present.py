@@ -79,6 +79,9 @@ def test_voila_command_serves_only_localhost_with_the_token(tmp_path):
     # Voila's default template hides the code cells: nothing may turn the sources back on
     assert not any("strip_sources" in o or "template" in o for o in opts)
     assert present.url_for(9123, "abc123") == "http://127.0.0.1:9123/?token=abc123"
+    # a finite per-cell limit: without one a lost kernel-client wake-up hangs the page forever
+    assert f"--VoilaExecutor.timeout={present.CELL_TIMEOUT_S}" in opts
+    assert 0 < present.CELL_TIMEOUT_S <= 30
 
 
 def test_voila_command_uses_only_options_voila_knows(tmp_path):
@@ -86,7 +89,9 @@ def test_voila_command_uses_only_options_voila_knows(tmp_path):
     Voila exit at start, or worse, be ignored)."""
     from voila.app import Voila
     from voila.configuration import VoilaConfiguration
-    classes = {"Voila": Voila, "VoilaConfiguration": VoilaConfiguration}
+    from voila.execute import VoilaExecutor
+    classes = {"Voila": Voila, "VoilaConfiguration": VoilaConfiguration,
+               "VoilaExecutor": VoilaExecutor}
     for opt in present.voila_command(tmp_path / "x.ipynb", 9123, "abc")[4:]:
         name = opt[2:].split("=")[0]
         if "." in name:
