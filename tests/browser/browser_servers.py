@@ -4,6 +4,7 @@ Every server listens on 127.0.0.1 with a random token, gets throw-away Jupyter c
 runtime, settings and workspace folders, and is stopped (terminate, then kill) together with
 every kernel it started, whatever happened in the test.
 """
+import http.client
 import json
 import os
 import re
@@ -74,7 +75,9 @@ class Server:
                 with urllib.request.urlopen(url, timeout=2) as r:
                     if r.status == 200:
                         return time.monotonic() - t0
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # not up yet, or (BadStatusLine) another process - e.g. a kernel - answered on
+                # the port we picked: the server then exits "address in use", seen just above
                 time.sleep(0.25)
         raise TimeoutError(f"{self.name} not ready after {timeout} s ({url}):\n{self.log()[-3000:]}")
 
@@ -131,8 +134,28 @@ class Server:
         return [p.pid for p in alive]
 
 
+PORT_ATTEMPTS = 3
+
+
+def port_taken(error, server):
+    """Did the server fail only because another process took the port we picked for it?
+
+    ``free_port`` releases the port before the server binds it, and kernels started meanwhile
+    pick random ports too: rare, but then the start is retried on a new port."""
+    return isinstance(error, RuntimeError) and "in use" in server.log()
+
+
 def start_lab(root_dir, tmp):
     """JupyterLab serving ``root_dir``; returns a ready :class:`Server`."""
+    for attempt in range(PORT_ATTEMPTS):
+        try:
+            return _start_lab(root_dir, tmp)
+        except RuntimeError as e:
+            if attempt == PORT_ATTEMPTS - 1 or not port_taken(e, e.server):
+                raise
+
+
+def _start_lab(root_dir, tmp):
     port, token = free_port(), secrets.token_hex(16)
     settings = tmp / "settings"
     for rel, content in LAB_SETTINGS.items():
@@ -150,8 +173,9 @@ def start_lab(root_dir, tmp):
     server.base, server.token = f"http://127.0.0.1:{port}", token
     try:
         server.wait_http(f"{server.base}/api/status?token={token}")
-    except BaseException:
+    except BaseException as e:
         server.stop()
+        e.server = server
         raise
     return server
 
@@ -160,6 +184,15 @@ def start_present(notebook, tmp, timeout=SERVER_READY_S):
     """``python -m conv_teach present NOTEBOOK --no-browser --port P``: the real command.
 
     The URL (with its token) is taken from what the command prints."""
+    for attempt in range(PORT_ATTEMPTS):
+        try:
+            return _start_present(notebook, tmp, timeout)
+        except RuntimeError as e:
+            if attempt == PORT_ATTEMPTS - 1 or not port_taken(e, e.server):
+                raise
+
+
+def _start_present(notebook, tmp, timeout):
     port = free_port()
     cmd = [sys.executable, "-m", "conv_teach", "present", str(notebook), "--no-browser",
            "--port", str(port)]
@@ -178,7 +211,8 @@ def start_present(notebook, tmp, timeout=SERVER_READY_S):
         server.url = f"{server.base}/?token={server.token}"
         # readiness on a static file: every GET of the page itself starts and runs a kernel
         server.wait_http(f"{server.base}/voila/static/voila.js", timeout - (time.monotonic() - t0))
-    except BaseException:
+    except BaseException as e:
         server.stop()
+        e.server = server
         raise
     return server
