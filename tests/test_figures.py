@@ -283,3 +283,38 @@ def test_the_figures_need_no_widgets():
             "print('ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_draw_array_draws_the_given_array_its_padding_and_cells():
+    """The lessons' static pictures: the image is the array, the numbers written are its
+    values, the hatched bands cover exactly the pad border, the outlines the chosen cells."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+    from conv_teach import pad2D
+    from conv_teach.viz import draw_array, palette
+
+    X = np.arange(6.).reshape(1, 2, 3, 1)
+    X_pad, p = pad2D(X, (1, 0, 2, 1))                  # 3 x 6: one row on top, 2 cols left, 1 right
+    fig, ax = plt.subplots()
+    try:
+        image = draw_array(ax, X_pad[0, :, :, 0], "X_pad", pad=p, cells=[(1, 2), (2, 4)])
+        np.testing.assert_array_equal(image.get_array(), X_pad[0, :, :, 0])
+        assert sorted(float(t.get_text()) for t in ax.texts) == sorted(X_pad.ravel())
+        hatched = np.zeros((3, 6), bool)
+        outlined = []
+        for patch in ax.patches:
+            assert isinstance(patch, Rectangle)
+            x, y = patch.get_xy()
+            c0, r0 = int(round(x + .5)), int(round(y + .5))
+            if patch.get_hatch():
+                hatched[r0:r0 + int(patch.get_height()), c0:c0 + int(patch.get_width())] = True
+            else:
+                outlined.append((r0, c0))
+        border = np.ones((3, 6), bool)
+        border[1:3, 2:5] = False                       # where X itself sits inside X_pad
+        np.testing.assert_array_equal(hatched, border)
+        assert outlined == [(1, 2), (2, 4)]
+        assert ax.get_title() == "X_pad\n3 x 6"
+        assert palette.PAD_HATCH in {p.get_hatch() for p in ax.patches}
+    finally:
+        plt.close(fig)

@@ -2,13 +2,15 @@
 
 ``scenes`` computes the arrays (library calls only), ``figures`` draws them and updates
 in place, ``panels`` holds the shared drawing pieces, ``palette`` the colour code and
-``formulas`` the output-size and memory lines. Importing this imports matplotlib;
+``formulas`` the output-size and memory lines; ``draw_array`` draws one given array
+(the lessons' static pictures). Importing this imports matplotlib;
 ``import conv_teach`` alone does not.
 """
 from . import palette
+from .array_picture import draw_array
 from .figures import (Col2imFigure, Conv1DFigure, DilationFigure, FigureBuilder, GemmFigure,
                       Im2colFigure, PaddingFigure)
 from .scenes import scene1D, scene2D, scene_col2im
 
-__all__ = ["palette", "FigureBuilder", "PaddingFigure", "DilationFigure", "Im2colFigure",
+__all__ = ["palette", "draw_array", "FigureBuilder", "PaddingFigure", "DilationFigure", "Im2colFigure",
            "GemmFigure", "Conv1DFigure", "Col2imFigure", "scene2D", "scene1D", "scene_col2im"]
