@@ -4,6 +4,7 @@ What the readout must show is computed here with the library (``conv_out_shape``
 ``effective_kernel``) from the control values read in the page, never copied from the app.
 """
 import ast
+import time
 
 import numpy as np
 
@@ -96,3 +97,28 @@ def check_app(app, expect, tag):
         message = app.locator(pt.ERROR).inner_text().strip()
         assert not message, f"{tag}: the app shows an error for {values}: {message}"
     return values
+
+
+def move_slider(page, app, name, how, figure, before, shot, expect):
+    """Move slider ``name`` one step (``how``: 'key' = arrow key, 'drag' = mouse drag), then
+    check its readout, that the figure's pixels changed and that the app shows the library's
+    numbers. Returns ``(figure image after, seconds from the move to the new figure)``."""
+    s = pt.Slider(app, name)
+    v0 = s.value()
+    _, hi = s.bounds()
+    v1 = v0 + 1 if v0 < hi else v0 - 1
+    t0 = time.monotonic()
+    if how == "key":
+        key = "ArrowRight" if v1 > v0 else "ArrowLeft"
+        s.press(key)
+        label, failed = f"{name} {v0} -> {v1}", f"{key} on {name}={v0} did not give {v1}"
+    else:
+        s.drag_to(v1)
+        label, failed = f"dragging {name} {v0} -> {v1}", f"dragging {name} from {v0} towards {v1}"
+    shown = pt.wait_text(s.box.locator(".widget-readout"), lambda x: x.strip() == str(v1)).strip()
+    assert shown == str(v1), f"{failed}: the slider shows {shown}"
+    delta, after = pt.wait_figure_change(page, figure, before, shot)
+    elapsed = time.monotonic() - t0
+    assert delta > pt.MIN_CHANGED, f"{label}: figure unchanged ({delta:.4f} of pixels)"
+    check_app(app, expect, f"after {label}")
+    return after, elapsed

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import browser_page as pt
-from browser_lessons import LAB, check_app
+from browser_lessons import LAB, check_app, move_slider
 
 pytestmark = pytest.mark.browser
 
@@ -107,34 +107,13 @@ def test_lesson_in_jupyterlab(lab, page, screenshots, timings, notebook, key_sli
     app.screenshot(path=str(screenshots / f"{tag}_app_before.png"))
     check_app(app, expect, f"{notebook} as loaded")
 
-    # 1. keyboard: one step of the slider
-    s = pt.Slider(app, key_slider)
-    v0 = s.value()
-    lo, hi = s.bounds()
-    key, v1 = ("ArrowRight", v0 + 1) if v0 < hi else ("ArrowLeft", v0 - 1)
-    t0 = time.monotonic()
-    s.press(key)
-    assert pt.wait_text(s.box.locator(".widget-readout"), lambda x: x.strip() == str(v1)).strip() \
-        == str(v1), f"{key} on {key_slider}={v0} did not give {v1}"
-    delta, after_key = pt.wait_figure_change(page, figure, before, screenshots / f"{tag}_figure_after_key.png")
-    t["key -> new figure"] = time.monotonic() - t0
-    assert delta > pt.MIN_CHANGED, f"{key_slider} {v0} -> {v1}: figure unchanged ({delta:.4f} of pixels)"
-    check_app(app, expect, f"after {key_slider} {v0} -> {v1}")
+    # 1. keyboard: one step of the slider; 2. mouse: drag another slider's handle one step
+    after_key, t["key -> new figure"] = move_slider(
+        page, app, key_slider, "key", figure, before, screenshots / f"{tag}_figure_after_key.png", expect)
     app.screenshot(path=str(screenshots / f"{tag}_app_after_key.png"))
-
-    # 2. mouse: drag another slider's handle one step along its track
-    d = pt.Slider(app, drag_slider)
-    w0 = d.value()
-    lo, hi = d.bounds()
-    w1 = w0 + 1 if w0 < hi else w0 - 1
-    t0 = time.monotonic()
-    d.drag_to(w1)
-    assert pt.wait_text(d.box.locator(".widget-readout"), lambda x: x.strip() == str(w1)).strip() \
-        == str(w1), f"dragging {drag_slider} from {w0} towards {w1} gave {d.value()}"
-    delta, _ = pt.wait_figure_change(page, figure, after_key, screenshots / f"{tag}_figure_after_drag.png")
-    t["drag -> new figure"] = time.monotonic() - t0
-    assert delta > pt.MIN_CHANGED, f"{drag_slider} {w0} -> {w1}: figure unchanged ({delta:.4f} of pixels)"
-    check_app(app, expect, f"after dragging {drag_slider} {w0} -> {w1}")
+    _, t["drag -> new figure"] = move_slider(
+        page, app, drag_slider, "drag", figure, after_key, screenshots / f"{tag}_figure_after_drag.png",
+        expect)
     app.screenshot(path=str(screenshots / f"{tag}_app_after_drag.png"))
     page.screenshot(path=str(screenshots / f"{tag}_page_after.png"))
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 import browser_page as pt
-from browser_lessons import VOILA, check_app
+from browser_lessons import VOILA, check_app, move_slider
 
 pytestmark = pytest.mark.browser
 
@@ -47,18 +47,8 @@ def test_present_mode_in_voila(present_server, page, screenshots, timings, noteb
     before = pt.image(figure, screenshots / f"{tag}_figure_before.png")
     page.screenshot(path=str(screenshots / f"{tag}_page_before.png"), full_page=True)
 
-    s = pt.Slider(app, slider)
-    v0 = s.value()
-    lo, hi = s.bounds()
-    key, v1 = ("ArrowRight", v0 + 1) if v0 < hi else ("ArrowLeft", v0 - 1)
-    t0 = time.monotonic()
-    s.press(key)
-    assert pt.wait_text(s.box.locator(".widget-readout"), lambda x: x.strip() == str(v1)).strip() \
-        == str(v1), f"{key} on {slider}={v0} did not give {v1}"
-    delta, _ = pt.wait_figure_change(page, figure, before, screenshots / f"{tag}_figure_after.png")
-    t["key -> new figure"] = time.monotonic() - t0
-    assert delta > pt.MIN_CHANGED, f"{slider} {v0} -> {v1}: figure unchanged ({delta:.4f} of pixels)"
-    check_app(app, expect, f"after {slider} {v0} -> {v1}")
+    _, t["key -> new figure"] = move_slider(
+        page, app, slider, "key", figure, before, screenshots / f"{tag}_figure_after.png", expect)
     page.screenshot(path=str(screenshots / f"{tag}_page_after.png"), full_page=True)
 
     assert not pt.error_outputs(page), "an output shows an error after the slider moved"
