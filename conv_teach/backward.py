@@ -13,7 +13,7 @@ The work is done in the same bounded blocks as the forward pass.
 import numpy as np
 
 from . import _validate as v
-from .conv import as_2D_geometry, blocks, setup1D
+from .conv import blocks, setup1D
 from .im2col import crop, float_dtype, fold_into, padded, setup2D, windows
 
 __all__ = ["conv2D_backward", "conv1D_backward"]
@@ -107,8 +107,7 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation=0):
     dW : ndarray of shape (fw, in_ch, out_ch)
     """
     fn = "conv1D_backward"
-    X, W, s, p, d = setup1D(fn, X, W, stride, pad, dilation)
-    g = as_2D_geometry(W, s, p, d, X.shape[1])
+    X, W, g = setup1D(fn, X, W, stride, pad, dilation)
     dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).")
     v.check_dZ_shape(fn, dZ, (X.shape[0], g.out[1], W.shape[2]))
     dX, dW = conv2d_backward_core(dZ[:, None], X[:, None], W[None], g)

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _validate as v
 from .im2col import Geometry, float_dtype, padded, setup2D, windows
-from .shapes import effective_kernel, out_sizes, resolve_pad1D
+from .shapes import out_sizes, resolve_pad1D
 
 __all__ = ["conv2D", "conv1D"]
 
@@ -121,21 +121,16 @@ def conv2D(X, W, stride, pad, dilation=0):
 
 
 def setup1D(fn, X, W, stride, pad, dilation):
-    """Check a 1D call in 1D words; return ``(X, W, stride, (left, right), dilation)``."""
+    """Check a 1D call in 1D words; return ``(X, W, g)`` with ``g`` the :class:`Geometry` of the
+    one-row conv2D problem that the 1D convolution is."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D)
     v.check_channels(fn, X.shape[2], W.shape[1], 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
-    out_sizes(fn, (X.shape[1],), (W.shape[0],), (s,), (d,), (p,))   # raises in 1D words
-    return X, W, s, p, d
-
-
-def as_2D_geometry(W, s, p, d, l_in):
-    """The one-row conv2D problem that a 1D convolution is."""
-    out = (l_in + p[0] + p[1] - effective_kernel(W.shape[0], d)) // s + 1
-    return Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
+    (out,) = out_sizes(fn, (X.shape[1],), (W.shape[0],), (s,), (d,), (p,))   # raises in 1D words
+    return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
 
 
 def conv1D(X, W, stride, pad, dilation=0):
@@ -166,6 +161,6 @@ def conv1D(X, W, stride, pad, dilation=0):
     >>> conv1D(np.arange(1., 6.).reshape(1, 5, 1), np.ones((2, 1, 1)), 1, 'causal')[0, :, 0]
     array([1., 3., 5., 7., 9.])
     """
-    X, W, s, p, d = setup1D("conv1D", X, W, stride, pad, dilation)
+    X, W, g = setup1D("conv1D", X, W, stride, pad, dilation)
     # add a row axis so that conv2D does the work
-    return conv2d_core(X[:, None], W[None], as_2D_geometry(W, s, p, d, X.shape[1]))[:, 0]
+    return conv2d_core(X[:, None], W[None], g)[:, 0]

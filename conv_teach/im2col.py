@@ -26,17 +26,22 @@ IM2COL_MAX_BYTES = 4 * 2 ** 30
 Geometry = namedtuple("Geometry", "kernel stride dilation pad out")
 
 
-def setup2D(fn, X, W_shape, stride, pad, dilation):
-    """Check a 2D call's arguments; return ``(X as ndarray, Geometry)``."""
-    X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D)
+def geometry2D(fn, X_shape, W_shape, stride, pad, dilation):
+    """Check a 2D call's shapes, stride, pad and dilation; return its :class:`Geometry`."""
     W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
-    v.check_channels(fn, X.shape[3], W_shape[2], 2)
+    v.check_channels(fn, X_shape[3], W_shape[2], 2)
     s = v.check_pair(fn, "stride", stride, 1, 2)
     d = v.check_pair(fn, "dilation", dilation, 0, 2)
     k = W_shape[:2]
-    p = resolve_pad2D(fn, pad, X.shape[1:3], k, s, d)
-    out = out_sizes(fn, X.shape[1:3], k, s, d, (p[:2], p[2:]))
-    return X, Geometry(k, s, d, p, out)
+    p = resolve_pad2D(fn, pad, X_shape[1:3], k, s, d)
+    out = out_sizes(fn, X_shape[1:3], k, s, d, (p[:2], p[2:]))
+    return Geometry(k, s, d, p, out)
+
+
+def setup2D(fn, X, W_shape, stride, pad, dilation):
+    """Check a 2D call's arguments; return ``(X as ndarray, Geometry)``."""
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D)
+    return X, geometry2D(fn, X.shape, W_shape, stride, pad, dilation)
 
 
 def float_dtype(*arrays):
@@ -207,9 +212,7 @@ def col2im(X_col, X_shape, W_shape, pad, stride, dilation=0):
     fn = "col2im"
     X_shape = v.check_shape(fn, "X_shape", X_shape, 4, v.LAYOUT_2D)
     X_col = v.check_array(fn, "X_col", X_col, 2, "X_col is (in_ch*fr*fc, out_rows*out_cols*n_ex).")
-    # a zero-strided stand-in for X: setup2D needs only its shape
-    dummy = as_strided(np.zeros(1, X_col.dtype), X_shape, (0,) * 4, writeable=False)
-    _, g = setup2D(fn, dummy, W_shape, stride, pad, dilation)
+    g = geometry2D(fn, X_shape, W_shape, stride, pad, dilation)
     n, rows, cols, ch = X_shape
     (fr, fc), (oh, ow) = g.kernel, g.out
     v.check_cols_shape(fn, X_col, (ch * fr * fc, oh * ow * n), X_shape, W_shape)
