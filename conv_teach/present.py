@@ -29,8 +29,10 @@ HOST = "127.0.0.1"
 #: edge-triggered zmq.FD never became readable) leaves the page loading forever: 2 of 30
 #: renders of 03_im2col under load (same with ipykernel 6 or 7, pyzmq 26 or 27). With a
 #: limit, pyzmq's poll re-checks the socket when its timer fires and finds the reply: 4 of 30
-#: renders then took 22-26 s, all 30 complete with the app and no timeout message.
-CELL_TIMEOUT_S = 20
+#: renders then took 22-26 s, all 30 complete with the app and no timeout message. 10 s
+#: (still ~7x the slowest cell) keeps even two stalls in one render under the browser
+#: test's 45 s wait for the page.
+CELL_TIMEOUT_S = 10
 
 
 def add_arguments(parser):
