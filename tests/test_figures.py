@@ -287,34 +287,57 @@ def test_the_figures_need_no_widgets():
 
 def test_draw_array_draws_the_given_array_its_padding_and_cells():
     """The lessons' static pictures: the image is the array, the numbers written are its
-    values, the hatched bands cover exactly the pad border, the outlines the chosen cells."""
+    values at their cells, the hatched bands cover exactly the pad border, the outlines the
+    chosen cells, rows and columns are labelled from 0."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
     from conv_teach import pad2D
-    from conv_teach.viz import draw_array, palette
+    from conv_teach.viz import draw_array
+    from conv_teach.viz.grid import panel_of
 
     X = np.arange(6.).reshape(1, 2, 3, 1)
     X_pad, p = pad2D(X, (1, 0, 2, 1))                  # 3 x 6: one row on top, 2 cols left, 1 right
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(6, 4))
     try:
         image = draw_array(ax, X_pad[0, :, :, 0], "X_pad", pad=p, cells=[(1, 2), (2, 4)])
         np.testing.assert_array_equal(image.get_array(), X_pad[0, :, :, 0])
-        assert sorted(float(t.get_text()) for t in ax.texts) == sorted(X_pad.ravel())
-        hatched = np.zeros((3, 6), bool)
-        outlined = []
-        for patch in ax.patches:
-            assert isinstance(patch, Rectangle)
-            x, y = patch.get_xy()
-            c0, r0 = int(round(x + .5)), int(round(y + .5))
-            if patch.get_hatch():
-                hatched[r0:r0 + int(patch.get_height()), c0:c0 + int(patch.get_width())] = True
-            else:
-                outlined.append((r0, c0))
-        border = np.ones((3, 6), bool)
-        border[1:3, 2:5] = False                       # where X itself sits inside X_pad
-        np.testing.assert_array_equal(hatched, border)
-        assert outlined == [(1, 2), (2, 4)]
-        assert ax.get_title() == "X_pad\n3 x 6"
-        assert palette.PAD_HATCH in {p.get_hatch() for p in ax.patches}
+        panel = panel_of(ax)
+        assert panel.image is image
+        check_values_written(panel)
+        assert sorted(float(t) for t in panel.labels) == sorted(X_pad.ravel())
+        border = {(r, c) for r in range(3) for c in range(6)} - {(r, c) for r in (1, 2) for c in (2, 3, 4)}
+        assert hatched_cells(panel.pad_bands) == border
+        assert all(b.get_hatch() == palette.PAD_HATCH for b in panel.pad_bands.patches)
+        assert cells(panel.outlines) == [(1, 2), (2, 4)]
+        assert all(b.get_facecolor()[3] == 0 for b in panel.outlines.patches)   # outline only
+        assert panel.title.get_text() == "X_pad\n3 x 6"
+        assert panel.row_labels == ["0", "1", "2"] and panel.col_labels == [str(c) for c in range(6)]
+        assert [t.get_text() for t in ax.get_xticklabels()] == panel.col_labels
+    finally:
+        plt.close(fig)
+
+
+def test_signed_arrays_use_a_diverging_scale_centred_on_0_and_text_reads_on_every_cell():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+    from conv_teach.viz import draw_array
+    from conv_teach.viz.grid import panel_of
+
+    W = np.array([[-1., 0., 3.], [2., -3., 1.]])
+    fig, ax = plt.subplots()
+    try:
+        image = draw_array(ax, W, "W", role="kernel")
+        assert image.get_clim() == (-3.0, 3.0)                   # symmetric: 0 in the middle
+        rgb = lambda v: np.array(image.cmap(image.norm(v))[:3])
+        np.testing.assert_allclose(rgb(0.0), 1.0, atol=0.01)     # 0 is white
+        np.testing.assert_allclose(rgb(-3.0), to_rgb(palette.NEGATIVE), atol=0.01)
+        np.testing.assert_allclose(rgb(3.0), to_rgb(palette.KERNEL), atol=0.01)
+        # -1 is as far from white as +1 (not "empty", as on a one-hue scale)
+        assert np.abs(rgb(-1.0) - 1).sum() > 0.15
+        panel = panel_of(ax)
+        for colour, value in zip(panel.values.get_facecolors(), W.ravel()):
+            assert tuple(colour[:3]) == to_rgb(palette.text_color(rgb(value)))
+        # a non-negative array keeps its one-hue white -> role colour scale
+        image = draw_array(ax, np.array([[1., 4.]]), "X")
+        assert image.get_clim() == (1.0, 4.0)
     finally:
         plt.close(fig)

@@ -27,7 +27,11 @@ def _worst_slice(expected, received):
 
 
 def show_diff(expected, received, axes=None):
-    """Draw the received matrix next to the expected one, differing cells outlined in red.
+    """Draw the received matrix next to the expected one, differing cells outlined.
+
+    Both are drawn with :func:`conv_teach.viz.grid.draw_grid` on one colour scale
+    (diverging, centred on 0, when a value is negative); the differing cells of the
+    received matrix get a thick vermillion outline (:data:`conv_teach.viz.palette.DIFFERENCE`).
 
     Parameters
     ----------
@@ -42,31 +46,25 @@ def show_diff(expected, received, axes=None):
         shapes differ: then only the shapes are compared, in the titles).
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
+
+    from ..viz import palette
+    from ..viz.grid import draw_grid
 
     n, c = _worst_slice(expected, received)
     E, note = _as_matrix(expected, n, c)
     R, _ = _as_matrix(received, n, c)
     if axes is None:
         with plt.ioff():
-            fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+            fig, axes = plt.subplots(1, 2, figsize=(8, 3.8))
+            fig.subplots_adjust(top=0.74, bottom=0.04)     # room for the titles over the labels
     fig = axes[0].figure
-    vmin, vmax = min(E.min(), R.min()), max(E.max(), R.max())
-    for ax, M, name in zip(axes, (E, R), ("expected", "received")):
-        ax.imshow(M, cmap="Blues", vmin=vmin, vmax=vmax)
-        ax.set_title(f"{name} {M.shape}{note}", fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if M.size <= 150:
-            for (r, c), val in np.ndenumerate(M):
-                dark = val > vmin + 0.6 * (vmax - vmin)     # white text on dark cells
-                ax.text(c, r, f"{val:g}", ha="center", va="center", fontsize=7,
-                        color="white" if dark else "black")
+    clim = (min(E.min(), R.min()), max(E.max(), R.max()))
+    bad = ~np.isclose(E, R) if E.shape == R.shape else np.zeros(R.shape, bool)
+    for ax, M, name, cells in zip(axes, (E, R), ("expected", "received"), ((), np.argwhere(bad))):
+        draw_grid(ax, M, f"{name}{note}", clim=clim, outline=[tuple(rc) for rc in cells],
+                  outline_color=palette.DIFFERENCE, labels=M.shape[0] <= 40 and M.shape[1] <= 40)
     if E.shape == R.shape:
-        bad = ~np.isclose(E, R)
-        for r, c in np.argwhere(bad):
-            axes[1].add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="red", lw=2))
-        fig.suptitle(f"{int(bad.sum())} cells differ (outlined in red)", fontsize=10)
+        fig.suptitle(f"{int(bad.sum())} cells differ (outlined)", fontsize=10)
     else:
         fig.suptitle(f"shapes differ: expected {E.shape}, received {R.shape}", fontsize=10)
     return fig

@@ -9,7 +9,7 @@ import inspect
 
 from . import palette
 from .backend import new_figure
-from .panels import Boxes, GridPanel
+from .grid import Boxes, GridPanel
 from .pathtext import PathText
 from .scenes import scene2D
 
@@ -29,8 +29,9 @@ def inside(taps, pad_before, shape):
 
 
 def selection(ax):
-    """Orange boxes for the taps of the selected cell (filled lightly, thick edge)."""
-    return Boxes(ax, SEL, linewidth=2.5, fill_alpha=0.2)
+    """Orange outlines for the taps of the selected cell (thick edge, no fill: the cells
+    keep their value colours and readable text)."""
+    return Boxes(ax, SEL, linewidth=2.5)
 
 
 class FigureBuilder:

@@ -1,7 +1,7 @@
 """The backward pass through im2col: window counts, ``dZ``, ``dX_col`` and ``dX = col2im(dX_col)``."""
 from .builder import SEL, FigureBuilder, inside, selection, title
 from .formulas import out_lines_2D
-from .panels import Boxes
+from .grid import Boxes
 from .scenes import scene_col2im
 
 __all__ = ["Col2imFigure"]

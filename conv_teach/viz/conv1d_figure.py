@@ -1,7 +1,7 @@
 """conv1D as conv2D on one row: ``X_pad``, ``W``, the one-row ``X_col`` and ``Z``."""
 from .builder import SEL, FigureBuilder, selection, title
 from .formulas import out_line_1D
-from .panels import Boxes, PadBands
+from .grid import Boxes, PadBands
 from .scenes import scene1D
 
 __all__ = ["Conv1DFigure"]

@@ -2,7 +2,7 @@
 from . import palette
 from .builder import SEL, FigureBuilder, selection, title
 from .formulas import column_line, memory_line, out_lines_2D
-from .panels import Boxes, PadBands
+from .grid import Boxes, PadBands
 
 __all__ = ["Im2colFigure", "GemmFigure"]
 

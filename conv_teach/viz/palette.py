@@ -8,7 +8,13 @@ padding                 grey ``#999999``            grey cells, hatched ``//``
 receptive field         orange ``#E69F00``          thick outline of every tap read
 output ``Z``            sky blue ``#56B4E9``        white -> sky-blue cells
 kernel taps ``W``       reddish purple ``#CC79A7``  white -> purple cells, row block
+negative values         bluish green ``#009E73``    green <- white -> role colour
+                                                    (a signed array: centred on 0)
+a difference            vermillion ``#D55E00``      thick outline (exercises' show_diff)
 ======================  ==========================  ====================================
+
+Highlights are outlines only: a highlighted cell keeps the colour of its value, and the
+value's text stays black or white, whichever reads better on that colour.
 
 Okabe & Ito, "Color Universal Design" (2008); the colours stay distinct under the
 common forms of colour blindness, and every role is also told apart by a second cue
@@ -21,6 +27,8 @@ PADDING = "#999999"
 RECEPTIVE_FIELD = "#E69F00"
 OUTPUT = "#56B4E9"
 KERNEL = "#CC79A7"
+NEGATIVE = "#009E73"
+DIFFERENCE = "#D55E00"
 STALE = "#8c8c8c"
 TEXT_DARK = "#000000"
 TEXT_LIGHT = "#ffffff"
@@ -35,6 +43,16 @@ PAD_HATCH = "//"
 def cmap(role):
     """A white -> role-colour colormap, so that bigger values are darker cells of that role."""
     return LinearSegmentedColormap.from_list(f"conv_teach_{role}", ["#ffffff", ROLES[role]])
+
+
+def signed_cmap(role):
+    """A diverging colormap for signed arrays: bluish green (negative) -> white (0) -> role colour.
+
+    Use it with limits symmetric about 0 (``-m, m``) so that 0 is white and -1 looks as
+    strong as +1.
+    """
+    return LinearSegmentedColormap.from_list(f"conv_teach_{role}_signed",
+                                             [NEGATIVE, "#ffffff", ROLES[role]])
 
 
 def text_color(rgb):

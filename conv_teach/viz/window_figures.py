@@ -4,7 +4,7 @@ import numpy as np
 from . import palette
 from .builder import SEL, FigureBuilder, inside, selection, title
 from .formulas import out_lines_2D
-from .panels import Boxes, PadBands
+from .grid import Boxes, PadBands, hatched
 
 __all__ = ["PaddingFigure", "DilationFigure"]
 
@@ -88,8 +88,7 @@ class DilationFigure(PaddingFigure):
         panel = self.panel(ax, "kernel")
         self.w_dil = panel
         # the inserted zeros look like padding: grey and hatched
-        self.w_gaps = Boxes(ax, palette.PADDING, linewidth=0, fill_alpha=0.35, zorder=1,
-                            hatch=palette.PAD_HATCH)
+        self.w_gaps = hatched(ax)
         self.w_taps = Boxes(ax, palette.KERNEL, linewidth=2.0)
         return panel
 
