@@ -253,6 +253,28 @@ def too_many_frames(fn, n_cells, limit):
         f"stride (or raise max_frames=).")
 
 
+def empty_out(fn):
+    return ValueError(
+        f"{fn}: out is an empty name; give a file (conv.gif, conv.mp4, conv.svg, conv.png) or a "
+        f"new folder name for PNG frames.")
+
+
+def image_too_large(fn, dpi, size, limit, max_dpi):
+    return ValueError(
+        f"{fn}: dpi={dpi} would make a {size[0]}x{size[1]}-pixel image, more than {limit} pixels "
+        f"a side; use dpi={max_dpi} or less (default 80).")
+
+
+def write_failed(fn, path, err):
+    """An operating-system error while writing an animation (the files were cleaned up).
+
+    Returns an OSError carrying ``err.errno``, whose message is one line."""
+    reason = err.strerror or str(err) or type(err).__name__
+    e = OSError(f"{fn}: could not write {path}: {reason}; nothing was written.")
+    e.errno = err.errno
+    return e
+
+
 def bad_number(fn, name, value, rule):
     return ValueError(f"{fn}: {name} must be {rule}, got {value!r}.")
 

@@ -12,7 +12,7 @@ import sys
 COMMANDS = {
     "present": ("conv_teach.present", "serve a lesson as an app with Voila (no code) for a projector"),
     "release": ("conv_teach.exercises.release", "make student notebooks from solution notebooks"),
-    "animate": ("conv_teach.animation_cli", "animate a convolution setting to GIF, MP4, PNG frames or SVG"),
+    "animate": ("conv_teach.animation.cli", "animate a convolution setting to GIF, MP4, PNG frames or SVG"),
 }
 
 

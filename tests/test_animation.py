@@ -3,8 +3,10 @@
 What each frame highlights is read back from the matplotlib artists and compared with
 the receptive field written out from the definition (window start ``i*s``, taps
 ``d + 1`` apart), and, for the transposed convolution, with the input cells whose
-scattered kernel reaches the output cell. Images are tiny and at low dpi.
+scattered kernel reaches the output cell. The values drawn are compared with the loop
+references. Images are tiny and at low dpi, except where the text size is checked.
 """
+import errno
 import os
 import shutil
 import subprocess
@@ -13,15 +15,27 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgba
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from conv_teach.animation import Animator, animate
-from conv_teach.animation_plan import INPUT, plan
+from conv_teach.animation import INPUT, PADDING, ZERO, Animator, animate, plan
 from conv_teach.cli import main
-from conv_teach.reference import im2col_loops
-from conv_teach.viz.palette import OUTPUT, PAD_HATCH
+from conv_teach.reference import conv2D_loops, conv2D_transpose_loops, im2col_loops
+from conv_teach.viz.palette import PAD_HATCH
 
 DPI = 30
+
+
+def shown(panel):
+    """Which cells of a GridPanel are shown (not masked as 'not computed yet')."""
+    return ~np.ma.getmaskarray(panel.image.get_array())
+
+
+def written_values(panel):
+    """The values written in a panel's visible cells, by (row, col), read from its labels."""
+    A = np.ma.getdata(panel.image.get_array())
+    alpha = panel.values.get_facecolors()[:, 3]
+    return {divmod(k, A.shape[1]): float(t) for k, t in enumerate(panel.labels) if alpha[k] > 0}
 
 
 def _pair(v):
@@ -78,12 +92,23 @@ def test_forward_frames_highlight_the_receptive_field(in_shape, k, stride, pad, 
         expected = sorted((cell[0] * s[0] + ki * (d[0] + 1), cell[1] * s[1] + kj * (d[1] + 1))
                           for ki in range(k[0]) for kj in range(k[1]))
         assert drawn == expected, f"frame {frame}, output cell {cell}"
-        filled = [c for c, patch in anim.out_patches.items() if patch.get_facecolor() == to_rgba(OUTPUT)]
-        assert sorted(filled) == cells[:n + 1]
+        filled = sorted(map(tuple, np.argwhere(shown(anim.out))))
+        assert filled == cells[:n + 1]
+        assert sorted(written_values(anim.out)) == cells[:n + 1]      # values only where computed
         assert anim.current.get_xy() == (cell[1], cell[0])
     for frame in list(range(hold)) + list(range(hold + len(cells), len(pl.frames))):
         anim.draw(frame)
         assert not any(t.get_visible() for t in anim.tap_patches)
+    # the output values are conv2D of the numbered input with a kernel of ones (loop reference)
+    X = np.arange(1, in_shape[0] * in_shape[1] + 1, dtype=float).reshape(1, *in_shape, 1)
+    Z = conv2D_loops(X, np.ones(k + (1, 1)), stride, pad, dilation)[0, :, :, 0]
+    anim.draw(len(pl.frames) - 1)
+    assert written_values(anim.out) == {(i, j): Z[i, j] for i, j in cells}
+    np.testing.assert_array_equal(np.ma.getdata(anim.out.image.get_array()), Z)
+    # the grid shows X_pad of the same numbers: the input's numbers inside, zeros around
+    grid = np.zeros((in_shape[0] + p[0] + p[1], in_shape[1] + p[2] + p[3]))
+    grid[p[0]:p[0] + in_shape[0], p[2]:p[2] + in_shape[1]] = X[0, :, :, 0]
+    assert anim.grid.labels == [f"{v:g}" for v in grid.ravel()]
 
 
 @pytest.mark.parametrize("in_shape, k, stride, pad, dilation", FORWARD, ids=FORWARD_IDS)
@@ -91,8 +116,9 @@ def test_padding_cells_are_hatched_exactly_around_the_input(in_shape, k, stride,
     s, d = _pair(stride), _pair(dilation)
     t, b, l, r = _quad(pad, in_shape, k, s, d)
     anim = Animator(plan(in_shape, k, stride, pad, dilation), dpi=DPI)
-    hatched = {(int(p.get_y()), int(p.get_x())) for p in anim.ax_grid.patches
-               if p.get_hatch() == PAD_HATCH and p.get_gid() is None}
+    assert all(p.get_hatch() == PAD_HATCH and p.get_visible() for p in anim.padding.patches)
+    hatched = {(int(p.get_y()), int(p.get_x())) for p in anim.padding.patches}
+    assert len(hatched) == len(anim.padding.patches) and not anim.zeros.patches
     rows, cols = in_shape[0] + t + b, in_shape[1] + l + r
     inside = {(rr, cc) for rr in range(t, t + in_shape[0]) for cc in range(l, l + in_shape[1])}
     assert hatched == {(rr, cc) for rr in range(rows) for cc in range(cols)} - inside
@@ -124,9 +150,8 @@ def test_transposed_frames_highlight_the_cells_that_scatter_into_the_output(
     pl = plan(in_shape, k, stride, pad, dilation, transposed=True, output_padding=op, hold=1)
     assert pl.out == out and len(pl.frames) == out[0] * out[1] + 2
     anim = Animator(pl, dpi=DPI)
-    # the numbers written in the grid's input cells, by position (from the text artists)
-    number_at = {(int(txt.get_position()[1]), int(txt.get_position()[0])): int(txt.get_text())
-                 for txt in anim.ax_grid.texts}
+    # the numbers written in the grid's input cells, by position (from the drawn labels)
+    number_at = {rc: int(v) for rc, v in written_values(anim.grid).items() if v > 0}
     # every input cell is drawn once, except when pad > eff - 1 crops the drawing itself
     assert len(number_at) == len(set(number_at.values()))
     if max(t, b) <= eff[0] - 1 and max(l, r) <= eff[1] - 1:
@@ -142,6 +167,74 @@ def test_transposed_frames_highlight_the_cells_that_scatter_into_the_output(
                    for ki in range(k[0]) for kj in range(k[1])
                    if a * s[0] + ki * (d[0] + 1) - t == i and bb * s[1] + kj * (d[1] + 1) - l == j}
         assert under == writers, f"output cell {(i, j)}"
+    # the output values are conv2D_transpose of the numbered input with ones (loop reference)
+    X = np.arange(1, in_shape[0] * in_shape[1] + 1, dtype=float).reshape(1, *in_shape, 1)
+    Z = conv2D_transpose_loops(X, np.ones(k + (1, 1)), stride, pad, dilation, op)[0, :, :, 0]
+    np.testing.assert_array_equal(np.ma.getdata(anim.out.image.get_array()), Z)
+
+
+@st.composite
+def transposed_settings(draw):
+    H, Wd = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    s = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    d = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    pad = tuple(draw(st.integers(0, 4)) for _ in range(4))
+    op = tuple(draw(st.integers(0, max(ss, dd + 1) - 1)) for ss, dd in zip(s, d))
+    return (H, Wd), k, s, pad, d, op
+
+
+@given(transposed_settings())
+def test_transposed_grid_numbers_every_drawn_input_cell_by_its_own_index(setting):
+    """Independent of the plan's code: by the scatter definition, input (a, b) with tap
+    (ki, kj) writes to output (a*s + ki*(d+1) - top, ...). The drawn stride-1 window of
+    output (i, j) reads grid cell (i + ki'*(d+1), ...) with the kernel rotated, ki' =
+    fr - 1 - ki: that grid cell must show input (a, b)'s number a*in_cols + b + 1, and 0
+    (padding or an inserted zero) when no input cell is there. This covers every grid
+    cell, also when pad crops input cells off the drawing. Grid cells between dilated taps
+    that no window reads are checked by the same rule, extended to output positions
+    beyond the output (i up to the grid's size, where tap ki = fr - 1 lands on g = i)."""
+    (H, Wd), k, s, pad, d, op = setting
+    t, b, l, r = pad
+    try:
+        pl = plan((H, Wd), k, s, pad, d, transposed=True, output_padding=op, hold=0)
+    except ValueError:
+        assume(False)
+    eff = [kk + (kk - 1) * dd for kk, dd in zip(k, d)]
+    out = ((H - 1) * s[0] + eff[0] - t - b + op[0], (Wd - 1) * s[1] + eff[1] - l - r + op[1])
+    assert pl.out == out and pl.labels.shape == (out[0] + eff[0] - 1, out[1] + eff[1] - 1)
+    expected = np.full(pl.labels.shape, -1)
+    rows, cols = pl.labels.shape
+    for i in range(rows):
+        for j in range(cols):
+            for ki in range(k[0]):
+                for kj in range(k[1]):
+                    g = (i + (k[0] - 1 - ki) * (d[0] + 1), j + (k[1] - 1 - kj) * (d[1] + 1))
+                    if g[0] >= rows or g[1] >= cols:
+                        continue
+                    num = 0
+                    for a in range(H):
+                        for bb in range(Wd):
+                            if (a * s[0] + ki * (d[0] + 1) - t == i
+                                    and bb * s[1] + kj * (d[1] + 1) - l == j):
+                                num = a * Wd + bb + 1
+                    assert expected[g] in (-1, num)
+                    expected[g] = num
+    assert (expected >= 0).all()                      # every grid cell was checked
+    np.testing.assert_array_equal(pl.labels, expected)
+    assert ((pl.kinds == INPUT) == (pl.labels > 0)).all()
+    # the drawn values: the grid's numbers, and Z from the loop reference
+    X = np.arange(1, H * Wd + 1, dtype=float).reshape(1, H, Wd, 1)
+    Z = conv2D_transpose_loops(X, np.ones(k + (1, 1)), s, pad, d, op)[0, :, :, 0]
+    np.testing.assert_array_equal(pl.Z, Z)
+    np.testing.assert_array_equal(pl.X_col.sum(axis=0), Z.ravel())     # W is all ones
+
+
+def test_transposed_labels_bug_of_issue_9_is_fixed():
+    # input (2, 3) numbered 1..6; pad 2 crops row 0 off the drawing: cells 5 and 6 remain
+    pl = plan(input_shape=(2, 3), kernel=2, stride=2, pad=2, transposed=True, output_padding=1)
+    drawn = {tuple(rc): int(pl.labels[tuple(rc)]) for rc in np.argwhere(pl.kinds == INPUT)}
+    assert sorted(drawn.values()) == [5, 6]
 
 
 def test_im2col_panel_fills_with_im2col_columns():
@@ -149,15 +242,19 @@ def test_im2col_panel_fills_with_im2col_columns():
     anim = Animator(plan(in_shape, k, s, p, d, hold=1), show_im2col=True, dpi=DPI)
     numbers = np.arange(1, 21).reshape(1, 4, 5, 1)
     X_col = im2col_loops(numbers, (2, 3, 1, 1), p, s, d)
+    ones_in = im2col_loops(np.ones((1, 4, 5, 1)), (2, 3, 1, 1), p, s, d)   # 1 where a real pixel
     n_taps, n_out = X_col.shape
+    assert anim.col.row_labels == [f"{ki},{kj}" for ki in range(2) for kj in range(3)]
+    out_cols = anim.pl.out[1]
+    assert anim.col.col_labels == [f"{c // out_cols},{c % out_cols}" for c in range(n_out)]
     for m in range(n_out):
         anim.draw(1 + m)
-        for col in range(n_out):
-            shown = [anim.col_texts[(tap, col)].get_text() for tap in range(n_taps)]
-            if col <= m:
-                assert shown == [str(int(x)) for x in X_col[:, col]]
-            else:
-                assert shown == [""] * n_taps
+        values = written_values(anim.col)
+        assert values == {(tap, col): X_col[tap, col] for tap in range(n_taps) for col in range(m + 1)}
+        assert (shown(anim.col)[:, :m + 1]).all() and not shown(anim.col)[:, m + 1:].any()
+        hatched = {(int(b.get_y()), int(b.get_x())) for b in anim.col_hatched.patches}
+        assert hatched == {(tap, col) for tap in range(n_taps) for col in range(m + 1)
+                           if ones_in[tap, col] == 0}
         assert anim.col_current.get_xy() == (m, 0)
 
 

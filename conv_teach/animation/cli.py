@@ -3,14 +3,17 @@
     conv-teach animate --input 5 5 --kernel 3 3 --stride 2 --pad 1 --dilation 1 --out conv.gif
 
 matplotlib is imported inside :func:`run` only, so ``conv-teach --help`` stays fast. A bad
-setting prints the library's message and exits with status 2; nothing is written then,
-and an existing file is replaced only with ``--force``.
+setting prints the library's message and exits with status 2; an operating-system error
+(read-only folder, full disk, ...) prints one line naming the path and the reason and exits
+with status 1. Nothing is written then (no partial or temporary file is left), and an
+existing file is replaced only with ``--force``.
 """
 import sys
 
-from . import _validate as v
+from .. import _validate as v
 
 EXIT_BAD_INPUT = 2
+EXIT_OS_ERROR = 1
 
 
 def _pad(text):
@@ -79,7 +82,7 @@ def _pad_arg(values):
 def run(args):
     """Write the animation; print where it went. Returns the exit status."""
     try:
-        from .animation import animate
+        from .writers import animate
         shape = _one_or_pair(args.input, "input")
         kernel = _one_or_pair(args.kernel, "kernel")
         result = animate(
@@ -91,6 +94,9 @@ def run(args):
     except (ValueError, TypeError, FileExistsError, RuntimeError) as err:
         print(f"conv-teach animate: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as err:                  # worded by animate: the path and the reason
+        print(f"conv-teach animate: error: {err}", file=sys.stderr)
+        return EXIT_OS_ERROR
     w, h = result.size
     print(f"wrote {result.path} ({result.fmt}, {result.n_frames} frames, {w}x{h} px, "
           f"output {result.out_shape[0]}x{result.out_shape[1]}) and {result.alt_text_path}")
