@@ -466,3 +466,76 @@ def test_blitted_frames_equal_frames_drawn_from_scratch(transposed, show_im2col)
     fast, full = Animator(pl, show_im2col, dpi=DPI), Animator(pl, show_im2col, dpi=DPI)
     for k in range(len(pl.frames)):
         np.testing.assert_array_equal(fast.render_rgb(k), full.render_rgb_full(k))
+
+
+# --- the look: text size and nothing overlapping ------------------------------------
+
+LOOKS = [  # plan arguments, show_im2col
+    (dict(input_shape=(5, 5), kernel=(3, 3), stride=2, pad=1, dilation=1), False),
+    (dict(input_shape=(4, 4), kernel=(3, 3), pad=1), True),
+    (dict(input_shape=(2, 2), kernel=(3, 3), stride=2, transposed=True), False),
+    (dict(input_shape=(3, 3), kernel=(3, 3), stride=2, pad=1, transposed=True, output_padding=1), True),
+    (dict(input_shape=(1, 1), kernel=(1, 1)), True),                  # 1x1 everything: titles widest
+    (dict(input_shape=(2, 9), kernel=(1, 3), stride=(1, 2), pad=(0, 0, 1, 1)), True),
+    (dict(input_shape=(12, 12), kernel=(3, 3), stride=2, pad="same"), False),   # big values
+]
+
+
+def _overlap(a, b, tol=0.5):
+    return a.x0 < b.x1 - tol and b.x0 < a.x1 - tol and a.y0 < b.y1 - tol and b.y0 < a.y1 - tol
+
+
+@pytest.mark.parametrize("kwargs, im2col", LOOKS)
+def test_text_is_at_least_14_px_and_nothing_overlaps_at_the_default_size(kwargs, im2col):
+    anim = Animator(plan(hold=1, **kwargs), show_im2col=im2col)       # default dpi
+    dpi = anim.fig.dpi
+    anim.draw(len(anim.pl.frames) - 1)                               # every value shown
+    anim.fig.canvas.draw()
+    renderer = anim.fig.canvas.get_renderer()
+    px = lambda pt: pt * dpi / 72
+    panels = [anim.grid, anim.out] + ([anim.col] if anim.col is not None else [])
+    assert anim.title.get_fontsize() and px(anim.title.get_fontsize()) >= 14
+    figure = anim.fig.bbox
+    head = anim.title.get_window_extent(renderer)
+    groups = []
+    for panel in panels:
+        ax = panel.ax
+        assert px(panel.font_size) >= 14 and px(panel.title.size) >= 14
+        assert len(panel.labels) == np.ma.getdata(panel.image.get_array()).size   # every value written
+        cells = ax.get_window_extent(renderer)
+        rows, cols = np.ma.getdata(panel.image.get_array()).shape
+        cell_w, cell_h = cells.width / cols, cells.height / rows
+        for path in panel.values.get_paths():                       # each value fits its cell
+            (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+            assert px(x1 - x0) < cell_w - 2 and px(y1 - y0) < cell_h - 2
+        ticks = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        assert [t.get_text() for t in ax.get_yticklabels()] == panel.row_labels
+        assert [t.get_text() for t in ax.get_xticklabels()] == panel.col_labels
+        assert all(px(t.get_fontsize()) >= 14 for t in ticks)
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        title = panel.title.patch.get_window_extent(renderer)
+        for k, a in enumerate(boxes + [title]):
+            assert not _overlap(a, cells), (panel.title.get_text(), k)
+            assert not _overlap(a, head)
+            for b in (boxes + [title])[k + 1:]:
+                assert not _overlap(a, b), (panel.title.get_text(), k)
+        whole = cells
+        for b in boxes + [title]:
+            whole = whole.union([whole, b])
+        assert not _overlap(whole, head)
+        assert figure.x0 <= whole.x0 and whole.x1 <= figure.x1 and figure.y0 <= whole.y0 \
+            and whole.y1 <= figure.y1, panel.title.get_text()
+        groups.append(whole)
+    assert figure.x0 <= head.x0 and head.x1 <= figure.x1 and head.y1 <= figure.y1
+    for k, a in enumerate(groups):
+        for b in groups[k + 1:]:
+            assert not _overlap(a, b)
+
+
+def test_default_gif_text_is_readable_size(tmp_path):
+    """Today's complaint: a 650x328 GIF with ~8 px text. The default 5x5 / 3x3 animation is
+    now drawn at 13 pt = 14.4 px."""
+    r = animate((5, 5), (3, 3), out=None)
+    anim = Animator(plan((5, 5), (3, 3)))
+    assert r.size == anim.size
+    assert anim.grid.font_size * anim.fig.dpi / 72 >= 14

@@ -14,7 +14,8 @@ with their indices from 0, values written in every cell:
 
 Sizes are in points, so text is the same size in pixels at every output size:
 :data:`FONT_PT` points are ``FONT_PT * dpi / 72`` pixels (14.4 px at the default 80 dpi).
-Cells are :data:`CELL_INCHES` wide. Frames are drawn with matplotlib's Agg canvas (no
+Cells are :data:`CELL_INCHES` wide, or wider (and as tall) where the values have more
+than three digits. Frames are drawn with matplotlib's Agg canvas (no
 pyplot, no GUI backend) by moving the same artists from frame to frame; :class:`Animator`
 exposes them so that tests can check what is drawn without looking at pixels.
 """
@@ -66,17 +67,20 @@ def _wrap(text, width_pt, size):
 class _Slot:
     """Where one panel goes, in inches: its labels, title and cells."""
 
-    def __init__(self, rows, cols, title, row_labels, col_labels, col_rotation=0):
+    def __init__(self, rows, cols, title, row_labels, col_labels, values, col_rotation=0):
         self.rows, self.cols, self.title = rows, cols, title
+        # cells grow (square) when the values have many digits, so the text keeps its size
+        chars = max(len(f"{v:g}") for v in np.ravel(values))
+        self.cell = max(CELL_INCHES, 1.02 * (DIGIT_EM * chars + 0.3) * FONT_PT / 0.9 * _PT)
         self.row_labels, self.col_labels, self.col_rotation = row_labels, col_labels, col_rotation
         self.label_w = (DIGIT_EM * FONT_PT * max(map(len, row_labels)) + 6) * _PT
         longest = max(map(len, col_labels))
         along = DIGIT_EM * FONT_PT * longest if col_rotation else 1.2 * FONT_PT
         self.head = (3 + along + 4 + 1.25 * FONT_PT * len(title.split("\n")) + 4) * _PT
-        self.cells_w = cols * CELL_INCHES
+        self.cells_w = cols * self.cell
         title_w = max(_text_width_pt(t) for t in title.split("\n")) * _PT
         self.width = self.label_w + max(self.cells_w, title_w)
-        self.height = self.head + rows * CELL_INCHES
+        self.height = self.head + rows * self.cell
 
 
 class Animator:
@@ -119,14 +123,16 @@ class Animator:
         fn = "conv2D_transpose" if pl.transposed else "conv2D"
         grid_title = (f"zero-inserted X, padded {(gr, gc)}\nkernel rotated 180\u00b0"
                       if pl.transposed else f"X_pad {(gr, gc)}")
-        slots = [_Slot(gr, gc, grid_title, [str(r) for r in range(gr)], [str(c) for c in range(gc)]),
+        slots = [_Slot(gr, gc, grid_title, [str(r) for r in range(gr)], [str(c) for c in range(gc)],
+                       pl.labels),
                  _Slot(orr, occ, f"Z = {fn}(X, W) {(orr, occ)}", [str(i) for i in range(orr)],
-                       [str(j) for j in range(occ)])]
+                       [str(j) for j in range(occ)], pl.Z)]
         if self.show_im2col:
             n_taps, n_out = pl.X_col.shape
             slots.append(_Slot(n_taps, n_out, f"X_col = im2col {(n_taps, n_out)}\nrows: tap (ki,kj)",
                                [f"{ki},{kj}" for ki in range(fr) for kj in range(fc)],
-                               [f"{i},{j}" for i in range(orr) for j in range(occ)], col_rotation=90))
+                               [f"{i},{j}" for i in range(orr) for j in range(occ)], pl.X_col,
+                               col_rotation=90))
         width = 2 * _MARGIN + sum(s.width for s in slots) + _GAP * (len(slots) - 1)
         head = (f"{title(pl)}\nX = 1, 2, 3, ... row by row; W = ones, so each output is "
                 f"the sum of the numbers under its taps")
@@ -142,8 +148,8 @@ class Animator:
         for s in slots:
             left = x + s.label_w + (s.width - s.label_w - s.cells_w) / 2
             top = height - head_h - s.head
-            axes.append(self.fig.add_axes((left / width, (top - s.rows * CELL_INCHES) / height,
-                                           s.cells_w / width, s.rows * CELL_INCHES / height)))
+            axes.append(self.fig.add_axes((left / width, (top - s.rows * s.cell) / height,
+                                           s.cells_w / width, s.rows * s.cell / height)))
             x += s.width + _GAP
         self.slots = slots
         self.ax_grid, self.ax_out = axes[0], axes[1]
