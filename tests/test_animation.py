@@ -539,3 +539,151 @@ def test_default_gif_text_is_readable_size(tmp_path):
     anim = Animator(plan((5, 5), (3, 3)))
     assert r.size == anim.size
     assert anim.grid.font_size * anim.fig.dpi / 72 >= 14
+
+
+# --- operating-system errors: one clear line, non-zero exit, nothing partial ---------------
+
+def _one_clear_line(err, *needles):
+    assert err.startswith("conv-teach animate: error: animate: "), err
+    assert err.strip().count("\n") == 0 and "Traceback" not in err, err
+    for n in needles:
+        assert n in err, (n, err)
+
+
+def _disk_full_after_some_bytes(anim, tmp, fps):
+    with open(tmp, "wb") as fh:          # a partial file, as a full disk leaves it
+        fh.write(b"GIF89a partial")
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), tmp)
+
+
+def _disk_full_in_frames(anim, tmp_dir):
+    with open(os.path.join(tmp_dir, "frame_000.png"), "wb") as fh:
+        fh.write(b"\x89PNG partial")
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("out, writer, fake", [
+    ("conv.gif", "_write_gif", _disk_full_after_some_bytes),
+    ("frames", "_write_frames", _disk_full_in_frames),
+], ids=["gif", "frames_folder"])
+@pytest.mark.parametrize("existing", [False, True])
+def test_cli_full_disk_prints_one_line_exits_1_and_leaves_nothing(out, writer, fake, existing, tmp_path,
+                                                                 capsys, monkeypatch):
+    from conv_teach.animation import writers
+    target = tmp_path / out
+    if existing:                         # with --force an old result stays as it was
+        assert main(["animate", "--input", "3", "3", "--kernel", "2", "2", "--out", str(target),
+                     "--dpi", str(DPI)]) == 0
+        before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+        capsys.readouterr()
+    monkeypatch.setattr(writers, writer, fake)
+    assert main(["animate", "--out", str(target), "--dpi", str(DPI), "--force"]) == 1
+    _one_clear_line(capsys.readouterr().err, f"could not write {target}: No space left on device",
+                    "nothing was written")
+    if existing:
+        assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    else:
+        assert os.listdir(tmp_path) == []          # no partial file, no temporary file
+
+
+def test_animate_keeps_the_errno_of_an_os_error(tmp_path, monkeypatch):
+    from conv_teach.animation import writers
+    monkeypatch.setattr(writers, "_write_gif", _disk_full_after_some_bytes)
+    with pytest.raises(OSError, match=r"^animate: could not write .*c\.gif: No space left") as info:
+        animate((3, 3), (2, 2), out=tmp_path / "c.gif", dpi=DPI)
+    assert info.value.errno == errno.ENOSPC
+    assert os.listdir(tmp_path) == []
+
+
+def test_cli_read_only_folder_prints_one_line_and_exits_1(tmp_path, capsys, monkeypatch):
+    """A folder we may not write in (simulated: root may write anywhere; see the tmpfs test)."""
+    import tempfile
+
+    def denied(*args, dir=None, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), dir)
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    for out in ("conv.gif", "frames"):
+        assert main(["animate", "--out", str(tmp_path / out), "--dpi", str(DPI)]) == 1
+        _one_clear_line(capsys.readouterr().err, f"could not write {tmp_path / out}: Permission denied")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_cli_real_read_only_folder(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        assert main(["animate", "--out", str(folder / "conv.gif"), "--dpi", str(DPI)]) == 1
+        _one_clear_line(capsys.readouterr().err, "Permission denied")
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A real 200 KiB file system mounted on tmp_path/small (needs root and mount; else skip)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("needs root to mount a tmpfs")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode:
+        pytest.skip(f"mount failed: {r.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
+
+
+def test_cli_really_full_disk_and_really_read_only(small_tmpfs, capsys):
+    """The same two errors on a real file system: a 200 KiB tmpfs filled up, then remounted
+    read-only."""
+    filler = small_tmpfs / "filler"
+    with open(filler, "wb") as fh:
+        try:
+            fh.write(b"\0" * (200 * 1024))
+        except OSError:
+            pass
+    left = os.statvfs(small_tmpfs).f_bavail * os.statvfs(small_tmpfs).f_frsize
+    out = small_tmpfs / "conv.gif"
+    assert main(["animate", "--out", str(out), "--dpi", "80"]) == 1, f"{left} bytes were left"
+    _one_clear_line(capsys.readouterr().err, f"could not write {out}: No space left on device")
+    assert os.listdir(small_tmpfs) == ["filler"]
+    filler.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], check=True)
+    assert main(["animate", "--out", str(out), "--dpi", str(DPI)]) == 1
+    _one_clear_line(capsys.readouterr().err, f"could not write {out}: Read-only file system")
+    assert os.listdir(small_tmpfs) == []
+
+
+@pytest.mark.parametrize("argv, needles", [
+    (["--out", ""], ["out is an empty name"]),
+    (["--dpi", "100000"], ["dpi=100000 would make a", "more than 10000 pixels a side", "use dpi="]),
+    (["--dpi", "5"], ["dpi must be an int >= 10, got 5"]),
+], ids=["empty_out", "huge_dpi", "tiny_dpi"])
+def test_cli_bad_out_or_dpi_prints_one_line_exits_2_and_writes_nothing(argv, needles, tmp_path, capsys,
+                                                                       monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["--out", "conv.gif"] + argv if "--out" not in argv else argv
+    assert main(["animate"] + argv) == 2
+    _one_clear_line(capsys.readouterr().err, *needles)
+    assert os.listdir(tmp_path) == []
+
+
+def test_cli_missing_parent_folder_names_it(tmp_path, capsys):
+    out = tmp_path / "no" / "such" / "conv.gif"
+    assert main(["animate", "--out", str(out), "--dpi", str(DPI)]) == 2
+    _one_clear_line(capsys.readouterr().err, f"{tmp_path / 'no' / 'such'} does not exist")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_suggested_dpi_works():
+    import re
+    with pytest.raises(ValueError, match="use dpi=") as info:
+        animate((5, 5), (3, 3), dpi=100000)
+    best = int(re.search(r"use dpi=(\d+)", str(info.value)).group(1))
+    assert max(animate((5, 5), (3, 3), dpi=best).size) <= 10000
