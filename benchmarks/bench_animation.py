@@ -1,6 +1,6 @@
 """How long one slide animation takes: a 5x5 input, 3x3 kernel, written to a GIF.
 
-Target (issue 6): under 5 s. Run with ``.venv/bin/python benchmarks/bench_animation.py``.
+Target (issue 6, kept by issue 9's new look: values, labels, 14 px text): under 5 s. Run with ``.venv/bin/python benchmarks/bench_animation.py``.
 The machine is shared, so the best of a few repeats is reported; the first call also
 pays for importing matplotlib and PIL, which is timed separately.
 
@@ -18,8 +18,8 @@ REPEATS = 3
 
 def main():
     t0 = time.perf_counter()
-    from conv_teach.animation import Animator, animate
-    from conv_teach.animation_plan import plan
+    from conv_teach.animation import Animator, animate, plan
+    from conv_teach.animation.drawing import FONT_PT
     t_import = time.perf_counter() - t0
 
     settings = {
@@ -29,7 +29,8 @@ def main():
         "3x3 transposed, stride 2, pad 1 (6x6 out)": dict(input_shape=(3, 3), kernel=(3, 3), stride=2,
                                                           pad=1, transposed=True, output_padding=1),
     }
-    print(f"import conv_teach.animation (matplotlib, PIL): {t_import:.2f} s")
+    print(f"import conv_teach.animation (matplotlib, PIL): {t_import:.2f} s; text {FONT_PT:g} pt "
+          f"= {FONT_PT * 80 / 72:.1f} px at the default 80 dpi")
     times = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, kw in settings.items():

@@ -134,8 +134,10 @@ class Animator:
                                [f"{i},{j}" for i in range(orr) for j in range(occ)], pl.X_col,
                                col_rotation=90))
         width = 2 * _MARGIN + sum(s.width for s in slots) + _GAP * (len(slots) - 1)
-        head = (f"{title(pl)}\nX = 1, 2, 3, ... row by row; W = ones, so each output is "
-                f"the sum of the numbers under its taps")
+        # the title breaks only between its parts ("stride 2", "dilation 0 -> output 3x3")
+        head = (", ".join(part.replace(" ", "\u00a0") for part in title(pl).split(", ")) +
+                "\nX = 1, 2, 3, ... row by row; W = ones, so each output is the sum of the "
+                "numbers under its taps")
         self.head_lines = _wrap(head, (width - 2 * _MARGIN) / _PT, FONT_PT)
         head_h = (len(self.head_lines) * 1.3 * FONT_PT + 6) * _PT
         height = head_h + max(s.height for s in slots) + _MARGIN
