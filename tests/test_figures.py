@@ -316,6 +316,25 @@ def test_draw_array_draws_the_given_array_its_padding_and_cells():
         plt.close(fig)
 
 
+def test_draw_array_hatches_the_gaps_of_a_dilated_kernel():
+    import matplotlib.pyplot as plt
+    from conv_teach.viz import draw_array
+    from conv_teach.viz.grid import panel_of
+
+    W = np.arange(1., 7.).reshape(1, 2, 3, 1).transpose(1, 2, 0, 3)     # (2, 3, 1, 1)
+    W_dil = ct.dilate(W.transpose(2, 0, 1, 3), 1)[0, :, :, 0]          # (3, 5), zeros between taps
+    gaps = [(r, c) for r in range(3) for c in range(5) if r % 2 or c % 2]
+    fig, ax = plt.subplots()
+    try:
+        draw_array(ax, W_dil, "dilate(W)", role="kernel", gaps=gaps)
+        panel = panel_of(ax)
+        assert cells(panel.gaps) == gaps and all(W_dil[g] == 0 for g in gaps)
+        assert all(b.get_hatch() == palette.PAD_HATCH for b in panel.gaps.patches)
+        assert panel.pad_bands is None
+    finally:
+        plt.close(fig)
+
+
 def test_signed_arrays_use_a_diverging_scale_centred_on_0_and_text_reads_on_every_cell():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgb

@@ -56,7 +56,7 @@ def show_diff(expected, received, axes=None):
     if axes is None:
         with plt.ioff():
             fig, axes = plt.subplots(1, 2, figsize=(8, 3.8))
-            fig.subplots_adjust(top=0.74, bottom=0.04)     # room for the titles over the labels
+            fig.subplots_adjust(top=0.8, bottom=0.1)      # room for the titles and the labels
     fig = axes[0].figure
     clim = (min(E.min(), R.min()), max(E.max(), R.max()))
     bad = ~np.isclose(E, R) if E.shape == R.shape else np.zeros(R.shape, bool)

@@ -10,7 +10,7 @@ from .grid import draw_grid
 __all__ = ["draw_array"]
 
 
-def draw_array(ax, A, title, role="input", pad=(0, 0, 0, 0), cells=()):
+def draw_array(ax, A, title, role="input", pad=(0, 0, 0, 0), cells=(), gaps=()):
     """Draw the 2D array ``A`` on ``ax`` with its values written in the cells.
 
     Rows and columns are labelled with their indices (from 0); a signed array is drawn on a
@@ -29,6 +29,9 @@ def draw_array(ax, A, title, role="input", pad=(0, 0, 0, 0), cells=()):
         The border of ``A`` that is padding: drawn as four grey hatched bands.
     cells : sequence of (row, col)
         Cells outlined in the receptive-field colour (e.g. the taps of one window).
+    gaps : sequence of (row, col)
+        Zeros that are not data, grey and hatched like padding: e.g. the gaps of a dilated
+        kernel, ``[(r, c) for r, c in np.ndindex(*W_dil.shape) if r % (d + 1) or c % (d + 1)]``.
 
     Returns
     -------
@@ -36,4 +39,4 @@ def draw_array(ax, A, title, role="input", pad=(0, 0, 0, 0), cells=()):
         The image, whose ``get_array()`` is ``A``. The whole panel (values written,
         padding bands, outlines) is ``conv_teach.viz.grid.panel_of(ax)``.
     """
-    return draw_grid(ax, A, title, role=role, pad=pad, outline=cells).image
+    return draw_grid(ax, A, title, role=role, pad=pad, outline=cells, gaps=gaps).image

@@ -133,7 +133,7 @@ class GridPanel:
         self.title.set_color(palette.STALE if stale else "black")
 
     def show(self, A, title, values=True, fmt="{:g}", clim=None, row_labels=None, col_labels=None,
-             col_rotation=0, label_size=None, hide=None):
+             col_rotation=0, label_size=None, hide=None, col_labels_at="top"):
         """Draw the 2D array ``A`` (replacing the previous one) under ``title``.
 
         Parameters
@@ -154,6 +154,8 @@ class GridPanel:
             Points of the row/column labels; default as big as the cells allow (<= max_font).
         hide : bool array (rows, cols), optional
             Cells left blank (white, no value), e.g. output cells not computed yet.
+        col_labels_at : {'top', 'bottom'}
+            Where the column labels go (the title moves up above labels on top).
         """
         A = np.asarray(A, dtype=float)
         rows, cols = A.shape
@@ -170,7 +172,8 @@ class GridPanel:
         chars = max((len(fmt.format(v + 0.0)) for v in (A.min(), A.max())), default=1) if A.size else 1
         size = self._font_size(rows, cols, chars) if values else 0
         self._write_values(A, fmt, size)
-        self._set_axis_labels(rows, cols, row_labels, col_labels, col_rotation, label_size)
+        self._set_axis_labels(rows, cols, row_labels, col_labels, col_rotation, label_size,
+                              col_labels_at == "top")
         self.title.set_text(title)
         self.set_hidden(hide)
 
@@ -221,8 +224,8 @@ class GridPanel:
         self.values.set_offsets(np.column_stack([cols.ravel() + c, rows.ravel() + c]))
         self.values.set_facecolors(self._text_colours)
 
-    def _set_axis_labels(self, rows, cols, row_labels, col_labels, col_rotation, label_size):
-        """Row labels on the left, column labels on top; the title moves above them."""
+    def _set_axis_labels(self, rows, cols, row_labels, col_labels, col_rotation, label_size, top):
+        """Row labels on the left, column labels on top (the title moves above them) or below."""
         ax, c = self.ax, self.corner + 0.5
         width, height = self._cell_points(rows, cols)
         self.row_labels = _label_texts(row_labels, rows) if row_labels is not None else []
@@ -244,11 +247,12 @@ class GridPanel:
             step = max(1, math.ceil(across / width))
             ax.set_xticks([k + c for k in range(0, cols, step)], self.col_labels[::step],
                           fontsize=size, rotation=col_rotation)
-            offset += along + 4
+            offset += (along + 4) if top else 0
         else:
             ax.set_xticks([])
         ax.tick_params(length=0, pad=2, top=False, bottom=False, left=False,
-                       labeltop=bool(self.col_labels), labelbottom=False)
+                       labeltop=bool(self.col_labels) and top,
+                       labelbottom=bool(self.col_labels) and not top)
         if offset != self.title.offset:
             self.title.offset = offset
             self.title._text = None          # lay the title out again at its new height
@@ -350,7 +354,8 @@ def draw_grid(ax, A, title, role="input", pad=(0, 0, 0, 0), gaps=(), outline=(),
     outline : sequence of (row, col)
         Cells outlined in ``outline_color`` (the cell keeps its value colour).
     labels : bool
-        Label rows and columns with their indices (from 0).
+        Label rows (left) and columns (below) with their indices (from 0), as matplotlib's
+        ticks are, so that a lesson may replace them with ``ax.set_xticks``.
     clim : (vmin, vmax), optional
         Shared colour limits.
 
@@ -363,7 +368,7 @@ def draw_grid(ax, A, title, role="input", pad=(0, 0, 0, 0), gaps=(), outline=(),
     A = np.asarray(A, dtype=float)
     panel = GridPanel(ax, role, max_font=max_font, title_size=title_size)
     rows, cols = A.shape
-    panel.show(A, f"{title}\n{rows} x {cols}", clim=clim,
+    panel.show(A, f"{title}\n{rows} x {cols}", clim=clim, col_labels_at="bottom",
                row_labels=True if labels else None, col_labels=True if labels else None)
     panel.pad_bands = None                   # no artists at all when nothing is padding
     if any(pad):
