@@ -687,3 +687,43 @@ def test_the_suggested_dpi_works():
         animate((5, 5), (3, 3), dpi=100000)
     best = int(re.search(r"use dpi=(\d+)", str(info.value)).group(1))
     assert max(animate((5, 5), (3, 3), dpi=best).size) <= 10000
+
+
+@st.composite
+def forward_settings(draw):
+    H, Wd = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    s = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    d = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    pad = draw(st.one_of(st.integers(0, 2), st.sampled_from(["same", "valid"]),
+                         st.tuples(*[st.integers(0, 2)] * 4)))
+    return (H, Wd), k, s, pad, d
+
+
+@given(forward_settings(), st.data())
+def test_any_forward_frame_draws_the_library_truth(setting, data):
+    """Random settings and a random frame: the taps outlined are the receptive field by the
+    definition, the values drawn in the grid, in Z and in X_col equal pad / conv2D / im2col
+    loop references of the numbered input with a kernel of ones."""
+    in_shape, k, s, pad, d = setting
+    p = _quad(pad, in_shape, k, s, d)
+    out = _forward_out(in_shape, k, s, p, d)
+    assume(min(out) >= 1)
+    anim = Animator(plan(in_shape, k, s, pad, d, hold=1), show_im2col=True, dpi=DPI)
+    n_out = out[0] * out[1]
+    n = data.draw(st.integers(0, n_out - 1))
+    cell = divmod(n, out[1])
+    anim.draw(1 + n)
+    drawn_taps = sorted((int(y), int(x)) for x, y in (t.get_xy() for t in anim.tap_patches if t.get_visible()))
+    assert drawn_taps == sorted((cell[0] * s[0] + ki * (d[0] + 1), cell[1] * s[1] + kj * (d[1] + 1))
+                                for ki in range(k[0]) for kj in range(k[1]))
+    X = np.arange(1, in_shape[0] * in_shape[1] + 1, dtype=float).reshape(1, *in_shape, 1)
+    Z = conv2D_loops(X, np.ones(k + (1, 1)), s, pad, d)[0, :, :, 0]
+    assert written_values(anim.out) == {divmod(m, out[1]): Z[divmod(m, out[1])] for m in range(n + 1)}
+    grid = np.zeros((in_shape[0] + p[0] + p[1], in_shape[1] + p[2] + p[3]))
+    grid[p[0]:p[0] + in_shape[0], p[2]:p[2] + in_shape[1]] = X[0, :, :, 0]
+    assert anim.grid.labels == [f"{v:g}" for v in grid.ravel()]
+    if anim.col is not None:
+        X_col = im2col_loops(X, k + (1, 1), pad, s, d)
+        assert written_values(anim.col) == {(t, c): X_col[t, c] for t in range(X_col.shape[0])
+                                            for c in range(n + 1)}

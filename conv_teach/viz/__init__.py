@@ -1,7 +1,8 @@
 """conv_teach.viz: matplotlib figures that draw exactly what the library computes.
 
 ``scenes`` computes the arrays (library calls only), ``figures`` draws them and updates
-in place, ``panels`` holds the shared drawing pieces, ``palette`` the colour code and
+in place, ``grid`` draws every grid of cells (here, in the
+animations and in the exercises' ``show_diff``), ``palette`` the colour code and
 ``formulas`` the output-size and memory lines; ``draw_array`` draws one given array
 (the lessons' static pictures). Importing this imports matplotlib;
 ``import conv_teach`` alone does not.
