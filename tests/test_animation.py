@@ -18,7 +18,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from conv_teach.animation import INPUT, PADDING, ZERO, Animator, animate, plan
+from conv_teach.animation import INPUT, Animator, animate, plan
 from conv_teach.cli import main
 from conv_teach.reference import conv2D_loops, conv2D_transpose_loops, im2col_loops
 from conv_teach.viz.palette import PAD_HATCH
