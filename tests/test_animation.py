@@ -727,3 +727,10 @@ def test_any_forward_frame_draws_the_library_truth(setting, data):
         X_col = im2col_loops(X, k + (1, 1), pad, s, d)
         assert written_values(anim.col) == {(t, c): X_col[t, c] for t in range(X_col.shape[0])
                                             for c in range(n + 1)}
+
+
+def test_the_command_line_parser_and_the_plan_do_not_import_matplotlib():
+    code = ("import sys, conv_teach.cli as c, conv_teach.animation.plan\n"
+            "c.build_parser()\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

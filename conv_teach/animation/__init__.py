@@ -23,9 +23,21 @@ Examples
 >>> animate((4, 4), (3, 3), hold=0).n_frames      # one frame per output cell; nothing written
 4
 """
-from .drawing import Animator
+import importlib
+
 from .plan import INPUT, PADDING, ZERO, Plan, alt_text, plan
-from .writers import AnimationResult, alt_text_path, animate
+
+# matplotlib is imported on first use of these, so that `conv-teach --help` (which imports
+# .cli) and `import conv_teach.animation.plan` stay light
+_LAZY = {"Animator": ".drawing", "animate": ".writers", "AnimationResult": ".writers",
+         "alt_text_path": ".writers"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["animate", "Animator", "AnimationResult", "plan", "Plan", "alt_text", "alt_text_path",
            "INPUT", "PADDING", "ZERO"]
