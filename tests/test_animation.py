@@ -18,9 +18,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from conv_teach.animation import INPUT, Animator, animate, plan
+from conv_teach.animation import INPUT, PADDING, ZERO, Animator, animate, plan
 from conv_teach.cli import main
-from conv_teach.reference import conv2D_loops, conv2D_transpose_loops, im2col_loops
+from conv_teach.reference import conv2D_loops, conv2D_transpose_loops, im2col_loops, receptive_field
 from conv_teach.viz.palette import PAD_HATCH
 
 DPI = 30
@@ -734,3 +734,17 @@ def test_the_command_line_parser_and_the_plan_do_not_import_matplotlib():
             "c.build_parser()\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("setting", [((2, 2), 3, 2, 0, 0), ((2, 3), 2, 2, 2, 1)])
+def test_transposed_im2col_panel_hatches_copies_of_padding_and_of_inserted_zeros_apart(setting):
+    in_shape, k, s, pad, op = setting
+    pl = plan(in_shape, k, s, pad, transposed=True, output_padding=op, hold=1)
+    anim = Animator(pl, show_im2col=True, dpi=DPI)
+    anim.draw(len(pl.frames) - 1)
+    at = lambda boxes: {(int(b.get_y()), int(b.get_x())) for b in boxes.patches}
+    grid_cell = [receptive_field(c, pl.kernel, 1, dilation=pl.dilation) for c in np.ndindex(*pl.out)]
+    kind = np.array([[pl.kinds[rc] for rc in cells] for cells in grid_cell]).T   # (taps, columns)
+    assert at(anim.col_hatched) == set(map(tuple, np.argwhere(kind == PADDING)))
+    assert at(anim.col_zeros) == set(map(tuple, np.argwhere(kind == ZERO)))
+    assert at(anim.col_zeros)

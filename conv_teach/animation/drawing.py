@@ -110,8 +110,9 @@ class Animator:
         Outline of the current output cell, and of its ``X_col`` column.
     padding, zeros : conv_teach.viz.grid.Boxes
         The hatched padding cells and inserted zeros of the grid.
-    col_hatched : conv_teach.viz.grid.Boxes
-        The hatched ``X_col`` entries (copies of padding or inserted zeros) filled so far.
+    col_hatched, col_zeros : conv_teach.viz.grid.Boxes
+        The hatched ``X_col`` entries filled so far that copy padding (``//``) or an
+        inserted zero (``..``).
     """
 
     def __init__(self, pl, show_im2col=False, dpi=80):
@@ -199,8 +200,10 @@ class Animator:
         self.col = self._panel(ax, "input", slot, pl.X_col, hide=np.ones(pl.X_col.shape, bool),
                                clim=self.grid.image.get_clim())
         self.col_hatched = hatched(ax, corner=0)
-        self.col_hatched.set_cells(np.ndindex(*pl.X_col.shape))    # the whole pool, made once
-        self.col_hatched.hide()
+        self.col_zeros = hatched(ax, hatch=ZERO_HATCH, corner=0)
+        for boxes in (self.col_hatched, self.col_zeros):
+            boxes.set_cells(np.ndindex(*pl.X_col.shape))    # the whole pool, made once
+            boxes.hide()
         self._col_current = Boxes(ax, palette.RECEPTIVE_FIELD, linewidth=3.0, corner=0,
                                   gid="column", zorder=5)
         self._col_current.set([(0, 0, pl.X_col.shape[0], 1)])
@@ -236,8 +239,9 @@ class Animator:
             self.current.set_xy((cell[1], cell[0]))
         if self.col is not None:
             self.col.set_hidden(np.broadcast_to(hide.ravel()[None, :], pl.X_col.shape))
-            self.col_hatched.set_cells(
-                map(tuple, np.argwhere((self._col_kind != INPUT) & ~hide.ravel()[None, :])))
+            filled = ~hide.ravel()[None, :]
+            self.col_hatched.set_cells(map(tuple, np.argwhere((self._col_kind == PADDING) & filled)))
+            self.col_zeros.set_cells(map(tuple, np.argwhere((self._col_kind == ZERO) & filled)))
             self.col_current.set_visible(show)
             if show:
                 self.col_current.set_xy((done - 1, 0))
@@ -246,7 +250,8 @@ class Animator:
         """The artists that change from frame to frame, in drawing (z) order."""
         moving = [self.out.image, self.out.grid, self.out.values]
         if self.col is not None:
-            moving += [self.col.image, self.col.grid] + self.col_hatched._pool + [self.col.values]
+            moving += [self.col.image, self.col.grid] + self.col_hatched._pool + self.col_zeros._pool
+            moving += [self.col.values]
         moving += [self.window] + self.tap_patches + [self.current]
         if self.col is not None:
             moving.append(self.col_current)
