@@ -36,6 +36,16 @@ def assert_hint(excinfo, key, phrase):
     assert phrase.lower() in text.lower(), text
 
 
+def assert_top_down(text):
+    """What was checked, the failing case, expected against received, then the hint(s) last."""
+    marks = [r"compared your \w+ with conv_teach\.\w+ on \d+ cases \(", r"\nCase \d+ of \d+ failed: ",
+             r"\nexpected:\n", r"\nreceived:\n", r"\nHint: "]
+    where = [re.search(m, text) for m in marks]
+    assert all(where), (marks, text)
+    assert [m.start() for m in where] == sorted(m.start() for m in where), text
+    assert text.rstrip().splitlines()[-1].startswith("Hint: "), text
+
+
 # ----------------------------------------------------------------------------------------
 # stubs and right answers
 
@@ -51,35 +61,51 @@ def test_stub_is_not_implemented_yet_and_does_not_raise(check, capsys):
     assert NOT_IMPLEMENTED in out and check.__name__ in out
 
 
+# The right answers are this file's own loops (below), not the library: a checker refuses an
+# answer that calls the library function it compares with.
+
+
 def right_pad2D(X, pad, kernel_shape=None, stride=1):
-    return ct.pad2D(X, pad, kernel_shape, stride)
+    return wrong_pad2D(None)(X, pad, kernel_shape, stride)
 
 
 def right_one_channel(x, kernel_shape, stride, dilation):
-    return ct.im2col_loops(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation)
+    return loop_im2col(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation)
 
 
 def right_im2col(X, W_shape, pad, stride, dilation):
-    return ct.im2col(X, W_shape, pad, stride, dilation)       # the (X_col, p) pair is accepted
+    return loop_im2col(X, W_shape, pad, stride, dilation)
+
+
+def right_im2col_pair(X, W_shape, pad, stride, dilation):
+    """The library's return convention, (X_col, p), is accepted too."""
+    p = ct.pad2D(X, pad, W_shape[:2], stride, dilation)[1]
+    return loop_im2col(X, W_shape, pad, stride, dilation), p
 
 
 def right_conv(X, W, stride, pad, dilation):
-    return ct.conv2D_loops(X, W, stride, pad, dilation)
+    return wrong_conv(None)(X, W, stride, pad, dilation)
 
 
 def right_col2im(X_col, X_shape, W_shape, pad, stride, dilation):
-    return ct.col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation)
+    return wrong_col2im(None)(X_col, X_shape, W_shape, pad, stride, dilation)
 
 
 def right_shapes():
     # worked by hand, see notebooks/exercises/solutions/ex01_output_shapes.ipynb
-    return [(1, 3, 3, 1), (1, 5, 5, 1), (2, 3, 3, 8), (1, 5, 6, 4), (4, 4, 4, 16), (1, 5, 5, 2)]
+    return [(1, 3, 3, 1),    # (5 - 3) // 1 + 1
+            (1, 7, 7, 1),    # (5 + 2 + 2 - 3) // 1 + 1
+            (2, 3, 3, 8),    # rows (8 - 3) // 2 + 1 = 3 (round down), cols (7 - 3) // 2 + 1
+            (1, 5, 6, 4),    # rows 6 - 2 + 1, cols 9 - 4 + 1
+            (4, 4, 4, 16),   # 'same' at stride 2: ceil(7 / 2), ceil(8 / 2)
+            (1, 5, 5, 2)]    # eff = 3 + 2 * 1 = 5, 9 - 5 + 1
 
 
 @pytest.mark.parametrize("check, fn, expect", [
     (check_pad2D, right_pad2D, r"all 16 cases pass \(8 fixed \+ 8 random from seed 0; pad in"),
     (check_im2col_one_channel, right_one_channel, r"all \d+ cases pass \(\d+ fixed \+ 6 random"),
     (check_im2col, right_im2col, r"all 19 cases pass \(11 fixed \+ 8 random .*dilation in"),
+    (check_im2col, right_im2col_pair, r"all 19 cases pass"),
     (check_conv2D_gemm, right_conv, r"all 17 cases pass \(11 fixed \+ 6 random"),
     (check_col2im, right_col2im, r"all 19 cases pass"),
     (check_fixed_im2col, right_im2col, r"all 5 bugs fixed; all \d+ cases pass"),
@@ -175,12 +201,12 @@ def test_pad2D_mistake_is_named(bug, phrase):
     with pytest.raises(AssertionError) as e:
         check_pad2D(wrong_pad2D(bug), draw=False)
     assert_hint(e, bug, phrase)
-    assert "case:" in str(e.value) and "expected" in str(e.value) and "received" in str(e.value)
+    assert_top_down(str(e.value))
 
 
 def test_pad2D_wrong_p_is_reported_even_if_the_array_is_right():
     def pad2D(X, pad, kernel_shape=None, stride=1):
-        X_pad, p = ct.pad2D(X, pad, kernel_shape, stride)
+        X_pad, p = right_pad2D(X, pad, kernel_shape, stride)
         return X_pad, (p[0], p[2], p[1], p[3])
     with pytest.raises(AssertionError, match=r"the returned p is .* expected"):
         check_pad2D(pad2D, draw=False)
@@ -263,8 +289,8 @@ def test_im2col_mistake_is_named(bug, phrase):
     with pytest.raises(AssertionError) as e:
         check_im2col(student, draw=False)
     assert_hint(e, bug, phrase)
-    report = str(e.value)
-    assert re.search(r"case \d+ of \d+ failed", report) and "X.shape=" in report
+    assert_top_down(str(e.value))
+    assert "X.shape=" in str(e.value)
 
 
 def test_im2col_ambiguous_case_keeps_only_the_hint_later_cases_confirm():
@@ -284,14 +310,17 @@ def test_im2col_one_channel_mistake_is_named(bug, phrase):
         return loop_im2col(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation, bug)
     with pytest.raises(AssertionError) as e:
         check_im2col_one_channel(student, draw=False)
-    assert_hint(e, bug, phrase)
+    assert_hint(e, hints.ONE_CHANNEL.get(bug, bug), phrase)
+    assert "n_ex" not in str(e.value)          # Part A has no batch: no hint may speak of one
 
 
 def test_a_crashing_student_function_is_reported_with_its_case():
     def student(X, W_shape, pad, stride, dilation):
         return X[99]
-    with pytest.raises(AssertionError, match=r"case 1 of \d+ raised IndexError.*\n  case: X.shape="):
+    with pytest.raises(AssertionError, match=r"Case 1 of \d+ failed: X.shape=.*\n"
+                                             r"Your student raised IndexError: index 99") as e:
         check_im2col(student)
+    assert isinstance(e.value.__cause__, IndexError)      # the student's own traceback stays
 
 
 # ----------------------------------------------------------------------------------------
@@ -401,8 +430,8 @@ def test_col2im_mistake_is_named(bug, phrase):
 
 def test_col2im_averaging_is_caught_by_the_ones_probe():
     def averaged(X_col, X_shape, W_shape, pad, stride, dilation):
-        total = ct.col2im(X_col, X_shape, W_shape, pad, stride, dilation)
-        counts = ct.col2im(np.ones_like(X_col), X_shape, W_shape, pad, stride, dilation)
+        total = right_col2im(X_col, X_shape, W_shape, pad, stride, dilation)
+        counts = right_col2im(np.ones_like(X_col), X_shape, W_shape, pad, stride, dilation)
         return total / np.maximum(counts, 1)
     with pytest.raises(AssertionError) as e:
         check_col2im(averaged, draw=False)
@@ -583,10 +612,10 @@ def test_window_count_quiz_rejects_a_pixel_outside_the_input():
 
 def test_a_function_that_changes_its_input_is_told_so():
     def pad2D(X, pad, kernel_shape=None, stride=1):
-        X_pad, p = ct.pad2D(X, pad, kernel_shape, stride)
+        X_pad, p = right_pad2D(X, pad, kernel_shape, stride)
         X[...] = 0
         return X_pad, p
-    with pytest.raises(AssertionError, match=r"case 1 of \d+: your function changed its input X"):
+    with pytest.raises(AssertionError, match=r"Case 1 of \d+ failed: .*\nYour pad2D changed its input X"):
         check_pad2D(pad2D)
 
 

@@ -5,15 +5,18 @@ ones drawn from a fixed seed, and compares every answer with the library (which 
 itself compared with the loop oracle in :mod:`conv_teach.reference`, case by case).
 
 * A stub that still raises ``NotImplementedError`` gets a friendly "not implemented yet"
-  and no exception, so an untouched student notebook runs from top to bottom.
-* A wrong answer raises ``AssertionError`` with the failing case, the expected and
-  received shapes and values, and a hint when the answer equals one of the classic
-  mistakes of :mod:`conv_teach.exercises.hints`.
+  and no exception, so an untouched student notebook runs from top to bottom
+  (``grading=True``, used by the hidden tests, makes a stub fail instead).
+* A wrong answer raises :class:`~conv_teach.exercises.feedback.CheckFailed` (an
+  ``AssertionError``) whose report reads top-down: what was checked, the failing case,
+  expected against received (in a notebook also drawn, :func:`show_diff`), and a hint when
+  the answer equals one of the classic mistakes of :mod:`conv_teach.exercises.hints`.
+* An answer that is not an array of numbers (None, text, a torch tensor, complex, NaN), that
+  runs past the time limit (:mod:`~conv_teach.exercises.limits`), that changes its input, or
+  that calls the library function the exercise is about (:mod:`~conv_teach.exercises.taught`)
+  gets a sentence saying so.
 * A right answer prints what was checked. Every checker returns True when all cases
   pass and False for a stub.
-
-``draw=True`` (or, by default, running inside a notebook) also draws the student's
-matrix next to the right one with the differing cells marked (:func:`show_diff`).
 """
 import sys
 from collections import namedtuple
@@ -28,10 +31,14 @@ from ..pad import pad2D
 from ..conv import conv2D
 from ..shapes import conv_out_shape
 from . import hints as H
+from . import limits
+from .feedback import CheckFailed, NotAFunction, answer_problem, pad_problem, shape_problem
+from .limits import TimeLimitExceeded, time_limit as _time_limit
+from .taught import watch
 
 __all__ = ["check_pad2D", "check_im2col_one_channel", "check_im2col", "check_conv2D_gemm",
            "check_col2im", "check_fixed_im2col", "check_out_shapes", "show_diff",
-           "NOT_IMPLEMENTED"]
+           "NOT_IMPLEMENTED", "CheckFailed"]
 
 SEED = 0
 NOT_IMPLEMENTED = "not implemented yet"
@@ -42,6 +49,17 @@ PRINT_LIMIT = 120
 #: ``expected`` (the right answer) and ``mutations()`` -> [(hint key, wrong answer), ...]
 Case = namedtuple("Case", "params args expected mutations extract", defaults=(None,))
 
+#: what each checker compares with, and so what the answer may not call (conv_teach names)
+TAUGHT = {
+    "check_pad2D": ("pad2D", "same_pad"),
+    "check_im2col_one_channel": ("im2col", "im2col_loops"),
+    "check_im2col": ("im2col", "im2col_loops"),
+    "check_conv2D_gemm": ("conv2D", "conv2D_loops"),
+    "check_col2im": ("col2im", "col2im_loops"),
+    "check_fixed_im2col": ("im2col", "im2col_loops"),
+    "check_out_shapes": ("conv_out_shape", "conv_out_len", "conv2D", "conv2D_loops"),
+}
+
 
 # ----------------------------------------------------------------------------------------
 # the engine
@@ -49,6 +67,23 @@ Case = namedtuple("Case", "params args expected mutations extract", defaults=(No
 
 class _Stub(Exception):
     """The student's function still raises NotImplementedError."""
+
+
+class _Run(namedtuple("_Run", "title student cases n_fixed summary draw limit taught what",
+                      defaults=(None,))):
+    """One checker run: what is checked (``what``: the report's first line), against what,
+    and how."""
+
+    @property
+    def fn(self):
+        name = getattr(self.student, "__name__", "")
+        return name if name.isidentifier() else "function"
+
+    @property
+    def checked(self):
+        return self.what or (f"{self.title} compared your {self.fn} with "
+                             f"conv_teach.{self.taught[0]} on {len(self.cases)} cases "
+                             f"({self.summary}).")
 
 
 def _in_notebook():
@@ -60,9 +95,67 @@ def _fmt_params(params):
     return ", ".join(f"{key}={val}" for key, val in params.items())
 
 
-def _call(student, case):
-    """Call ``student`` on copies of the case's arrays (so it cannot spoil the case)."""
-    return student(*[a.copy() if isinstance(a, np.ndarray) else a for a in case.args])
+def _start(title, student, example, time_limit):
+    """Check the arguments of a checker call; returns the time limit in seconds."""
+    __tracebackhide__ = True
+    try:
+        v.check_student_function(title, student, example)
+    except TypeError as e:
+        raise NotAFunction(str(e)) from None
+    limit = limits.TIME_LIMIT if time_limit is None else time_limit
+    if not (isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit > 0):
+        raise v.bad_number(title, "time_limit", time_limit, "a number of seconds > 0 "
+                           "(math.inf for none)")
+    return limit
+
+
+def _call(run, args):
+    """The student's function on copies of ``args`` (so it cannot spoil the case), under the
+    time limit, with the taught library functions watched. Returns (result, copies, calls)."""
+    __tracebackhide__ = True
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    with watch(run.taught, run.student) as calls:
+        with _time_limit(run.limit):
+            got = run.student(*copies)
+    return got, copies, calls
+
+
+def _guarded(run, k, args):
+    """:func:`_call`, with the ways it can go wrong turned into reports."""
+    __tracebackhide__ = True
+    try:
+        got, copies, calls = _call(run, args)
+    except NotImplementedError:
+        raise _Stub from None
+    except TimeLimitExceeded:
+        _fail(run, k, [f"Your {run.fn} ran longer than {run.limit:g} s and was stopped: an "
+                       f"endless loop (a `while` whose condition never changes)? If it is "
+                       f"only slow, pass time_limit=<seconds> to {run.title}."])
+    except Exception as e:   # the student's code crashed: say on which case, keep its frames
+        _fail(run, k, [f"Your {run.fn} raised {type(e).__name__}: {e}"], cause=e)
+    if calls:
+        names = sorted(set(calls), key=calls.index)
+        raise CheckFailed(
+            f"{run.title}: your {run.fn} calls {' and '.join(names)}, the function this "
+            f"exercise asks you to write, so comparing it with the library proves nothing.",
+            details=[f"Write it without {' or '.join(f'conv_teach.{t}' for t in run.taught)}."])
+    return got, copies
+
+
+def _fail(run, k, details, hints=(), cause=None, picture=None):
+    """Raise the report of case ``k`` (``picture = (expected, received)`` is drawn in a notebook)."""
+    __tracebackhide__ = True
+    where = (f"Case {k + 1} of {len(run.cases)} failed: {_fmt_params(run.cases[k].params)}"
+             if k is not None else "")
+    shown = False
+    if picture is not None and (run.draw or (run.draw is None and _in_notebook())):
+        report = CheckFailed(run.checked, where, details)
+        print(report.evidence())          # what was checked, the case, the numbers ...
+        _draw(*picture)                    # ... the picture, then the verdict and the hint
+        shown = True
+    verdict = (f"{run.title}: case {k + 1} of {len(run.cases)} failed (the numbers and the "
+               f"picture are above)." if k is not None else "")
+    raise CheckFailed(run.checked, where, details, hints, verdict, shown) from cause
 
 
 def _fmt_array(a):
@@ -92,63 +185,52 @@ def diagnose(expected, got, mutations):
     return keys
 
 
-def _case_line(case):
-    return "  case: " + _fmt_params(case.params)
+def _difference(expected, got, fn):
+    """The line that says how ``got`` differs from ``expected`` (shapes, or values)."""
+    exp = np.asarray(expected)
+    if got.shape != exp.shape:
+        return f"Your {fn} returned shape {got.shape}, expected {exp.shape}."
+    bad = ~np.isclose(got, exp, rtol=1e-6, atol=1e-8)
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    return (f"Shapes agree {exp.shape}, but {int(bad.sum())} of {exp.size} values differ "
+            f"(first at index {first}: expected {exp[first]:g}, got {got[first]:g}).")
 
 
-def _report(title, k, n_cases, case, got, keys):
-    exp, got_a = np.asarray(case.expected), np.asarray(got)
-    lines = [f"{title}: case {k + 1} of {n_cases} failed.", _case_line(case)]
-    if got_a.shape != exp.shape:
-        lines.append(f"  returned shape {got_a.shape}, expected {exp.shape}.")
-    else:
-        bad = ~np.isclose(got_a, exp, rtol=1e-6, atol=1e-8)
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        lines.append(f"  shapes agree {exp.shape}, but {int(bad.sum())} of {exp.size} values "
-                     f"differ (first at index {first}: expected {exp[first]:g}, "
-                     f"got {got_a[first]:g}).")
-    lines += ["  Hint: " + H.HINTS[key] for key in keys]
-    lines += ["expected:", _fmt_array(exp), "received:", _fmt_array(got_a)]
-    return "\n".join(lines)
-
-
-def _run_one(title, student, case, k, n_cases, draw, probe=None):
-    """Run one case: returns None if right, raises _Stub or AssertionError otherwise."""
-    try:
-        args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
-        got = student(*args)
-    except NotImplementedError as e:
-        raise _Stub from e
-    except Exception as e:  # the student's code crashed: say on which case, keep the traceback
-        raise AssertionError(f"{title}: case {k + 1} of {n_cases} raised {type(e).__name__}: "
-                             f"{e}\n{_case_line(case)}") from e
-    for name, before, after in zip(_arg_names(case), case.args, args):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
-            raise AssertionError(f"{title}: case {k + 1} of {n_cases}: your function changed its "
-                                 f"input {name}; work on a new array instead (e.g. np.zeros(...)).\n"
-                                 f"{_case_line(case)}")
-    extra = ""
+def _answer(run, k, got):
+    """The student's answer to case ``k`` as a float array, plus the remark of ``extract``."""
+    __tracebackhide__ = True
+    case, extra = run.cases[k], ""
     if case.extract is not None:
         got, extra = case.extract(got)
         if got is None:
-            raise AssertionError(f"{title}: case {k + 1} of {n_cases}: {extra}\n{_case_line(case)}")
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{title}: case {k + 1} of {n_cases}: returned {type(got).__name__}, "
-                             f"expected an array of shape {np.shape(case.expected)}.\n"
-                             f"{_case_line(case)}") from None
+            _fail(run, k, [extra])
+    why = answer_problem(got, run.fn)
+    if why is not None:
+        _fail(run, k, [why[0].upper() + why[1:]])
+    return np.asarray(got, dtype=float), extra
+
+
+def _run_one(run, k, probe=None):
+    """Run case ``k``: returns None if right, raises _Stub or CheckFailed otherwise."""
+    __tracebackhide__ = True
+    case = run.cases[k]
+    got, copies = _guarded(run, k, case.args)
+    for name, before, after in zip(_arg_names(case), case.args, copies):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
+            _fail(run, k, [f"Your {run.fn} changed its input {name}; work on a new array "
+                           "instead (e.g. np.zeros(...))."])
+    got, extra = _answer(run, k, got)
     if not _equal(got, case.expected):
         keys = diagnose(case.expected, got, case.mutations())
-        more = probe(student, case, got) if probe is not None else None
+        more = probe(run, case, got) if probe is not None else None
         if more and more not in keys:
             keys.insert(0, more)
-        if draw or (draw is None and _in_notebook()):
-            _draw(case.expected, got)
-        raise AssertionError(_report(title, k, n_cases, case, got, keys))
+        keys = _refine(run, keys, run.cases[k + 1:])
+        details = [_difference(case.expected, got, run.fn),
+                   "expected:", _fmt_array(case.expected), "received:", _fmt_array(got)]
+        _fail(run, k, details, [H.HINTS[key] for key in keys], picture=(case.expected, got))
     if extra:
-        raise AssertionError(f"{title}: case {k + 1} of {n_cases}: the array is right, but "
-                             f"{extra}\n{_case_line(case)}")
+        _fail(run, k, [f"The array is right, but {extra}"])
 
 
 def _arg_names(case):
@@ -158,58 +240,56 @@ def _arg_names(case):
             "the fifth argument", "the sixth argument"]
 
 
-def _stub_message(title):
-    print(f"{title}: {NOT_IMPLEMENTED}. Your function still raises NotImplementedError: "
-          f"replace `raise NotImplementedError()` with your code and run this cell again.")
+def _stub_message(title, grading=False):
+    __tracebackhide__ = True
+    message = (f"{title}: {NOT_IMPLEMENTED}. Your function still raises NotImplementedError: "
+               f"replace `raise NotImplementedError()` with your code and run this cell again.")
+    print(message)
+    if grading:
+        raise CheckFailed(message) from None
     return False
 
 
-def _refine(report, student, later_cases):
-    """Drop the hints of ``report`` that later cases contradict.
+def _refine(run, keys, later_cases):
+    """Drop the hint keys that later cases contradict.
 
     On one case two mistakes can give the same answer (dilation 1 off by one and counted
     twice both space taps 3 apart). A hint survives if, on every later case the student
     also gets wrong, that mistake still reproduces the answer.
     """
-    keys = [k for k in H.HINTS if "  Hint: " + H.HINTS[k] in report]
     if len(keys) < 2:
-        return report
+        return keys
     alive = list(keys)
     for case in later_cases:
         try:
-            got = _call(student, case)
+            got = _call(run, case.args)[0]
             if case.extract is not None:
                 got, _ = case.extract(got)
             got = np.asarray(got, dtype=float)
-        except Exception:
+        except (Exception, TimeLimitExceeded):
             continue
         if _equal(got, case.expected):
             continue
         here = diagnose(case.expected, got, case.mutations())
-        narrowed = [k for k in alive if k in here]
+        narrowed = [key for key in alive if key in here]
         if narrowed:
             alive = narrowed
-    for k in keys:
-        if k not in alive:
-            report = report.replace("\n  Hint: " + H.HINTS[k], "")
-    return report
+    return alive
 
 
-def _run(title, student, cases, n_fixed, keys, draw=None, probe=None):
-    """Run ``student`` on every case; print what was checked, or raise AssertionError."""
-    v.check_student_function(title, student, f"{title}({title[6:]})")
+def _run(title, student, cases, n_fixed, keys, draw=None, probe=None, time_limit=None,
+         grading=False):
+    """Run ``student`` on every case; print what was checked, or raise CheckFailed."""
+    __tracebackhide__ = True
+    limit = _start(title, student, f"{title}({title[6:]})", time_limit)
+    run = _Run(title, student, cases, n_fixed, _summary(cases, n_fixed, keys), draw, limit,
+               TAUGHT[title])
     try:
-        for k, case in enumerate(cases):
-            try:
-                _run_one(title, student, case, k, len(cases), draw, probe)
-            except AssertionError as e:
-                refined = _refine(str(e), student, cases[k + 1:])
-                if refined == str(e):
-                    raise
-                raise AssertionError(refined) from e.__cause__
+        for k in range(len(cases)):
+            _run_one(run, k, probe)
     except _Stub:
-        return _stub_message(title)
-    print(f"{title}: all {len(cases)} cases pass ({_summary(cases, n_fixed, keys)}).")
+        return _stub_message(title, grading)
+    print(f"{title}: all {len(cases)} cases pass ({run.summary}).")
     return True
 
 
@@ -324,17 +404,49 @@ def _im2col_cases(n_random, fixed=IM2COL_FIXED, **kw):
 # the checkers
 
 
-def check_pad2D(student_pad2D, n_random=8, draw=None):
-    """Check ``student_pad2D(X, pad, kernel_shape=None, stride=1) -> (X_pad, p)``.
-
-    ``pad`` may be an int, ``(rows, cols)``, ``(top, bottom, left, right)``, ``'valid'`` or
-    ``'same'`` (``ceil(in/stride)`` outputs per axis, the odd zero after); ``p`` is the
-    padding used, ``(top, bottom, left, right)``. ``stride`` is an int or a (rows, cols) pair.
+_COMMON_PARAMETERS = """
+    Parameters
+    ----------
+    student_fn : callable
+        The student's function (the function itself, not its result).
+    n_random : int
+        Random cases after the fixed ones (seed 0); the hidden tests use more.
+    draw : bool, optional
+        Draw expected against received when an answer is wrong; default: in a notebook.
+    time_limit : float, optional
+        Seconds one call of the function may take before it is stopped; default
+        :data:`conv_teach.exercises.limits.TIME_LIMIT` (5 s, or ``$CONV_TEACH_TIME_LIMIT``),
+        ``math.inf`` for none.
+    grading : bool
+        If True (the hidden tests), a stub raises CheckFailed instead of returning False.
 
     Returns
     -------
     bool
-        True if every case passes, False for a stub. Raises AssertionError otherwise.
+        True if every case passes, False for a stub.
+
+    Raises
+    ------
+    CheckFailed
+        (an AssertionError) with the report, for a wrong answer.
+    TypeError
+        If ``student_fn`` is not callable (often: its result was passed).
+"""
+
+
+def _doc(fn):
+    fn.__doc__ = fn.__doc__.rstrip() + "\n" + _COMMON_PARAMETERS
+    return fn
+
+
+@_doc
+def check_pad2D(student_pad2D, n_random=8, draw=None, time_limit=None, grading=False):
+    """Check ``student_pad2D(X, pad, kernel_shape=None, stride=1) -> (X_pad, p)``.
+
+    ``pad`` may be an int, ``(rows, cols)``, ``(top, bottom, left, right)``, ``'valid'`` or
+    ``'same'`` (``ceil(in/stride)`` outputs per axis, the odd zero after); ``p`` is the
+    padding used, ``(top, bottom, left, right)``, 4 ints. ``stride`` is an int or a
+    (rows, cols) pair. The answer may not call ``conv_teach.pad2D`` or ``same_pad``.
     """
     rng = np.random.default_rng(SEED)
     fixed = [((1, 2, 3, 1), 1, None, 1), ((1, 3, 2, 1), (1, 2), None, 1),
@@ -367,10 +479,10 @@ def check_pad2D(student_pad2D, n_random=8, draw=None):
                           lambda X=X, p=p, same=same: H.pad_mutations(X, p, same),
                           _pad_extract(p)))
     return _run("check_pad2D", student_pad2D, cases, len(fixed), ["pad", "stride"], draw,
-                probe=_nonzero_pad_probe)
+                _nonzero_pad_probe, time_limit, grading)
 
 
-def _nonzero_pad_probe(student, case, got):
+def _nonzero_pad_probe(run, case, got):
     """X sits in the right place but the border is not all zeros (edge or constant fill)."""
     X, exp = case.args[0], np.asarray(case.expected)
     if got.shape != exp.shape:
@@ -390,22 +502,24 @@ def _pad_extract(expected_p):
             return None, ("return a pair (X_pad, p) with p = (top, bottom, left, right); "
                           f"got a {type(got).__name__}.")
         X_pad, p = got
-        try:
-            p = tuple(int(v) for v in p)
-        except TypeError:
-            return X_pad, f"p should be a 4-tuple (top, bottom, left, right), got {p!r}."
+        why = pad_problem(p)
+        if why is not None:
+            return X_pad, why
+        p = tuple(int(v) for v in p)
         if p != tuple(expected_p):
             return X_pad, f"the returned p is {p}, expected {tuple(expected_p)} (top, bottom, left, right)."
         return X_pad, ""
     return extract
 
 
-def check_im2col_one_channel(student_fn, n_random=6, draw=None):
+@_doc
+def check_im2col_one_channel(student_fn, n_random=6, draw=None, time_limit=None, grading=False):
     """Check ``student_fn(x, kernel_shape, stride, dilation) -> x_col`` for ONE image and channel.
 
     ``x`` has shape (rows, cols) and is already padded; ``kernel_shape = (fr, fc)``; stride
     and dilation are (rows, cols) pairs. ``x_col`` has shape (fr*fc, out_rows*out_cols):
-    row ``ki*fc + kj``, column ``i*out_cols + j``.
+    row ``ki*fc + kj``, column ``i*out_cols + j``. There is no batch here, so the hints
+    speak of ``i*out_cols + j`` (:data:`hints.ONE_CHANNEL`).
     """
     fixed = [g for g in IM2COL_FIXED if g[0][0] == 1 and g[0][3] == 1 and g[4] == 0]
     cases, n_fixed = _im2col_cases(n_random, fixed, ch_max=1, batch_max=1, pads=False)
@@ -413,11 +527,14 @@ def check_im2col_one_channel(student_fn, n_random=6, draw=None):
     for c in cases:
         X, W_shape, _, s, d = c.args
         params = {"x.shape": X.shape[1:3], "kernel_shape": W_shape[:2], "stride": s, "dilation": d}
-        one.append(Case(params, (X[0, :, :, 0], W_shape[:2], s, d), c.expected, c.mutations))
-    return _run("check_im2col_one_channel", student_fn, one, n_fixed, ["stride", "dilation"], draw)
+        one.append(Case(params, (X[0, :, :, 0], W_shape[:2], s, d), c.expected,
+                        lambda m=c.mutations: [(H.ONE_CHANNEL.get(k, k), w) for k, w in m()]))
+    return _run("check_im2col_one_channel", student_fn, one, n_fixed, ["stride", "dilation"],
+                draw, None, time_limit, grading)
 
 
-def check_im2col(student_im2col, n_random=8, draw=None):
+@_doc
+def check_im2col(student_im2col, n_random=8, draw=None, time_limit=None, grading=False):
     """Check ``student_im2col(X, W_shape, pad, stride, dilation) -> X_col`` (many channels, a batch).
 
     ``X`` is NHWC, ``W_shape = (fr, fc, in_ch, out_ch)``, ``pad`` any pad2D form, stride and
@@ -426,10 +543,11 @@ def check_im2col(student_im2col, n_random=8, draw=None):
     """
     cases, n_fixed = _im2col_cases(n_random)
     return _run("check_im2col", student_im2col, cases, n_fixed,
-                ["pad", "stride", "dilation"], draw)
+                ["pad", "stride", "dilation"], draw, None, time_limit, grading)
 
 
-def check_conv2D_gemm(student_conv2D, n_random=6, draw=None):
+@_doc
+def check_conv2D_gemm(student_conv2D, n_random=6, draw=None, time_limit=None, grading=False):
     """Check ``student_conv2D(X, W, stride, pad, dilation) -> Z`` (im2col plus one matmul).
 
     ``Z`` has shape (n_ex, out_rows, out_cols, out_ch). Cross-correlation, no bias.
@@ -447,25 +565,27 @@ def check_conv2D_gemm(student_conv2D, n_random=6, draw=None):
         cases.append(Case(params, (X, W, s, pad, d), Z,
                           lambda X=X, W=W, s=s, d=d, p=p: H.conv_mutations(X, W, s, d, p)))
     return _run("check_conv2D_gemm", student_conv2D, cases, len(IM2COL_FIXED),
-                ["pad", "stride", "dilation"], draw)
+                ["pad", "stride", "dilation"], draw, None, time_limit, grading)
 
 
-def _overwrite_probe(student, case, got):
+def _overwrite_probe(run, case, got):
     """Feed columns of ones: summing gives window counts (up to fr*fc), overwriting gives 1s."""
     X_col, X_shape, W_shape, pad, s, d = case.args
     counts = col2im(np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d)
     if counts.max() <= 1:
         return None
     try:
-        ones = np.asarray(student(np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d), float)
-    except Exception:
+        ones = np.asarray(_call(run, (np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d))[0],
+                          float)
+    except (Exception, TimeLimitExceeded):
         return None
     if ones.shape == counts.shape and ones.max() <= 1 + 1e-9 and np.any(ones > 0):
         return "overwrite"
     return None
 
 
-def check_col2im(student_col2im, n_random=8, draw=None):
+@_doc
+def check_col2im(student_col2im, n_random=8, draw=None, time_limit=None, grading=False):
     """Check ``student_col2im(X_col, X_shape, W_shape, pad, stride, dilation) -> X`` (NHWC).
 
     Every entry of ``X_col`` is added to the pixel im2col read it from; pixels read by
@@ -486,7 +606,7 @@ def check_col2im(student_col2im, n_random=8, draw=None):
                           lambda X_col=X_col, X_shape=X_shape, kernel=kernel, s=s, d=d, p=p:
                           H.col2im_mutations(X_col, X_shape, kernel, s, d, p)))
     return _run("check_col2im", student_col2im, cases, len(IM2COL_FIXED),
-                ["pad", "stride", "dilation"], draw, probe=_overwrite_probe)
+                ["pad", "stride", "dilation"], draw, _overwrite_probe, time_limit, grading)
 
 
 #: geometries that tell exercise 6's five bugs apart (tests/test_exercises.py proves it)
@@ -498,9 +618,13 @@ FIXED_IM2COL_CASES = [
 ]
 
 
-def remaining_bugs(student_fn, cases):
-    """The subsets of exercise 6's bugs that reproduce ``student_fn`` on every case, smallest first."""
-    outs = [_first_of_pair(_call(student_fn, c))[0] for c in cases]
+def remaining_bugs(run, cases):
+    """The subsets of exercise 6's bugs that reproduce the student's function on every case,
+    smallest first."""
+    __tracebackhide__ = True
+    outs = [_first_of_pair(_guarded(run, k, c.args)[0])[0] for k, c in enumerate(cases)]
+    if any(answer_problem(out, run.fn) for out in outs):
+        return []            # not arrays: the case-by-case run below says what they are
     found = []
     for size in range(len(H.BROKEN_IM2COL_BUGS) + 1):
         for bugs in combinations(H.BROKEN_IM2COL_BUGS, size):
@@ -517,71 +641,86 @@ def _gather_bugs(case, bugs):
     return H.gather(X, W_shape[:2], **H.broken_im2col_knobs(bugs, s, d, p))
 
 
-def check_fixed_im2col(student_im2col, n_random=8, draw=None):
+@_doc
+def check_fixed_im2col(student_im2col, n_random=8, draw=None, time_limit=None, grading=False):
     """Check exercise 6's repaired im2col, and name the planted bugs that are still there.
 
     Same contract as :func:`check_im2col`. When the function is wrong, the report says which
     of the five planted bugs (:data:`hints.BROKEN_IM2COL_BUGS`) it still has, if its output
     is exactly the original code with some of them fixed.
     """
+    __tracebackhide__ = True
     title = "check_fixed_im2col"
-    v.check_student_function(title, student_im2col, f"{title}(fixed_im2col)")
+    limit = _start(title, student_im2col, f"{title}(fixed_im2col)", time_limit)
     rng = np.random.default_rng(SEED)
     probe_cases = [_im2col_case(rng, *g) for g in FIXED_IM2COL_CASES]
+    cases, n_fixed = _im2col_cases(n_random)
+    cases = probe_cases + cases
+    run = _Run(title, student_im2col, cases, n_fixed + len(probe_cases),
+               _summary(cases, n_fixed + len(probe_cases), ["pad", "stride", "dilation"]), draw,
+               limit, TAUGHT[title])
     try:
-        try:
-            left = remaining_bugs(student_im2col, probe_cases)
-        except NotImplementedError:
-            raise _Stub from None
-        except Exception:
-            left = []        # crashed: the case-by-case run below reports where
+        left = remaining_bugs(run, probe_cases)
         if left and left[0]:
             bugs = left[0]
-            lines = [f"{title}: {len(bugs)} of the {len(H.BROKEN_IM2COL_BUGS)} bugs "
-                     f"{'is' if len(bugs) == 1 else 'are'} still there"
-                     f" (checked on {len(probe_cases)} cases):"]
-            lines += [f"  - {H.HINTS[b]}" for b in bugs]
-            raise AssertionError("\n".join(lines))
-        cases, n_fixed = _im2col_cases(n_random)
-        cases = probe_cases + cases
-        for k, case in enumerate(cases):
-            _run_one(title, student_im2col, case, k, len(cases), draw)
+            raise CheckFailed(
+                f"{title}: {len(bugs)} of the {len(H.BROKEN_IM2COL_BUGS)} bugs "
+                f"{'is' if len(bugs) == 1 else 'are'} still there (checked on "
+                f"{len(probe_cases)} cases that tell the five apart):",
+                details=[f"  - {H.HINTS[b]}" for b in bugs]) from None
+        for k in range(len(cases)):
+            _run_one(run, k)
     except _Stub:
-        return _stub_message(title)
+        return _stub_message(title, grading)
     print(f"{title}: all {len(H.BROKEN_IM2COL_BUGS)} bugs fixed; all {len(cases)} cases pass "
-          f"({_summary(cases, n_fixed + len(probe_cases), ['pad', 'stride', 'dilation'])}).")
+          f"({run.summary}).")
     return True
 
 
-def check_out_shapes(student_answers, questions=None):
+def check_out_shapes(student_answers, questions=None, time_limit=None, grading=False):
     """Check ``student_answers() -> list of output shapes`` for exercise 1's questions.
 
     ``questions`` defaults to :data:`conv_teach.exercises.questions.SHAPE_QUESTIONS`; each
-    answer is compared with :func:`conv_teach.conv_out_shape`.
+    answer is compared with :func:`conv_teach.conv_out_shape` (which the answer may not call).
+    ``time_limit`` and ``grading`` as in :func:`check_pad2D`. Returns True when all are
+    right, False for a stub; raises CheckFailed with a hint per wrong answer.
     """
+    __tracebackhide__ = True
     from .questions import SHAPE_QUESTIONS, shape_mistake, describe
     qs = SHAPE_QUESTIONS if questions is None else questions
     title = "check_out_shapes"
-    v.check_student_function(title, student_answers, f"{title}(my_shapes)")
+    limit = _start(title, student_answers, f"{title}(my_shapes)", time_limit)
+    fn = getattr(student_answers, "__name__", "function")
+    checked = (f"{title} compared what your {fn}() returns with conv_teach.conv_out_shape "
+               f"on {len(qs)} questions.")
+    run = _Run(title, student_answers, [], 0, "", False, limit, TAUGHT[title], checked)
     try:
-        answers = student_answers()
-    except NotImplementedError:
-        return _stub_message(title)
+        answers = _guarded(run, None, ())[0]
+    except _Stub:
+        return _stub_message(title, grading)
+    if answers is None:
+        raise CheckFailed(checked, details=[f"Your {run.fn} returned None: did you forget "
+                                            "`return`?"])
+    if isinstance(answers, (str, bytes)) or not hasattr(answers, "__iter__"):
+        raise CheckFailed(checked, details=[
+            f"Your {run.fn} returned {answers!r:.60} ({type(answers).__name__}); return a list "
+            f"of {len(qs)} shapes, one 4-tuple per question."])
     answers = list(answers)
     if len(answers) != len(qs):
-        raise AssertionError(f"{title}: {len(qs)} questions but {len(answers)} answers.")
+        raise CheckFailed(checked, details=[f"{len(qs)} questions but {len(answers)} answers."])
     wrong = []
     for k, (q, a) in enumerate(zip(qs, answers)):
         right = conv_out_shape(*q)
-        try:
-            a = tuple(int(v) for v in a)
-        except TypeError:
-            a = a
+        why = shape_problem(a)
+        if why is not None:
+            wrong.append(f"  question {k + 1} ({describe(q)}): {why}")
+            continue
+        a = tuple(int(v) for v in a)
         if a != right:
             hint = shape_mistake(q, a)
             wrong.append(f"  question {k + 1} ({describe(q)}): you said {a}, it is {right}."
                          + (f"\n    Hint: {hint}" if hint else ""))
     if wrong:
-        raise AssertionError(f"{title}: {len(wrong)} of {len(qs)} answers wrong:\n" + "\n".join(wrong))
+        raise CheckFailed(checked, details=[f"{len(wrong)} of {len(qs)} answers wrong:", *wrong])
     print(f"{title}: all {len(qs)} shapes right.")
     return True
