@@ -69,6 +69,10 @@ class _Stub(Exception):
     """The student's function still raises NotImplementedError."""
 
 
+class _Unusable(Exception):
+    """A case's ``extract`` cannot find the answer in what the function returned."""
+
+
 class _Run(namedtuple("_Run", "title student cases n_fixed summary draw limit taught what",
                       defaults=(None,))):
     """One checker run: what is checked (``what``: the report's first line), against what,
@@ -200,10 +204,11 @@ def _answer(run, k, got):
     """The student's answer to case ``k`` as a float array, plus the remark of ``extract``."""
     __tracebackhide__ = True
     case, extra = run.cases[k], ""
-    if case.extract is not None:
-        got, extra = case.extract(got)
-        if got is None:
-            _fail(run, k, [extra])
+    if case.extract is not None and got is not None:     # None: "forgot return?" below
+        try:
+            got, extra = case.extract(got)
+        except _Unusable as e:
+            _fail(run, k, [str(e)])
     why = answer_problem(got, run.fn)
     if why is not None:
         _fail(run, k, [why[0].upper() + why[1:]])
@@ -499,8 +504,8 @@ def _nonzero_pad_probe(run, case, got):
 def _pad_extract(expected_p):
     def extract(got):
         if not (isinstance(got, tuple) and len(got) == 2):
-            return None, ("return a pair (X_pad, p) with p = (top, bottom, left, right); "
-                          f"got a {type(got).__name__}.")
+            raise _Unusable("Return a pair (X_pad, p) with p = (top, bottom, left, right); "
+                            f"got a {type(got).__name__}.")
         X_pad, p = got
         why = pad_problem(p)
         if why is not None:

@@ -15,7 +15,9 @@ raising :class:`TimeLimitExceeded` in it. How:
 
 :class:`TimeLimitExceeded` derives from ``BaseException`` so that a student's
 ``except Exception:`` cannot swallow it; if the student's code swallows it anyway (a bare
-``except:``), it is raised again when the block ends.
+``except:``), it is raised again every :data:`REPEAT` seconds, and once more when the block
+ends. (A loop that catches every exception forever cannot be stopped from inside the
+process: Jupyter's *Interrupt* or a restart is then the way out.)
 """
 import contextlib
 import os
@@ -28,6 +30,10 @@ __all__ = ["TIME_LIMIT", "TimeLimitExceeded", "time_limit", "mechanism"]
 #: default seconds per call of a student's function (override with the environment variable
 #: ``CONV_TEACH_TIME_LIMIT``, e.g. for a slow grading machine, or with ``time_limit=``)
 TIME_LIMIT = float(os.environ.get("CONV_TEACH_TIME_LIMIT", "5"))
+
+
+#: seconds between repeated stops, for code that catches the first one and carries on
+REPEAT = 0.25
 
 
 class TimeLimitExceeded(BaseException):
@@ -82,7 +88,8 @@ def _alarm(seconds):
             raise TimeLimitExceeded()
 
     previous = signal.signal(signal.SIGALRM, handler)
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # fire again every REPEAT s: a loop that swallowed one stop gets the next one
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     start = time.monotonic()
     try:
         yield
@@ -112,14 +119,19 @@ def _async_exception(seconds):
     lock = threading.Lock()
     state = {"armed": True, "fired": False}
 
+    stop = threading.Event()
+
     def fire():
-        with lock:
-            if state["armed"]:
+        delay = seconds
+        while not stop.wait(delay):      # again every REPEAT s, like the signal timer
+            with lock:
+                if not state["armed"]:
+                    return
                 state["fired"] = True
                 set_async(tid, TimeLimitExceeded)
+            delay = REPEAT
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
+    timer = threading.Thread(target=fire, daemon=True, name="conv_teach time limit")
     timer.start()
     try:
         yield
@@ -131,6 +143,6 @@ def _async_exception(seconds):
                     # not delivered yet: withdraw it (a NULL exception clears a pending one)
                     clear_async(tid, None)
         finally:
-            timer.cancel()
+            stop.set()
     if state["fired"]:
         raise TimeLimitExceeded()
