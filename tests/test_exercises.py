@@ -1037,3 +1037,76 @@ def test_in_a_notebook_the_numbers_come_first_then_the_picture_then_verdict_and_
     rendered = e.value._render_traceback_()
     assert "failed (the numbers and the picture are above)" in rendered[0]
     assert rendered[-1].endswith(HINTS["dilation_ignored"]) and len(rendered) == 2
+
+
+# ----------------------------------------------------------------------------------------
+# in a real Jupyter kernel: what IPython actually shows
+
+
+KERNEL_CELLS = [
+    "import numpy as np\nimport conv_teach as ct\nfrom conv_teach.exercises import check_im2col, check_pad2D",
+    '''def im2col(X, W_shape, pad, stride, dilation):
+    fr, fc = W_shape[:2]
+    X_pad, _ = ct.pad2D(X, pad, (fr, fc), stride, dilation)
+    (s_r, s_c), (d_r, d_c) = stride, dilation
+    out_r = (X_pad.shape[1] - (fr - 1) * (d_r + 1) - 1) // s_r + 1
+    out_c = (X_pad.shape[2] - (fc - 1) * (d_c + 1) - 1) // s_c + 1
+    cols = []
+    for i in range(out_r):
+        for j in range(out_c):
+            for n in range(X.shape[0]):
+                window = X_pad[n, i * s_r:i * s_r + (fr - 1) * (d_r + 1) + 1:d_r + 1,
+                               j * s_c:j * s_c + (fc - 1) * (d_c + 1) + 1:d_c + 1, :]
+                cols.append(window.transpose(2, 0, 1).ravel())
+    return np.array(cols)          # the planted bug: this is X_col's transpose''',
+    "check_im2col(im2col)\n### BEGIN HIDDEN TESTS\ncheck_im2col(im2col, n_random=30, grading=True)\n"
+    "### END HIDDEN TESTS",
+    "def crash(X, W_shape, pad, stride, dilation):\n    return X[99]\n\ncheck_im2col(crash)",
+    "def endless(*args):\n    while True:\n        pass\n\ncheck_pad2D(endless, time_limit=1)",
+    "print('the kernel carries on')",
+]
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def kernel_outputs():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS])
+    start = time.monotonic()
+    nbclient.NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
+    return [cell.outputs for cell in nb.cells], time.monotonic() - start
+
+
+def _error_text(outputs):
+    (error,) = [o for o in outputs if o.output_type == "error"]
+    return ANSI.sub("", "\n".join(error.traceback))
+
+
+def test_in_a_kernel_a_wrong_answer_shows_numbers_picture_then_hint_and_no_code(kernel_outputs):
+    outputs = kernel_outputs[0][2]
+    assert [o.output_type for o in outputs] == ["stream", "display_data", "error"]
+    assert "image/png" in outputs[1].data
+    printed = outputs[0].text
+    # (case 1, a 2x2 kernel on a 3x3 input, has a symmetric X_col: its transpose passes)
+    assert printed.index("compared your im2col with conv_teach.im2col") < printed.index(
+        "Case 2 of 19 failed") < printed.index("expected:") < printed.index("received:")
+    shown = _error_text(outputs)
+    assert shown.splitlines() == ["check_im2col: case 2 of 19 failed (the numbers and the picture "
+                                  "are above).", "Hint: " + HINTS["transposed"]]
+
+
+def test_in_a_kernel_a_crash_shows_the_students_frames_and_none_of_conv_teach(kernel_outputs):
+    shown = _error_text(kernel_outputs[0][3])
+    assert "Cell In[" in shown and "return X[99]" in shown and "IndexError: index 99" in shown
+    assert shown.index("Case 1 of 19 failed") < shown.index("return X[99]")
+    for ours in ("checks.py", "limits.py", "taught.py", "site-packages", "conv_teach/"):
+        assert ours not in shown, (ours, shown)
+
+
+def test_in_a_kernel_an_endless_loop_is_stopped_and_the_kernel_carries_on(kernel_outputs):
+    outputs, seconds = kernel_outputs
+    assert "ran longer than 1 s and was stopped" in _error_text(outputs[4])
+    assert outputs[5][0].text == "the kernel carries on\n"
+    assert seconds < 60
