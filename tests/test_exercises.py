@@ -42,7 +42,7 @@ def assert_hint(excinfo, key, phrase):
 
 def assert_top_down(text):
     """What was checked, the failing case, expected against received, then the hint(s) last."""
-    marks = [r"compared your \w+ with conv_teach\.\w+ on \d+ cases \(", r"\nCase \d+ of \d+ failed: ",
+    marks = [r"compared your \w+ with conv_teach\.\w+ on \d+ cases:\n  \d+ fixed \+ ", r"\nCase \d+ of \d+ failed: ",
              r"\nexpected:\n", r"\nreceived:\n", r"\nHint: "]
     where = [re.search(m, text) for m in marks]
     assert all(where), (marks, text)

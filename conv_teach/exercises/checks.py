@@ -86,8 +86,8 @@ class _Run(namedtuple("_Run", "title student cases n_fixed summary draw limit ta
     @property
     def checked(self):
         return self.what or (f"{self.title} compared your {self.fn} with "
-                             f"conv_teach.{self.taught[0]} on {len(self.cases)} cases "
-                             f"({self.summary}).")
+                             f"conv_teach.{self.taught[0]} on {len(self.cases)} cases:\n"
+                             f"  {self.summary}.")
 
 
 def _in_notebook():
