@@ -1,10 +1,13 @@
 """Exercises: checkers that name a student's mistake, quizzes, and the release command.
 
 ``check_<name>(student_function)`` prints "not implemented yet" for a stub, raises
-``AssertionError`` with a diagnosis for a wrong answer, and prints what was checked for a
-right one. The ipywidgets quizzes live in :mod:`conv_teach.exercises.quiz` (imported on
-first use, like matplotlib inside :func:`show_diff`), so importing the checkers needs
-only NumPy.
+:class:`CheckFailed` (an ``AssertionError``) with a report for a wrong answer, and prints
+what was checked for a right one. Modules: ``checks`` (the cases and the checkers),
+``hints`` and ``questions`` (the classic mistakes and their hints), ``feedback`` (the
+report and what IPython shows of it), ``limits`` (the time limit per call), ``taught``
+(noticing an answer that calls the library function it should replace), ``quiz`` (the
+ipywidgets quizzes, imported on first use, like matplotlib inside :func:`show_diff`, so
+importing the checkers needs only NumPy) and ``release`` (student notebooks).
 """
 import importlib
 
