@@ -1110,3 +1110,15 @@ def test_in_a_kernel_an_endless_loop_is_stopped_and_the_kernel_carries_on(kernel
     assert "ran longer than 1 s and was stopped" in _error_text(outputs[4])
     assert outputs[5][0].text == "the kernel carries on\n"
     assert seconds < 60
+
+
+def test_out_shapes_an_endless_or_crashing_answer_gets_a_sentence():
+    with pytest.raises(CheckFailed, match=r"compared what your endless\(\) returns .*\n"
+                                          r"Your endless ran longer than 0.2 s and was stopped"):
+        check_out_shapes(endless, time_limit=0.2)
+
+    def my_shapes():
+        return [(1, 3, 3, 1)] * (1 // 0)
+    with pytest.raises(CheckFailed, match=r"Your my_shapes raised ZeroDivisionError") as e:
+        check_out_shapes(my_shapes)
+    assert isinstance(e.value.__cause__, ZeroDivisionError)
