@@ -23,7 +23,7 @@ import conv_teach as ct
 from conv_teach.exercises import (NOT_IMPLEMENTED, check_col2im, check_conv2D_gemm,
                                   check_fixed_im2col, check_im2col, check_im2col_one_channel,
                                   check_out_shapes, check_pad2D)
-from conv_teach.exercises import CheckFailed, checks, hints
+from conv_teach.exercises import CheckFailed, checks, hints, limits, runner
 from conv_teach.exercises.hints import HINTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -596,7 +596,7 @@ def test_checker_draws_when_asked(monkeypatch):
     import matplotlib
     matplotlib.use("Agg")
     shown = []
-    monkeypatch.setattr(checks, "_draw", lambda e, g: shown.append((np.shape(e), np.shape(g))))
+    monkeypatch.setattr(runner, "draw", lambda e, g: shown.append((np.shape(e), np.shape(g))))
     with pytest.raises(AssertionError):
         check_pad2D(wrong_pad2D("pad_wrong_side"), draw=True)
     assert len(shown) == 1 and shown[0][0] == shown[0][1]
@@ -870,7 +870,7 @@ def test_a_loop_that_swallows_the_stop_is_stopped_anyway(how, monkeypatch):
             except:                   # noqa: E722  (a student's bare except catches the stop)
                 continue
         return right_pad2D(*args)     # ... and even returns the right answer, too late
-    monkeypatch.setattr(checks.limits, "mechanism", lambda: how)
+    monkeypatch.setattr(limits, "mechanism", lambda: how)
     start = time.monotonic()
     with pytest.raises(CheckFailed, match="ran longer than 0.2 s"):
         check_pad2D(stubborn, time_limit=0.2)
@@ -1028,7 +1028,7 @@ def test_a_crash_renders_the_students_frames_only():
 
 def test_in_a_notebook_the_numbers_come_first_then_the_picture_then_verdict_and_hint(monkeypatch, capsys):
     order = []
-    monkeypatch.setattr(checks, "_draw", lambda e, g: order.append(("picture", capsys.readouterr().out)))
+    monkeypatch.setattr(runner, "draw", lambda e, g: order.append(("picture", capsys.readouterr().out)))
     with pytest.raises(CheckFailed) as e:
         check_im2col(_plant_im2col("dilation_ignored"), draw=True)
     (what, printed), = order

@@ -3,6 +3,7 @@
 ``check_<name>(student_function)`` prints "not implemented yet" for a stub, raises
 :class:`CheckFailed` (an ``AssertionError``) with a report for a wrong answer, and prints
 what was checked for a right one. Modules: ``checks`` (the cases and the checkers),
+``runner`` (calling the student's function case by case, and the report),
 ``hints`` and ``questions`` (the classic mistakes and their hints), ``feedback`` (the
 report and what IPython shows of it), ``limits`` (the time limit per call), ``taught``
 (noticing an answer that calls the library function it should replace), ``quiz`` (the
@@ -21,6 +22,6 @@ __all__ = ["check_pad2D", "check_im2col_one_channel", "check_im2col", "check_con
 
 
 def __getattr__(name):
-    if name in ("quiz", "release", "hints", "questions", "feedback", "limits", "taught"):
+    if name in ("quiz", "release", "hints", "questions", "feedback", "limits", "taught", "runner"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'conv_teach.exercises' has no attribute {name!r}")

@@ -17,37 +17,28 @@ itself compared with the loop oracle in :mod:`conv_teach.reference`, case by cas
   gets a sentence saying so.
 * A right answer prints what was checked. Every checker returns True when all cases
   pass and False for a stub.
+
+This module builds the cases and holds the checkers; :mod:`~conv_teach.exercises.runner`
+calls the student's function on them and words the report.
 """
-import sys
-from collections import namedtuple
 from itertools import combinations
 
 import numpy as np
 
-from .. import _validate as v
 from .. import reference as ref
 from ..im2col import col2im, im2col
 from ..pad import pad2D
 from ..conv import conv2D
 from ..shapes import conv_out_shape
 from . import hints as H
-from . import limits
-from .feedback import CheckFailed, NotAFunction, answer_problem, pad_problem, shape_problem
-from .limits import TimeLimitExceeded, time_limit as _time_limit
-from .taught import watch
+from .feedback import CheckFailed, answer_problem, shape_problem, pad_problem
+from .limits import TimeLimitExceeded
+from .runner import (NOT_IMPLEMENTED, SEED, Case, Run, Stub, Unusable, call, equal, guarded,
+                     run_cases, run_one, show_diff, start, stub_message, summary)
 
 __all__ = ["check_pad2D", "check_im2col_one_channel", "check_im2col", "check_conv2D_gemm",
            "check_col2im", "check_fixed_im2col", "check_out_shapes", "show_diff",
            "NOT_IMPLEMENTED", "CheckFailed"]
-
-SEED = 0
-NOT_IMPLEMENTED = "not implemented yet"
-#: arrays up to this many entries are printed in full in a report
-PRINT_LIMIT = 120
-
-#: one test case: ``params`` (shown to the student), ``args`` (passed to the function),
-#: ``expected`` (the right answer) and ``mutations()`` -> [(hint key, wrong answer), ...]
-Case = namedtuple("Case", "params args expected mutations extract", defaults=(None,))
 
 #: what each checker compares with, and so what the answer may not call (conv_teach names)
 TAUGHT = {
@@ -59,270 +50,6 @@ TAUGHT = {
     "check_fixed_im2col": ("im2col", "im2col_loops"),
     "check_out_shapes": ("conv_out_shape", "conv_out_len", "conv2D", "conv2D_loops"),
 }
-
-
-# ----------------------------------------------------------------------------------------
-# the engine
-
-
-class _Stub(Exception):
-    """The student's function still raises NotImplementedError."""
-
-
-class _Unusable(Exception):
-    """A case's ``extract`` cannot find the answer in what the function returned."""
-
-
-class _Run(namedtuple("_Run", "title student cases n_fixed summary draw limit taught what",
-                      defaults=(None,))):
-    """One checker run: what is checked (``what``: the report's first line), against what,
-    and how."""
-
-    @property
-    def fn(self):
-        name = getattr(self.student, "__name__", "")
-        return name if name.isidentifier() else "function"
-
-    @property
-    def checked(self):
-        return self.what or (f"{self.title} compared your {self.fn} with "
-                             f"conv_teach.{self.taught[0]} on {len(self.cases)} cases:\n"
-                             f"  {self.summary}.")
-
-
-def _in_notebook():
-    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
-    return type(ip).__name__ == "ZMQInteractiveShell"
-
-
-def _fmt_params(params):
-    return ", ".join(f"{key}={val}" for key, val in params.items())
-
-
-def _start(title, student, example, time_limit):
-    """Check the arguments of a checker call; returns the time limit in seconds."""
-    __tracebackhide__ = True
-    try:
-        v.check_student_function(title, student, example)
-    except TypeError as e:
-        raise NotAFunction(str(e)) from None
-    limit = limits.TIME_LIMIT if time_limit is None else time_limit
-    if not (isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit > 0):
-        raise v.bad_number(title, "time_limit", time_limit, "a number of seconds > 0 "
-                           "(math.inf for none)")
-    return limit
-
-
-def _call(run, args):
-    """The student's function on copies of ``args`` (so it cannot spoil the case), under the
-    time limit, with the taught library functions watched. Returns (result, copies, calls)."""
-    __tracebackhide__ = True
-    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    with watch(run.taught, run.student) as calls:
-        with _time_limit(run.limit):
-            got = run.student(*copies)
-    return got, copies, calls
-
-
-def _guarded(run, k, args):
-    """:func:`_call`, with the ways it can go wrong turned into reports."""
-    __tracebackhide__ = True
-    try:
-        got, copies, calls = _call(run, args)
-    except NotImplementedError:
-        raise _Stub from None
-    except TimeLimitExceeded:
-        _fail(run, k, [f"Your {run.fn} ran longer than {run.limit:g} s and was stopped: an "
-                       f"endless loop (a `while` whose condition never changes)? If it is "
-                       f"only slow, pass time_limit=<seconds> to {run.title}."])
-    except Exception as e:   # the student's code crashed: say on which case, keep its frames
-        _fail(run, k, [f"Your {run.fn} raised {type(e).__name__}: {e}"], cause=e)
-    if calls:
-        names = sorted(set(calls), key=calls.index)
-        raise CheckFailed(
-            f"{run.title}: your {run.fn} calls {' and '.join(names)}, the function this "
-            f"exercise asks you to write, so comparing it with the library proves nothing.",
-            details=[f"Write it without {' or '.join(f'conv_teach.{t}' for t in run.taught)}."])
-    return got, copies
-
-
-def _fail(run, k, details, hints=(), cause=None, picture=None):
-    """Raise the report of case ``k`` (``picture = (expected, received)`` is drawn in a notebook)."""
-    __tracebackhide__ = True
-    where = (f"Case {k + 1} of {len(run.cases)} failed: {_fmt_params(run.cases[k].params)}"
-             if k is not None else "")
-    shown = False
-    if picture is not None and (run.draw or (run.draw is None and _in_notebook())):
-        report = CheckFailed(run.checked, where, details)
-        print(report.evidence())          # what was checked, the case, the numbers ...
-        _draw(*picture)                    # ... the picture, then the verdict and the hint
-        shown = True
-    verdict = (f"{run.title}: case {k + 1} of {len(run.cases)} failed (the numbers and the "
-               f"picture are above)." if k is not None else "")
-    raise CheckFailed(run.checked, where, details, hints, verdict, shown) from cause
-
-
-def _fmt_array(a):
-    a = np.asarray(a)
-    if a.size > PRINT_LIMIT:
-        return f"(array of shape {a.shape}, too big to print)"
-    if a.ndim == 4:   # NHWC: print example 0, channel by channel, as images
-        return "\n".join(f"[example 0, channel {c}]\n{np.array2string(a[0, :, :, c], precision=3)}"
-                         for c in range(a.shape[3]))
-    return np.array2string(a, precision=3, max_line_width=110)
-
-
-def _equal(a, b):
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-8)
-
-
-def diagnose(expected, got, mutations):
-    """Hint keys whose wrong answer equals ``got`` (first found first, no repeats)."""
-    keys = []
-    for key, wrong in mutations:
-        if key not in keys and not _equal(wrong, expected) and _equal(wrong, got):
-            keys.append(key)
-    if not keys and np.shape(got) == np.shape(expected):
-        if np.allclose(np.sort(np.ravel(got)), np.sort(np.ravel(expected))):
-            keys.append("same_values_wrong_order")
-    return keys
-
-
-def _difference(expected, got, fn):
-    """The line that says how ``got`` differs from ``expected`` (shapes, or values)."""
-    exp = np.asarray(expected)
-    if got.shape != exp.shape:
-        return f"Your {fn} returned shape {got.shape}, expected {exp.shape}."
-    bad = ~np.isclose(got, exp, rtol=1e-6, atol=1e-8)
-    first = tuple(int(i) for i in np.argwhere(bad)[0])
-    return (f"Shapes agree {exp.shape}, but {int(bad.sum())} of {exp.size} values differ "
-            f"(first at index {first}: expected {exp[first]:g}, got {got[first]:g}).")
-
-
-def _answer(run, k, got):
-    """The student's answer to case ``k`` as a float array, plus the remark of ``extract``."""
-    __tracebackhide__ = True
-    case, extra = run.cases[k], ""
-    if case.extract is not None and got is not None:     # None: "forgot return?" below
-        try:
-            got, extra = case.extract(got)
-        except _Unusable as e:
-            _fail(run, k, [str(e)])
-    why = answer_problem(got, run.fn)
-    if why is not None:
-        _fail(run, k, [why[0].upper() + why[1:]])
-    return np.asarray(got, dtype=float), extra
-
-
-def _run_one(run, k, probe=None):
-    """Run case ``k``: returns None if right, raises _Stub or CheckFailed otherwise."""
-    __tracebackhide__ = True
-    case = run.cases[k]
-    got, copies = _guarded(run, k, case.args)
-    for name, before, after in zip(_arg_names(case), case.args, copies):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
-            _fail(run, k, [f"Your {run.fn} changed its input {name}; work on a new array "
-                           "instead (e.g. np.zeros(...))."])
-    got, extra = _answer(run, k, got)
-    if not _equal(got, case.expected):
-        keys = diagnose(case.expected, got, case.mutations())
-        more = probe(run, case, got) if probe is not None else None
-        if more and more not in keys:
-            keys.insert(0, more)
-        keys = _refine(run, keys, run.cases[k + 1:])
-        details = [_difference(case.expected, got, run.fn),
-                   "expected:", _fmt_array(case.expected), "received:", _fmt_array(got)]
-        _fail(run, k, details, [H.HINTS[key] for key in keys], picture=(case.expected, got))
-    if extra:
-        _fail(run, k, [f"The array is right, but {extra}"])
-
-
-def _arg_names(case):
-    """Names for the positional arguments, for messages (``X`` or ``X_col`` first)."""
-    first = "X_col" if "X_shape" in case.params else ("x" if "x.shape" in case.params else "X")
-    return [first, "the second argument", "the third argument", "the fourth argument",
-            "the fifth argument", "the sixth argument"]
-
-
-def _stub_message(title, grading=False):
-    __tracebackhide__ = True
-    message = (f"{title}: {NOT_IMPLEMENTED}. Your function still raises NotImplementedError: "
-               f"replace `raise NotImplementedError()` with your code and run this cell again.")
-    print(message)
-    if grading:
-        raise CheckFailed(message) from None
-    return False
-
-
-def _refine(run, keys, later_cases):
-    """Drop the hint keys that later cases contradict.
-
-    On one case two mistakes can give the same answer (dilation 1 off by one and counted
-    twice both space taps 3 apart). A hint survives if, on every later case the student
-    also gets wrong, that mistake still reproduces the answer.
-    """
-    if len(keys) < 2:
-        return keys
-    alive = list(keys)
-    for case in later_cases:
-        try:
-            got = _call(run, case.args)[0]
-            if case.extract is not None:
-                got, _ = case.extract(got)
-            got = np.asarray(got, dtype=float)
-        except (Exception, TimeLimitExceeded):
-            continue
-        if _equal(got, case.expected):
-            continue
-        here = diagnose(case.expected, got, case.mutations())
-        narrowed = [key for key in alive if key in here]
-        if narrowed:
-            alive = narrowed
-    return alive
-
-
-def _run(title, student, cases, n_fixed, keys, draw=None, probe=None, time_limit=None,
-         grading=False):
-    """Run ``student`` on every case; print what was checked, or raise CheckFailed."""
-    __tracebackhide__ = True
-    limit = _start(title, student, f"{title}({title[6:]})", time_limit)
-    run = _Run(title, student, cases, n_fixed, _summary(cases, n_fixed, keys), draw, limit,
-               TAUGHT[title])
-    try:
-        for k in range(len(cases)):
-            _run_one(run, k, probe)
-    except _Stub:
-        return _stub_message(title, grading)
-    print(f"{title}: all {len(cases)} cases pass ({run.summary}).")
-    return True
-
-
-def show_diff(expected, received, axes=None):
-    """Draw the received matrix next to the expected one, differing cells outlined in red.
-
-    See :func:`conv_teach.exercises.picture.show_diff` (imports matplotlib when called).
-    """
-    from .picture import show_diff as draw
-    return draw(expected, received, axes)
-
-
-def _draw(expected, got):
-    from IPython.display import display
-    import matplotlib.pyplot as plt
-    fig = show_diff(expected, got)
-    display(fig)
-    plt.close(fig)
-
-
-def _summary(cases, n_fixed, keys):
-    """'5 fixed + 8 random cases (seed 0); stride in {(1, 1), (1, 2)}; ...' from the cases."""
-    parts = [f"{n_fixed} fixed + {len(cases) - n_fixed} random from seed {SEED}"]
-    for key in keys:
-        vals = sorted({repr(c.params[key]) for c in cases if key in c.params})
-        if vals:
-            parts.append(f"{key} in {{{', '.join(vals)}}}")
-    return "; ".join(parts)
 
 
 def _verify(name, library, oracle):
@@ -483,8 +210,8 @@ def check_pad2D(student_pad2D, n_random=8, draw=None, time_limit=None, grading=F
         cases.append(Case(params, (X, pad, kern, stride), X_pad,
                           lambda X=X, p=p, same=same: H.pad_mutations(X, p, same),
                           _pad_extract(p)))
-    return _run("check_pad2D", student_pad2D, cases, len(fixed), ["pad", "stride"], draw,
-                _nonzero_pad_probe, time_limit, grading)
+    return run_cases("check_pad2D", student_pad2D, cases, len(fixed), ["pad", "stride"],
+                     TAUGHT["check_pad2D"], draw, _nonzero_pad_probe, time_limit, grading)
 
 
 def _nonzero_pad_probe(run, case, got):
@@ -504,7 +231,7 @@ def _nonzero_pad_probe(run, case, got):
 def _pad_extract(expected_p):
     def extract(got):
         if not (isinstance(got, tuple) and len(got) == 2):
-            raise _Unusable("Return a pair (X_pad, p) with p = (top, bottom, left, right); "
+            raise Unusable("Return a pair (X_pad, p) with p = (top, bottom, left, right); "
                             f"got a {type(got).__name__}.")
         X_pad, p = got
         why = pad_problem(p)
@@ -534,8 +261,9 @@ def check_im2col_one_channel(student_fn, n_random=6, draw=None, time_limit=None,
         params = {"x.shape": X.shape[1:3], "kernel_shape": W_shape[:2], "stride": s, "dilation": d}
         one.append(Case(params, (X[0, :, :, 0], W_shape[:2], s, d), c.expected,
                         lambda m=c.mutations: [(H.ONE_CHANNEL.get(k, k), w) for k, w in m()]))
-    return _run("check_im2col_one_channel", student_fn, one, n_fixed, ["stride", "dilation"],
-                draw, None, time_limit, grading)
+    return run_cases("check_im2col_one_channel", student_fn, one, n_fixed,
+                     ["stride", "dilation"], TAUGHT["check_im2col_one_channel"], draw, None,
+                     time_limit, grading)
 
 
 @_doc
@@ -547,8 +275,9 @@ def check_im2col(student_im2col, n_random=8, draw=None, time_limit=None, grading
     out_rows*out_cols*n_ex); a ``(X_col, p)`` pair is accepted too.
     """
     cases, n_fixed = _im2col_cases(n_random)
-    return _run("check_im2col", student_im2col, cases, n_fixed,
-                ["pad", "stride", "dilation"], draw, None, time_limit, grading)
+    return run_cases("check_im2col", student_im2col, cases, n_fixed,
+                     ["pad", "stride", "dilation"], TAUGHT["check_im2col"], draw, None,
+                     time_limit, grading)
 
 
 @_doc
@@ -569,8 +298,9 @@ def check_conv2D_gemm(student_conv2D, n_random=6, draw=None, time_limit=None, gr
         params = {"X.shape": X_shape, "W.shape": W.shape, "stride": s, "pad": pad, "dilation": d}
         cases.append(Case(params, (X, W, s, pad, d), Z,
                           lambda X=X, W=W, s=s, d=d, p=p: H.conv_mutations(X, W, s, d, p)))
-    return _run("check_conv2D_gemm", student_conv2D, cases, len(IM2COL_FIXED),
-                ["pad", "stride", "dilation"], draw, None, time_limit, grading)
+    return run_cases("check_conv2D_gemm", student_conv2D, cases, len(IM2COL_FIXED),
+                     ["pad", "stride", "dilation"], TAUGHT["check_conv2D_gemm"], draw, None,
+                     time_limit, grading)
 
 
 def _overwrite_probe(run, case, got):
@@ -580,7 +310,7 @@ def _overwrite_probe(run, case, got):
     if counts.max() <= 1:
         return None
     try:
-        ones = np.asarray(_call(run, (np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d))[0],
+        ones = np.asarray(call(run, (np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d))[0],
                           float)
     except (Exception, TimeLimitExceeded):
         return None
@@ -610,8 +340,9 @@ def check_col2im(student_col2im, n_random=8, draw=None, time_limit=None, grading
         cases.append(Case(params, (X_col, X_shape, W_shape, pad, s, d), X,
                           lambda X_col=X_col, X_shape=X_shape, kernel=kernel, s=s, d=d, p=p:
                           H.col2im_mutations(X_col, X_shape, kernel, s, d, p)))
-    return _run("check_col2im", student_col2im, cases, len(IM2COL_FIXED),
-                ["pad", "stride", "dilation"], draw, _overwrite_probe, time_limit, grading)
+    return run_cases("check_col2im", student_col2im, cases, len(IM2COL_FIXED),
+                     ["pad", "stride", "dilation"], TAUGHT["check_col2im"], draw,
+                     _overwrite_probe, time_limit, grading)
 
 
 #: geometries that tell exercise 6's five bugs apart (tests/test_exercises.py proves it)
@@ -627,13 +358,13 @@ def remaining_bugs(run, cases):
     """The subsets of exercise 6's bugs that reproduce the student's function on every case,
     smallest first."""
     __tracebackhide__ = True
-    outs = [_first_of_pair(_guarded(run, k, c.args)[0])[0] for k, c in enumerate(cases)]
+    outs = [_first_of_pair(guarded(run, k, c.args)[0])[0] for k, c in enumerate(cases)]
     if any(answer_problem(out, run.fn) for out in outs):
         return []            # not arrays: the case-by-case run below says what they are
     found = []
     for size in range(len(H.BROKEN_IM2COL_BUGS) + 1):
         for bugs in combinations(H.BROKEN_IM2COL_BUGS, size):
-            if all(_equal(out, _gather_bugs(c, bugs)) for c, out in zip(cases, outs)):
+            if all(equal(out, _gather_bugs(c, bugs)) for c, out in zip(cases, outs)):
                 found.append(bugs)
         if found:
             return found
@@ -656,13 +387,13 @@ def check_fixed_im2col(student_im2col, n_random=8, draw=None, time_limit=None, g
     """
     __tracebackhide__ = True
     title = "check_fixed_im2col"
-    limit = _start(title, student_im2col, f"{title}(fixed_im2col)", time_limit)
+    limit = start(title, student_im2col, f"{title}(fixed_im2col)", time_limit)
     rng = np.random.default_rng(SEED)
     probe_cases = [_im2col_case(rng, *g) for g in FIXED_IM2COL_CASES]
     cases, n_fixed = _im2col_cases(n_random)
     cases = probe_cases + cases
-    run = _Run(title, student_im2col, cases, n_fixed + len(probe_cases),
-               _summary(cases, n_fixed + len(probe_cases), ["pad", "stride", "dilation"]), draw,
+    run = Run(title, student_im2col, cases, n_fixed + len(probe_cases),
+               summary(cases, n_fixed + len(probe_cases), ["pad", "stride", "dilation"]), draw,
                limit, TAUGHT[title])
     try:
         left = remaining_bugs(run, probe_cases)
@@ -674,9 +405,9 @@ def check_fixed_im2col(student_im2col, n_random=8, draw=None, time_limit=None, g
                 f"{len(probe_cases)} cases that tell the five apart):",
                 details=[f"  - {H.HINTS[b]}" for b in bugs]) from None
         for k in range(len(cases)):
-            _run_one(run, k)
-    except _Stub:
-        return _stub_message(title, grading)
+            run_one(run, k)
+    except Stub:
+        return stub_message(title, grading)
     print(f"{title}: all {len(H.BROKEN_IM2COL_BUGS)} bugs fixed; all {len(cases)} cases pass "
           f"({run.summary}).")
     return True
@@ -694,15 +425,15 @@ def check_out_shapes(student_answers, questions=None, time_limit=None, grading=F
     from .questions import SHAPE_QUESTIONS, shape_mistake, describe
     qs = SHAPE_QUESTIONS if questions is None else questions
     title = "check_out_shapes"
-    limit = _start(title, student_answers, f"{title}(my_shapes)", time_limit)
+    limit = start(title, student_answers, f"{title}(my_shapes)", time_limit)
     fn = getattr(student_answers, "__name__", "function")
     checked = (f"{title} compared what your {fn}() returns with conv_teach.conv_out_shape "
                f"on {len(qs)} questions.")
-    run = _Run(title, student_answers, [], 0, "", False, limit, TAUGHT[title], checked)
+    run = Run(title, student_answers, [], 0, "", False, limit, TAUGHT[title], checked)
     try:
-        answers = _guarded(run, None, ())[0]
-    except _Stub:
-        return _stub_message(title, grading)
+        answers = guarded(run, None, ())[0]
+    except Stub:
+        return stub_message(title, grading)
     if answers is None:
         raise CheckFailed(checked, details=[f"Your {run.fn} returned None: did you forget "
                                             "`return`?"])
