@@ -1064,6 +1064,7 @@ KERNEL_CELLS = [
     "def crash(X, W_shape, pad, stride, dilation):\n    return X[99]\n\ncheck_im2col(crash)",
     "def endless(*args):\n    while True:\n        pass\n\ncheck_pad2D(endless, time_limit=1)",
     "print('the kernel carries on')",
+    "def interrupted(*args):\n    raise KeyboardInterrupt\n\ncheck_im2col(interrupted)",
 ]
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -1122,3 +1123,11 @@ def test_out_shapes_an_endless_or_crashing_answer_gets_a_sentence():
     with pytest.raises(CheckFailed, match=r"Your my_shapes raised ZeroDivisionError") as e:
         check_out_shapes(my_shapes)
     assert isinstance(e.value.__cause__, ZeroDivisionError)
+
+
+def test_in_a_kernel_other_exceptions_skip_the_checkers_frames_too(kernel_outputs):
+    """__tracebackhide__: IPython's own traceback (here of a KeyboardInterrupt, which the
+    checkers let through) skips every conv_teach frame and keeps the student's."""
+    shown = _error_text(kernel_outputs[0][6])
+    assert "skipping hidden" in shown and "in interrupted" in shown and "KeyboardInterrupt" in shown
+    assert "conv_teach/" not in shown and "site-packages" not in shown, shown

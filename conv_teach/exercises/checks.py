@@ -180,6 +180,7 @@ def check_pad2D(student_pad2D, n_random=8, draw=None, time_limit=None, grading=F
     padding used, ``(top, bottom, left, right)``, 4 ints. ``stride`` is an int or a
     (rows, cols) pair. The answer may not call ``conv_teach.pad2D`` or ``same_pad``.
     """
+    __tracebackhide__ = True
     rng = np.random.default_rng(SEED)
     fixed = [((1, 2, 3, 1), 1, None, 1), ((1, 3, 2, 1), (1, 2), None, 1),
              ((2, 2, 3, 2), (1, 0, 2, 0), None, 1), ((1, 3, 3, 1), "valid", None, 1),
@@ -253,6 +254,7 @@ def check_im2col_one_channel(student_fn, n_random=6, draw=None, time_limit=None,
     row ``ki*fc + kj``, column ``i*out_cols + j``. There is no batch here, so the hints
     speak of ``i*out_cols + j`` (:data:`hints.ONE_CHANNEL`).
     """
+    __tracebackhide__ = True
     fixed = [g for g in IM2COL_FIXED if g[0][0] == 1 and g[0][3] == 1 and g[4] == 0]
     cases, n_fixed = _im2col_cases(n_random, fixed, ch_max=1, batch_max=1, pads=False)
     one = []
@@ -274,6 +276,7 @@ def check_im2col(student_im2col, n_random=8, draw=None, time_limit=None, grading
     dilation (rows, cols) pairs. ``X_col`` has conv_teach's layout (in_ch*fr*fc,
     out_rows*out_cols*n_ex); a ``(X_col, p)`` pair is accepted too.
     """
+    __tracebackhide__ = True
     cases, n_fixed = _im2col_cases(n_random)
     return run_cases("check_im2col", student_im2col, cases, n_fixed,
                      ["pad", "stride", "dilation"], TAUGHT["check_im2col"], draw, None,
@@ -286,6 +289,7 @@ def check_conv2D_gemm(student_conv2D, n_random=6, draw=None, time_limit=None, gr
 
     ``Z`` has shape (n_ex, out_rows, out_cols, out_ch). Cross-correlation, no bias.
     """
+    __tracebackhide__ = True
     rng = np.random.default_rng(SEED)
     geoms = list(IM2COL_FIXED) + [_random_geometry(rng) for _ in range(n_random)]
     cases = []
@@ -326,6 +330,7 @@ def check_col2im(student_col2im, n_random=8, draw=None, time_limit=None, grading
     Every entry of ``X_col`` is added to the pixel im2col read it from; pixels read by
     several windows get the sum (col2im is im2col's adjoint, not its inverse).
     """
+    __tracebackhide__ = True
     rng = np.random.default_rng(SEED)
     geoms = list(IM2COL_FIXED) + [_random_geometry(rng) for _ in range(n_random)]
     cases = []
