@@ -5,11 +5,15 @@ is caught with its hint.
 The wrong implementations below are plain loops with one bug each, written independently of
 the mutation machinery in conv_teach/exercises/hints.py (which they are meant to test).
 """
+import html
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +23,7 @@ import conv_teach as ct
 from conv_teach.exercises import (NOT_IMPLEMENTED, check_col2im, check_conv2D_gemm,
                                   check_fixed_im2col, check_im2col, check_im2col_one_channel,
                                   check_out_shapes, check_pad2D)
-from conv_teach.exercises import checks, hints
+from conv_teach.exercises import CheckFailed, checks, hints, limits, runner
 from conv_teach.exercises.hints import HINTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +38,16 @@ def assert_hint(excinfo, key, phrase):
     text = str(excinfo.value)
     assert "Hint: " + HINTS[key] in text, text
     assert phrase.lower() in text.lower(), text
+
+
+def assert_top_down(text):
+    """What was checked, the failing case, expected against received, then the hint(s) last."""
+    marks = [r"compared your \w+ with conv_teach\.\w+ on \d+ cases:\n  \d+ fixed \+ ", r"\nCase \d+ of \d+ failed: ",
+             r"\nexpected:\n", r"\nreceived:\n", r"\nHint: "]
+    where = [re.search(m, text) for m in marks]
+    assert all(where), (marks, text)
+    assert [m.start() for m in where] == sorted(m.start() for m in where), text
+    assert text.rstrip().splitlines()[-1].startswith("Hint: "), text
 
 
 # ----------------------------------------------------------------------------------------
@@ -51,35 +65,51 @@ def test_stub_is_not_implemented_yet_and_does_not_raise(check, capsys):
     assert NOT_IMPLEMENTED in out and check.__name__ in out
 
 
+# The right answers are this file's own loops (below), not the library: a checker refuses an
+# answer that calls the library function it compares with.
+
+
 def right_pad2D(X, pad, kernel_shape=None, stride=1):
-    return ct.pad2D(X, pad, kernel_shape, stride)
+    return wrong_pad2D(None)(X, pad, kernel_shape, stride)
 
 
 def right_one_channel(x, kernel_shape, stride, dilation):
-    return ct.im2col_loops(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation)
+    return loop_im2col(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation)
 
 
 def right_im2col(X, W_shape, pad, stride, dilation):
-    return ct.im2col(X, W_shape, pad, stride, dilation)       # the (X_col, p) pair is accepted
+    return loop_im2col(X, W_shape, pad, stride, dilation)
+
+
+def right_im2col_pair(X, W_shape, pad, stride, dilation):
+    """The library's return convention, (X_col, p), is accepted too."""
+    p = ct.pad2D(X, pad, W_shape[:2], stride, dilation)[1]
+    return loop_im2col(X, W_shape, pad, stride, dilation), p
 
 
 def right_conv(X, W, stride, pad, dilation):
-    return ct.conv2D_loops(X, W, stride, pad, dilation)
+    return wrong_conv(None)(X, W, stride, pad, dilation)
 
 
 def right_col2im(X_col, X_shape, W_shape, pad, stride, dilation):
-    return ct.col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation)
+    return wrong_col2im(None)(X_col, X_shape, W_shape, pad, stride, dilation)
 
 
 def right_shapes():
     # worked by hand, see notebooks/exercises/solutions/ex01_output_shapes.ipynb
-    return [(1, 3, 3, 1), (1, 5, 5, 1), (2, 3, 3, 8), (1, 5, 6, 4), (4, 4, 4, 16), (1, 5, 5, 2)]
+    return [(1, 3, 3, 1),    # (5 - 3) // 1 + 1
+            (1, 7, 7, 1),    # (5 + 2 + 2 - 3) // 1 + 1
+            (2, 3, 3, 8),    # rows (8 - 3) // 2 + 1 = 3 (round down), cols (7 - 3) // 2 + 1
+            (1, 5, 6, 4),    # rows 6 - 2 + 1, cols 9 - 4 + 1
+            (4, 4, 4, 16),   # 'same' at stride 2: ceil(7 / 2), ceil(8 / 2)
+            (1, 5, 5, 2)]    # eff = 3 + 2 * 1 = 5, 9 - 5 + 1
 
 
 @pytest.mark.parametrize("check, fn, expect", [
     (check_pad2D, right_pad2D, r"all 16 cases pass \(8 fixed \+ 8 random from seed 0; pad in"),
     (check_im2col_one_channel, right_one_channel, r"all \d+ cases pass \(\d+ fixed \+ 6 random"),
     (check_im2col, right_im2col, r"all 19 cases pass \(11 fixed \+ 8 random .*dilation in"),
+    (check_im2col, right_im2col_pair, r"all 19 cases pass"),
     (check_conv2D_gemm, right_conv, r"all 17 cases pass \(11 fixed \+ 6 random"),
     (check_col2im, right_col2im, r"all 19 cases pass"),
     (check_fixed_im2col, right_im2col, r"all 5 bugs fixed; all \d+ cases pass"),
@@ -175,12 +205,12 @@ def test_pad2D_mistake_is_named(bug, phrase):
     with pytest.raises(AssertionError) as e:
         check_pad2D(wrong_pad2D(bug), draw=False)
     assert_hint(e, bug, phrase)
-    assert "case:" in str(e.value) and "expected" in str(e.value) and "received" in str(e.value)
+    assert_top_down(str(e.value))
 
 
 def test_pad2D_wrong_p_is_reported_even_if_the_array_is_right():
     def pad2D(X, pad, kernel_shape=None, stride=1):
-        X_pad, p = ct.pad2D(X, pad, kernel_shape, stride)
+        X_pad, p = right_pad2D(X, pad, kernel_shape, stride)
         return X_pad, (p[0], p[2], p[1], p[3])
     with pytest.raises(AssertionError, match=r"the returned p is .* expected"):
         check_pad2D(pad2D, draw=False)
@@ -234,6 +264,8 @@ def loop_im2col(X, W_shape, pad, stride, dilation, bug=None):
         if bug == "batch_order":
             column = n * oh * ow + i * ow + j
         X_col[row, column] = X_pad[n, i * s_r + ki * step_r, j * s_c + kj * step_c, c]
+    if bug == "reversed_columns":             # right numbers, an order no hint names
+        return X_col[:, ::-1]
     return X_col.T if bug == "transposed" else X_col
 
 
@@ -263,8 +295,8 @@ def test_im2col_mistake_is_named(bug, phrase):
     with pytest.raises(AssertionError) as e:
         check_im2col(student, draw=False)
     assert_hint(e, bug, phrase)
-    report = str(e.value)
-    assert re.search(r"case \d+ of \d+ failed", report) and "X.shape=" in report
+    assert_top_down(str(e.value))
+    assert "X.shape=" in str(e.value)
 
 
 def test_im2col_ambiguous_case_keeps_only_the_hint_later_cases_confirm():
@@ -284,14 +316,17 @@ def test_im2col_one_channel_mistake_is_named(bug, phrase):
         return loop_im2col(x[None, :, :, None], tuple(kernel_shape) + (1, 1), 0, stride, dilation, bug)
     with pytest.raises(AssertionError) as e:
         check_im2col_one_channel(student, draw=False)
-    assert_hint(e, bug, phrase)
+    assert_hint(e, hints.ONE_CHANNEL.get(bug, bug), phrase)
+    assert "n_ex" not in str(e.value)          # Part A has no batch: no hint may speak of one
 
 
 def test_a_crashing_student_function_is_reported_with_its_case():
     def student(X, W_shape, pad, stride, dilation):
         return X[99]
-    with pytest.raises(AssertionError, match=r"case 1 of \d+ raised IndexError.*\n  case: X.shape="):
+    with pytest.raises(AssertionError, match=r"Case 1 of \d+ failed: X.shape=.*\n"
+                                             r"Your student raised IndexError: index 99") as e:
         check_im2col(student)
+    assert isinstance(e.value.__cause__, IndexError)      # the student's own traceback stays
 
 
 # ----------------------------------------------------------------------------------------
@@ -401,8 +436,8 @@ def test_col2im_mistake_is_named(bug, phrase):
 
 def test_col2im_averaging_is_caught_by_the_ones_probe():
     def averaged(X_col, X_shape, W_shape, pad, stride, dilation):
-        total = ct.col2im(X_col, X_shape, W_shape, pad, stride, dilation)
-        counts = ct.col2im(np.ones_like(X_col), X_shape, W_shape, pad, stride, dilation)
+        total = right_col2im(X_col, X_shape, W_shape, pad, stride, dilation)
+        counts = right_col2im(np.ones_like(X_col), X_shape, W_shape, pad, stride, dilation)
         return total / np.maximum(counts, 1)
     with pytest.raises(AssertionError) as e:
         check_col2im(averaged, draw=False)
@@ -564,7 +599,7 @@ def test_checker_draws_when_asked(monkeypatch):
     import matplotlib
     matplotlib.use("Agg")
     shown = []
-    monkeypatch.setattr(checks, "_draw", lambda e, g: shown.append((np.shape(e), np.shape(g))))
+    monkeypatch.setattr(runner, "draw", lambda e, g: shown.append((np.shape(e), np.shape(g))))
     with pytest.raises(AssertionError):
         check_pad2D(wrong_pad2D("pad_wrong_side"), draw=True)
     assert len(shown) == 1 and shown[0][0] == shown[0][1]
@@ -586,10 +621,10 @@ def test_window_count_quiz_rejects_a_pixel_outside_the_input():
 
 def test_a_function_that_changes_its_input_is_told_so():
     def pad2D(X, pad, kernel_shape=None, stride=1):
-        X_pad, p = ct.pad2D(X, pad, kernel_shape, stride)
+        X_pad, p = right_pad2D(X, pad, kernel_shape, stride)
         X[...] = 0
         return X_pad, p
-    with pytest.raises(AssertionError, match=r"case 1 of \d+: your function changed its input X"):
+    with pytest.raises(AssertionError, match=r"Case 1 of \d+ failed: .*\nYour pad2D changed its input X"):
         check_pad2D(pad2D)
 
 
@@ -607,3 +642,498 @@ def test_show_diff_draws_the_nhwc_slice_where_the_mistake_is():
     assert [(int(p.get_y() + 0.5), int(p.get_x() + 0.5)) for p in fig.axes[1].patches
             if isinstance(p, Rectangle)] == [(0, 2)]
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------------
+# every hint can fire: for each hint of every table, a planted wrong answer earns it through
+# the checker's real case list
+
+
+def _plant_im2col(bug):
+    return lambda X, W_shape, pad, stride, dilation: loop_im2col(X, W_shape, pad, stride,
+                                                                 dilation, bug)
+
+
+def _plant_one_channel(bug):
+    return lambda x, k, s, d: loop_im2col(x[None, :, :, None], tuple(k) + (1, 1), 0, s, d, bug)
+
+
+HINT_PLANTS = (
+    [(check_pad2D, wrong_pad2D(b), b) for b in
+     ["pad_one_side", "pad_wrong_side", "pad_rows_cols", "pad_tuple_order", "pad_wrong_axes",
+      "pad_not_zero", "same_out_eq_in", "same_ignores_stride"]]
+    + [(check_im2col, _plant_im2col(b), b) for b, _ in IM2COL_BUGS]
+    + [(check_im2col, _plant_im2col("reversed_columns"), "same_values_wrong_order"),
+       (check_im2col_one_channel, _plant_one_channel("out_rows_cols"), "out_rows_cols_one_channel")]
+    + [(check_conv2D_gemm, wrong_conv(b), b) for b in ["kernel_flipped", "w_rows_order", "z_unpack"]]
+    + [(check_col2im, wrong_col2im(b), b) for b in ["overwrite", "not_cropped", "nchw"]]
+)
+
+
+@pytest.mark.parametrize("check, student, key", HINT_PLANTS,
+                         ids=[f"{c.__name__}-{k}" for c, _, k in HINT_PLANTS])
+def test_every_hint_of_the_checkers_can_fire(check, student, key):
+    with pytest.raises(CheckFailed) as e:
+        check(student, draw=False)
+    assert e.value.hints[:1] == [HINTS[key]], str(e.value)     # the planted mistake comes first
+
+
+def test_the_hint_plants_cover_the_whole_hint_table():
+    assert {key for _, _, key in HINT_PLANTS} == set(HINTS)
+
+
+#: (question index, a wrong answer worked out by hand, the hint it must earn)
+SHAPE_PLANTS = [
+    (0, (1, 2, 2, 1), "plus_one"),          # (5 - 3) // 1, no + 1
+    (5, (1, 7, 7, 2), "dilation"),          # eff taken as 3: 9 - 3 + 1
+    (5, (1, 3, 3, 2), "dilation_torch"),    # eff = 3 + 2 * 2 = 7: 9 - 7 + 1
+    (1, (1, 3, 3, 1), "pad"),               # no padding: 5 - 3 + 1
+    (1, (1, 5, 5, 1), "pad_once"),          # pad on one side: 5 + 2 - 3 + 1
+    (2, (2, 4, 3, 8), "ceil"),              # ceil((8 - 3) / 2) + 1
+    (2, (2, 6, 3, 8), "stride"),            # stride ignored: 8 - 3 + 1
+    (4, (4, 7, 8, 16), "same"),             # 'same' read as out == in
+    (2, (2, 3, 3, 3), "channels"),          # in_ch instead of out_ch
+    (2, (1, 3, 3, 8), "batch"),
+    (3, (1, 6, 5, 4), "rows_cols"),
+    (0, (1, 17, 3, 1), "formula"),          # no classic mistake gives 17
+]
+
+
+@pytest.mark.parametrize("index, answer, key", SHAPE_PLANTS, ids=[k for _, _, k in SHAPE_PLANTS])
+def test_every_hint_of_exercise_1_can_fire(index, answer, key):
+    from conv_teach.exercises.questions import QUIZ_HINTS
+    answers = right_shapes()
+    answers[index] = answer
+    with pytest.raises(CheckFailed) as e:
+        check_out_shapes(lambda: answers)
+    text = str(e.value)
+    assert "1 of 6 answers wrong" in text and f"question {index + 1} " in text, text
+    assert "Hint: " + QUIZ_HINTS[key] in text, text
+
+
+def _notebook_quizzes():
+    """The quizzes exactly as the exercise 1 notebook makes them."""
+    src = _cell_source("notebooks/exercises/solutions/ex01_output_shapes.ipynb", "quizzes = [")
+    ns = dict(vars(quiz), display=lambda *a: None)
+    exec(src, ns)
+    return ns["quizzes"]
+
+
+def test_the_window_count_hints_can_fire_in_the_notebooks_quizzes():
+    from conv_teach.exercises.questions import QUIZ_HINTS
+    window = [q for q in _notebook_quizzes() if isinstance(q, quiz.WindowCountQuiz)]
+    fired = set()
+    for q in window:
+        for wrong in (q.kernel[0] * q.kernel[1], q.right_answer + 1):
+            if wrong != q.right_answer:
+                submit(q, wrong)
+                fired |= {k for k in ("window_max", "window_axes")
+                          if html.escape(QUIZ_HINTS[k]) in q.feedback.value}
+    assert fired == {"window_max", "window_axes"}
+
+
+def test_the_exercise_1_plants_cover_the_whole_quiz_hint_table():
+    from conv_teach.exercises.questions import QUIZ_HINTS
+    assert {k for _, _, k in SHAPE_PLANTS} | {"window_max", "window_axes"} == set(QUIZ_HINTS)
+
+
+def test_part_a_of_exercise_3_never_speaks_of_a_batch():
+    one_channel_keys = {hints.ONE_CHANNEL.get(k, k) for k, _ in IM2COL_BUGS}
+    for key in one_channel_keys - {"channel_order", "batch_order", "pad_one_side",
+                                   "pad_wrong_side", "pad_rows_cols"}:
+        assert "n_ex" not in HINTS[key], key
+
+
+# ----------------------------------------------------------------------------------------
+# answers that are not arrays of numbers
+
+
+def _returning(check, make):
+    """A student function for ``check`` whose (right) answer is passed through ``make``."""
+    right = {check_pad2D: right_pad2D, check_im2col_one_channel: right_one_channel,
+             check_im2col: right_im2col, check_conv2D_gemm: right_conv,
+             check_col2im: right_col2im, check_fixed_im2col: right_im2col}[check]
+
+    def student(*args):
+        out = right(*args)
+        if check is check_pad2D:
+            return make(out[0]), out[1]
+        return make(out)
+    return student
+
+
+def _with_nan(a):
+    a = np.array(a, float)
+    a.flat[0] = np.nan
+    return a
+
+
+ARRAY_CHECKS = [check_pad2D, check_im2col_one_channel, check_im2col, check_conv2D_gemm,
+                check_col2im, check_fixed_im2col]
+BAD_RETURNS = [
+    ("none", lambda a: None, r"returned None: did you forget `return`\?"),
+    ("text", lambda a: str(a), r"returned text \('\["),
+    ("complex", lambda a: np.asarray(a) + 0j, r"returned complex numbers \(dtype complex128\)"),
+    ("nan", _with_nan, r"returned 1 NaN or infinite value\(s\) \(the first at index \(0"),
+    ("objects", lambda a: np.asarray(a).astype(object), r"of object values, not an array of numbers"),
+]
+
+
+@pytest.mark.parametrize("check", ARRAY_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("name, make, message", BAD_RETURNS, ids=[b[0] for b in BAD_RETURNS])
+def test_an_answer_that_is_not_an_array_of_numbers_gets_a_sentence(check, name, make, message):
+    student = _returning(check, make)
+    if check is not check_pad2D and name == "none":
+        student = lambda *args: None          # noqa: E731  (the whole answer is None)
+    with pytest.raises(CheckFailed, match=message) as e:
+        check(student, draw=False)
+    assert "Case 1 of" in str(e.value) and e.value.__cause__ is None
+
+
+@pytest.mark.parametrize("check", ARRAY_CHECKS, ids=lambda c: c.__name__)
+def test_a_torch_tensor_gets_a_sentence(check):
+    torch = pytest.importorskip("torch")
+    student = _returning(check, lambda a: torch.from_numpy(np.asarray(a, float)))
+    with pytest.raises(CheckFailed, match=r"returned a torch\.Tensor; these exercises are in "
+                                          r"NumPy: return a NumPy array \(.*t\.numpy\(\)\)"):
+        check(student, draw=False)
+
+
+@pytest.mark.parametrize("p, message", [
+    (lambda p: (p[0] + 0.4,) + tuple(p[1:]), r"its top is the float 1\.4 \(use ints"),
+    (lambda p: (p[0], float("nan")) + tuple(p[2:]), r"its bottom is NaN"),
+    (lambda p: ("1",) + tuple(p[1:]), r"its top is '1' \(str\)"),
+    (lambda p: tuple(float(v) for v in p), r"its top is the float 1\.0"),
+    (lambda p: (True,) + tuple(p[1:]), r"its top is the bool True"),
+    (lambda p: tuple(p[:3]), r"p should be 4 ints .*, got \(1, 1, 1\) \(tuple\)"),
+    (lambda p: "1, 1, 1, 1", r"got '1, 1, 1, 1' \(str\)"),
+])
+def test_pad2D_p_must_be_four_ints(p, message):
+    def pad2D(X, pad, kernel_shape=None, stride=1):
+        X_pad, right = right_pad2D(X, pad, kernel_shape, stride)
+        return X_pad, p(right)
+    with pytest.raises(CheckFailed, match=message) as e:
+        check_pad2D(pad2D, draw=False)
+    assert "Case 1 of 16 failed: X.shape=(1, 2, 3, 1), pad=1" in str(e.value)
+
+
+def test_pad2D_p_may_be_numpy_integers_or_a_list():
+    def pad2D(X, pad, kernel_shape=None, stride=1):
+        X_pad, p = right_pad2D(X, pad, kernel_shape, stride)
+        return X_pad, list(np.array(p, dtype=np.int64))
+    assert check_pad2D(pad2D) is True
+
+
+@pytest.mark.parametrize("answers, message", [
+    (None, r"Your <lambda> returned None: did you forget `return`\?|returned None: did you forget"),
+    (5, r"returned 5 \(int\); return a list of 6 shapes, one 4-tuple per question"),
+    ("(1, 3, 3, 1)", r"returned '\(1, 3, 3, 1\)' \(str\); return a list of 6 shapes"),
+    (["(1, 3, 3, 1)"] * 6, r"question 1 \(.*\): '\(1, 3, 3, 1\)' is text; write a tuple of 4 ints"),
+    ([(1, 3.0, 3, 1)] + right_shapes()[1:], r"question 1 .*: \(1, 3\.0, 3, 1\) holds the float 3\.0"),
+    ([(1, 3, 3)] + right_shapes()[1:], r"question 1 .*: \(1, 3, 3\) is not 4 numbers"),
+    ([(1, 3, 3, float("nan"))] + right_shapes()[1:], r"question 1 .* holds NaN"),
+    (right_shapes()[:5], r"6 questions but 5 answers"),
+])
+def test_out_shapes_answers_that_are_not_shapes_get_a_sentence(answers, message):
+    with pytest.raises(CheckFailed, match=message):
+        check_out_shapes(lambda: answers)
+
+
+def test_out_shapes_accepts_numpy_ints_and_torch_sizes():
+    torch = pytest.importorskip("torch")
+    answers = [torch.Size(s) for s in right_shapes()[:3]] + [tuple(np.array(s)) for s in right_shapes()[3:]]
+    assert check_out_shapes(lambda: answers) is True
+
+
+# ----------------------------------------------------------------------------------------
+# the time limit
+
+
+def endless(*args):
+    while True:
+        pass
+
+
+def test_an_endless_loop_is_stopped_with_a_message():
+    import signal
+    before = signal.getsignal(signal.SIGALRM)
+    start = time.monotonic()
+    with pytest.raises(CheckFailed, match=r"Case 1 of 19 failed: .*\nYour endless ran longer than "
+                                          r"0\.3 s and was stopped: an endless loop") as e:
+        check_im2col(endless, time_limit=0.3)
+    assert time.monotonic() - start < 3
+    assert "time_limit=<seconds>" in str(e.value)
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0, 0)
+
+
+@pytest.mark.parametrize("how", ["signal", "thread"])
+def test_a_loop_that_swallows_the_stop_is_stopped_anyway(how, monkeypatch):
+    def stubborn(*args):
+        for _ in range(3):
+            try:
+                while True:
+                    pass
+            except:                   # noqa: E722  (a student's bare except catches the stop)
+                continue
+        return right_pad2D(*args)     # ... and even returns the right answer, too late
+    monkeypatch.setattr(limits, "mechanism", lambda: how)
+    start = time.monotonic()
+    with pytest.raises(CheckFailed, match="ran longer than 0.2 s"):
+        check_pad2D(stubborn, time_limit=0.2)
+    assert time.monotonic() - start < 3
+
+
+def test_the_time_limit_works_off_the_main_thread_too():
+    """No signals there (as on Windows): an asynchronous exception stops the loop instead."""
+    from conv_teach.exercises.limits import mechanism
+    caught = {}
+
+    def run():
+        caught["mechanism"] = mechanism()
+        try:
+            check_col2im(endless, time_limit=0.3)
+        except CheckFailed as e:
+            caught["report"] = str(e)
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert caught["mechanism"] == "thread" and "ran longer than 0.3 s" in caught["report"]
+
+
+def test_the_stop_never_arrives_late():
+    from conv_teach.exercises.limits import time_limit
+    for how in ("signal", "thread"):
+        with time_limit(0.05, how=how):
+            pass
+        time.sleep(0.15)          # an exception delivered now would fail this test
+
+
+def test_the_default_time_limit_comes_from_the_environment():
+    code = "import conv_teach.exercises.limits as l; print(l.TIME_LIMIT)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "CONV_TEACH_TIME_LIMIT": "0.5"})
+    assert out.stdout.strip() == "0.5"
+
+
+@pytest.mark.parametrize("bad", [0, -1, "5", True])
+def test_a_bad_time_limit_is_a_clear_error(bad):
+    with pytest.raises(ValueError, match=r"check_im2col: time_limit must be a number of seconds > 0"):
+        check_im2col(right_im2col, time_limit=bad)
+
+
+def test_a_slow_but_finishing_answer_passes_with_a_larger_limit():
+    def slow(*args):
+        time.sleep(0.05)
+        return right_col2im(*args)
+    assert check_col2im(slow, time_limit=2) is True
+
+
+# ----------------------------------------------------------------------------------------
+# answers that only call the library function being taught
+
+
+from conv_teach import im2col as library_im2col           # noqa: E402  (an alias a student might make)
+
+
+LIBRARY_ANSWERS = [
+    (check_pad2D, lambda X, pad, k=None, s=1: ct.pad2D(X, pad, k, s), "conv_teach.pad2D"),
+    (check_im2col, lambda X, W_shape, pad, s, d: ct.im2col(X, W_shape, pad, s, d)[0],
+     "conv_teach.im2col"),
+    (check_im2col, lambda X, W_shape, pad, s, d: library_im2col(X, W_shape, pad, s, d),
+     "conv_teach.im2col"),
+    (check_im2col, lambda X, W_shape, pad, s, d: ct.reference.im2col_loops(X, W_shape, pad, s, d),
+     "conv_teach.im2col_loops"),
+    (check_im2col_one_channel,
+     lambda x, k, s, d: ct.im2col(x[None, :, :, None], tuple(k) + (1, 1), 0, s, d)[0],
+     "conv_teach.im2col"),
+    (check_conv2D_gemm, lambda X, W, s, pad, d: ct.conv2D(X, W, s, pad, d), "conv_teach.conv2D"),
+    (check_col2im, lambda C, X_shape, W_shape, pad, s, d: ct.col2im(C, X_shape, W_shape, pad, s, d),
+     "conv_teach.col2im"),
+    (check_fixed_im2col, lambda X, W_shape, pad, s, d: ct.im2col(X, W_shape, pad, s, d),
+     "conv_teach.im2col"),
+    (check_out_shapes, lambda: [ct.conv_out_shape(*q) for q in
+                                __import__("conv_teach.exercises.questions").exercises.questions.SHAPE_QUESTIONS],
+     "conv_teach.conv_out_shape"),
+]
+
+
+@pytest.mark.parametrize("check, student, name", LIBRARY_ANSWERS,
+                         ids=[f"{c.__name__}-{n}" for c, _, n in LIBRARY_ANSWERS])
+def test_an_answer_that_calls_the_taught_function_is_refused(check, student, name):
+    with pytest.raises(CheckFailed, match=rf"your function calls {re.escape(name)}, the function "
+                                          r"this exercise asks you to write"):
+        check(student)
+    # every binding is put back
+    assert ct.im2col.__module__ == "conv_teach.im2col" and library_im2col is ct.im2col
+    assert ct.reference.im2col_loops is ct.im2col_loops and ct.pad2D is ct.pad.pad2D
+    assert not hasattr(ct.conv2D, "__wrapped__")
+
+
+def test_a_library_call_hidden_in_a_closure_or_a_default_is_refused_too():
+    lib = ct.col2im
+
+    def closure(C, X_shape, W_shape, pad, s, d):
+        return lib(C, X_shape, W_shape, pad, s, d)
+
+    def default(C, X_shape, W_shape, pad, s, d, f=ct.col2im):
+        return f(C, X_shape, W_shape, pad, s, d)
+    for student in (closure, default):
+        with pytest.raises(CheckFailed, match="calls conv_teach.col2im"):
+            check_col2im(student)
+    assert closure.__closure__[0].cell_contents is ct.col2im
+    assert default.__defaults__ == (ct.col2im,)
+
+
+def test_other_library_functions_stay_allowed():
+    """The exercises say to use ct.pad2D in im2col and ct.im2col in conv2D_gemm."""
+    def conv2D_gemm(X, W, stride, pad, dilation):
+        fr, fc, in_ch, out_ch = W.shape
+        X_col, _ = ct.im2col(X, W.shape, pad, stride, dilation)
+        n_ex, out_rows, out_cols, _ = ct.conv_out_shape(X.shape, W.shape, stride, pad, dilation)
+        Z = W.transpose(3, 2, 0, 1).reshape(out_ch, -1) @ X_col
+        return Z.reshape(out_ch, out_rows, out_cols, n_ex).transpose(3, 1, 2, 0)
+    assert check_conv2D_gemm(conv2D_gemm) is True
+    assert check_im2col(right_im2col) is True          # calls ct.pad2D
+
+
+# ----------------------------------------------------------------------------------------
+# grading, and what IPython shows
+
+
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
+def test_grading_makes_a_stub_fail(check, capsys):
+    with pytest.raises(CheckFailed, match=NOT_IMPLEMENTED):
+        check(stub, grading=True)
+
+
+def test_the_rendered_report_has_no_conv_teach_frames_and_ends_with_the_hint():
+    with pytest.raises(CheckFailed) as e:
+        check_im2col(_plant_im2col("stride_swapped"), draw=False)
+    lines = e.value._render_traceback_()
+    text = "\n".join(lines)
+    assert "checks.py" not in text and "File " not in text
+    assert "compared your function with conv_teach.im2col" in lines[0]
+    assert lines[-1].endswith(HINTS["stride_swapped"])
+
+
+def test_a_crash_renders_the_students_frames_only():
+    def im2col(X, W_shape, pad, stride, dilation):
+        return helper(X)
+
+    def helper(X):
+        return X[99]
+    with pytest.raises(CheckFailed) as e:
+        check_im2col(im2col)
+    text = "\n".join(e.value._render_traceback_())
+    assert "in im2col" in text and "in helper" in text and "return X[99]" in text
+    assert "IndexError: index 99" in text
+    assert "checks.py" not in text and "limits.py" not in text and "taught.py" not in text
+    assert text.index("Case 1 of 19 failed") < text.index("in im2col")
+
+
+def test_in_a_notebook_the_numbers_come_first_then_the_picture_then_verdict_and_hint(monkeypatch, capsys):
+    order = []
+    monkeypatch.setattr(runner, "draw", lambda e, g: order.append(("picture", capsys.readouterr().out)))
+    with pytest.raises(CheckFailed) as e:
+        check_im2col(_plant_im2col("dilation_ignored"), draw=True)
+    (what, printed), = order
+    assert printed.index("compared your") < printed.index("Case ") < printed.index("expected:")
+    assert "Hint" not in printed
+    rendered = e.value._render_traceback_()
+    assert "failed (the numbers and the picture are above)" in rendered[0]
+    assert rendered[-1].endswith(HINTS["dilation_ignored"]) and len(rendered) == 2
+
+
+# ----------------------------------------------------------------------------------------
+# in a real Jupyter kernel: what IPython actually shows
+
+
+KERNEL_CELLS = [
+    "import numpy as np\nimport conv_teach as ct\nfrom conv_teach.exercises import check_im2col, check_pad2D",
+    '''def im2col(X, W_shape, pad, stride, dilation):
+    fr, fc = W_shape[:2]
+    X_pad, _ = ct.pad2D(X, pad, (fr, fc), stride, dilation)
+    (s_r, s_c), (d_r, d_c) = stride, dilation
+    out_r = (X_pad.shape[1] - (fr - 1) * (d_r + 1) - 1) // s_r + 1
+    out_c = (X_pad.shape[2] - (fc - 1) * (d_c + 1) - 1) // s_c + 1
+    cols = []
+    for i in range(out_r):
+        for j in range(out_c):
+            for n in range(X.shape[0]):
+                window = X_pad[n, i * s_r:i * s_r + (fr - 1) * (d_r + 1) + 1:d_r + 1,
+                               j * s_c:j * s_c + (fc - 1) * (d_c + 1) + 1:d_c + 1, :]
+                cols.append(window.transpose(2, 0, 1).ravel())
+    return np.array(cols)          # the planted bug: this is X_col's transpose''',
+    "check_im2col(im2col)\n### BEGIN HIDDEN TESTS\ncheck_im2col(im2col, n_random=30, grading=True)\n"
+    "### END HIDDEN TESTS",
+    "def crash(X, W_shape, pad, stride, dilation):\n    return X[99]\n\ncheck_im2col(crash)",
+    "def endless(*args):\n    while True:\n        pass\n\ncheck_pad2D(endless, time_limit=1)",
+    "print('the kernel carries on')",
+    "def interrupted(*args):\n    raise KeyboardInterrupt\n\ncheck_im2col(interrupted)",
+]
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def kernel_outputs():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS])
+    start = time.monotonic()
+    nbclient.NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
+    return [cell.outputs for cell in nb.cells], time.monotonic() - start
+
+
+def _error_text(outputs):
+    (error,) = [o for o in outputs if o.output_type == "error"]
+    return ANSI.sub("", "\n".join(error.traceback))
+
+
+def test_in_a_kernel_a_wrong_answer_shows_numbers_picture_then_hint_and_no_code(kernel_outputs):
+    outputs = kernel_outputs[0][2]
+    assert [o.output_type for o in outputs] == ["stream", "display_data", "error"]
+    assert "image/png" in outputs[1].data
+    printed = outputs[0].text
+    # (case 1, a 2x2 kernel on a 3x3 input, has a symmetric X_col: its transpose passes)
+    assert printed.index("compared your im2col with conv_teach.im2col") < printed.index(
+        "Case 2 of 19 failed") < printed.index("expected:") < printed.index("received:")
+    shown = _error_text(outputs)
+    assert shown.splitlines() == ["check_im2col: case 2 of 19 failed (the numbers and the picture "
+                                  "are above).", "Hint: " + HINTS["transposed"]]
+
+
+def test_in_a_kernel_a_crash_shows_the_students_frames_and_none_of_conv_teach(kernel_outputs):
+    shown = _error_text(kernel_outputs[0][3])
+    assert "Cell In[" in shown and "return X[99]" in shown and "IndexError: index 99" in shown
+    assert shown.index("Case 1 of 19 failed") < shown.index("return X[99]")
+    for ours in ("checks.py", "limits.py", "taught.py", "site-packages", "conv_teach/"):
+        assert ours not in shown, (ours, shown)
+
+
+def test_in_a_kernel_an_endless_loop_is_stopped_and_the_kernel_carries_on(kernel_outputs):
+    outputs, seconds = kernel_outputs
+    assert "ran longer than 1 s and was stopped" in _error_text(outputs[4])
+    assert outputs[5][0].text == "the kernel carries on\n"
+    assert seconds < 60
+
+
+def test_out_shapes_an_endless_or_crashing_answer_gets_a_sentence():
+    with pytest.raises(CheckFailed, match=r"compared what your endless\(\) returns .*\n"
+                                          r"Your endless ran longer than 0.2 s and was stopped"):
+        check_out_shapes(endless, time_limit=0.2)
+
+    def my_shapes():
+        return [(1, 3, 3, 1)] * (1 // 0)
+    with pytest.raises(CheckFailed, match=r"Your my_shapes raised ZeroDivisionError") as e:
+        check_out_shapes(my_shapes)
+    assert isinstance(e.value.__cause__, ZeroDivisionError)
+
+
+def test_in_a_kernel_other_exceptions_skip_the_checkers_frames_too(kernel_outputs):
+    """__tracebackhide__: IPython's own traceback (here of a KeyboardInterrupt, which the
+    checkers let through) skips every conv_teach frame and keeps the student's."""
+    shown = _error_text(kernel_outputs[0][6])
+    assert "skipping hidden" in shown and "in interrupted" in shown and "KeyboardInterrupt" in shown
+    assert "conv_teach/" not in shown and "site-packages" not in shown, shown

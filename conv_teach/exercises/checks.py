@@ -5,239 +5,51 @@ ones drawn from a fixed seed, and compares every answer with the library (which 
 itself compared with the loop oracle in :mod:`conv_teach.reference`, case by case).
 
 * A stub that still raises ``NotImplementedError`` gets a friendly "not implemented yet"
-  and no exception, so an untouched student notebook runs from top to bottom.
-* A wrong answer raises ``AssertionError`` with the failing case, the expected and
-  received shapes and values, and a hint when the answer equals one of the classic
-  mistakes of :mod:`conv_teach.exercises.hints`.
+  and no exception, so an untouched student notebook runs from top to bottom
+  (``grading=True``, used by the hidden tests, makes a stub fail instead).
+* A wrong answer raises :class:`~conv_teach.exercises.feedback.CheckFailed` (an
+  ``AssertionError``) whose report reads top-down: what was checked, the failing case,
+  expected against received (in a notebook also drawn, :func:`show_diff`), and a hint when
+  the answer equals one of the classic mistakes of :mod:`conv_teach.exercises.hints`.
+* An answer that is not an array of numbers (None, text, a torch tensor, complex, NaN), that
+  runs past the time limit (:mod:`~conv_teach.exercises.limits`), that changes its input, or
+  that calls the library function the exercise is about (:mod:`~conv_teach.exercises.taught`)
+  gets a sentence saying so.
 * A right answer prints what was checked. Every checker returns True when all cases
   pass and False for a stub.
 
-``draw=True`` (or, by default, running inside a notebook) also draws the student's
-matrix next to the right one with the differing cells marked (:func:`show_diff`).
+This module builds the cases and holds the checkers; :mod:`~conv_teach.exercises.runner`
+calls the student's function on them and words the report.
 """
-import sys
-from collections import namedtuple
 from itertools import combinations
 
 import numpy as np
 
-from .. import _validate as v
 from .. import reference as ref
 from ..im2col import col2im, im2col
 from ..pad import pad2D
 from ..conv import conv2D
 from ..shapes import conv_out_shape
 from . import hints as H
+from .feedback import CheckFailed, answer_problem, shape_problem, pad_problem
+from .limits import TimeLimitExceeded
+from .runner import (NOT_IMPLEMENTED, SEED, Case, Run, Stub, Unusable, call, equal, guarded,
+                     run_cases, run_one, show_diff, start, stub_message, summary)
 
 __all__ = ["check_pad2D", "check_im2col_one_channel", "check_im2col", "check_conv2D_gemm",
            "check_col2im", "check_fixed_im2col", "check_out_shapes", "show_diff",
-           "NOT_IMPLEMENTED"]
+           "NOT_IMPLEMENTED", "CheckFailed"]
 
-SEED = 0
-NOT_IMPLEMENTED = "not implemented yet"
-#: arrays up to this many entries are printed in full in a report
-PRINT_LIMIT = 120
-
-#: one test case: ``params`` (shown to the student), ``args`` (passed to the function),
-#: ``expected`` (the right answer) and ``mutations()`` -> [(hint key, wrong answer), ...]
-Case = namedtuple("Case", "params args expected mutations extract", defaults=(None,))
-
-
-# ----------------------------------------------------------------------------------------
-# the engine
-
-
-class _Stub(Exception):
-    """The student's function still raises NotImplementedError."""
-
-
-def _in_notebook():
-    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
-    return type(ip).__name__ == "ZMQInteractiveShell"
-
-
-def _fmt_params(params):
-    return ", ".join(f"{key}={val}" for key, val in params.items())
-
-
-def _call(student, case):
-    """Call ``student`` on copies of the case's arrays (so it cannot spoil the case)."""
-    return student(*[a.copy() if isinstance(a, np.ndarray) else a for a in case.args])
-
-
-def _fmt_array(a):
-    a = np.asarray(a)
-    if a.size > PRINT_LIMIT:
-        return f"(array of shape {a.shape}, too big to print)"
-    if a.ndim == 4:   # NHWC: print example 0, channel by channel, as images
-        return "\n".join(f"[example 0, channel {c}]\n{np.array2string(a[0, :, :, c], precision=3)}"
-                         for c in range(a.shape[3]))
-    return np.array2string(a, precision=3, max_line_width=110)
-
-
-def _equal(a, b):
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-8)
-
-
-def diagnose(expected, got, mutations):
-    """Hint keys whose wrong answer equals ``got`` (first found first, no repeats)."""
-    keys = []
-    for key, wrong in mutations:
-        if key not in keys and not _equal(wrong, expected) and _equal(wrong, got):
-            keys.append(key)
-    if not keys and np.shape(got) == np.shape(expected):
-        if np.allclose(np.sort(np.ravel(got)), np.sort(np.ravel(expected))):
-            keys.append("same_values_wrong_order")
-    return keys
-
-
-def _case_line(case):
-    return "  case: " + _fmt_params(case.params)
-
-
-def _report(title, k, n_cases, case, got, keys):
-    exp, got_a = np.asarray(case.expected), np.asarray(got)
-    lines = [f"{title}: case {k + 1} of {n_cases} failed.", _case_line(case)]
-    if got_a.shape != exp.shape:
-        lines.append(f"  returned shape {got_a.shape}, expected {exp.shape}.")
-    else:
-        bad = ~np.isclose(got_a, exp, rtol=1e-6, atol=1e-8)
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        lines.append(f"  shapes agree {exp.shape}, but {int(bad.sum())} of {exp.size} values "
-                     f"differ (first at index {first}: expected {exp[first]:g}, "
-                     f"got {got_a[first]:g}).")
-    lines += ["  Hint: " + H.HINTS[key] for key in keys]
-    lines += ["expected:", _fmt_array(exp), "received:", _fmt_array(got_a)]
-    return "\n".join(lines)
-
-
-def _run_one(title, student, case, k, n_cases, draw, probe=None):
-    """Run one case: returns None if right, raises _Stub or AssertionError otherwise."""
-    try:
-        args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
-        got = student(*args)
-    except NotImplementedError as e:
-        raise _Stub from e
-    except Exception as e:  # the student's code crashed: say on which case, keep the traceback
-        raise AssertionError(f"{title}: case {k + 1} of {n_cases} raised {type(e).__name__}: "
-                             f"{e}\n{_case_line(case)}") from e
-    for name, before, after in zip(_arg_names(case), case.args, args):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
-            raise AssertionError(f"{title}: case {k + 1} of {n_cases}: your function changed its "
-                                 f"input {name}; work on a new array instead (e.g. np.zeros(...)).\n"
-                                 f"{_case_line(case)}")
-    extra = ""
-    if case.extract is not None:
-        got, extra = case.extract(got)
-        if got is None:
-            raise AssertionError(f"{title}: case {k + 1} of {n_cases}: {extra}\n{_case_line(case)}")
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{title}: case {k + 1} of {n_cases}: returned {type(got).__name__}, "
-                             f"expected an array of shape {np.shape(case.expected)}.\n"
-                             f"{_case_line(case)}") from None
-    if not _equal(got, case.expected):
-        keys = diagnose(case.expected, got, case.mutations())
-        more = probe(student, case, got) if probe is not None else None
-        if more and more not in keys:
-            keys.insert(0, more)
-        if draw or (draw is None and _in_notebook()):
-            _draw(case.expected, got)
-        raise AssertionError(_report(title, k, n_cases, case, got, keys))
-    if extra:
-        raise AssertionError(f"{title}: case {k + 1} of {n_cases}: the array is right, but "
-                             f"{extra}\n{_case_line(case)}")
-
-
-def _arg_names(case):
-    """Names for the positional arguments, for messages (``X`` or ``X_col`` first)."""
-    first = "X_col" if "X_shape" in case.params else ("x" if "x.shape" in case.params else "X")
-    return [first, "the second argument", "the third argument", "the fourth argument",
-            "the fifth argument", "the sixth argument"]
-
-
-def _stub_message(title):
-    print(f"{title}: {NOT_IMPLEMENTED}. Your function still raises NotImplementedError: "
-          f"replace `raise NotImplementedError()` with your code and run this cell again.")
-    return False
-
-
-def _refine(report, student, later_cases):
-    """Drop the hints of ``report`` that later cases contradict.
-
-    On one case two mistakes can give the same answer (dilation 1 off by one and counted
-    twice both space taps 3 apart). A hint survives if, on every later case the student
-    also gets wrong, that mistake still reproduces the answer.
-    """
-    keys = [k for k in H.HINTS if "  Hint: " + H.HINTS[k] in report]
-    if len(keys) < 2:
-        return report
-    alive = list(keys)
-    for case in later_cases:
-        try:
-            got = _call(student, case)
-            if case.extract is not None:
-                got, _ = case.extract(got)
-            got = np.asarray(got, dtype=float)
-        except Exception:
-            continue
-        if _equal(got, case.expected):
-            continue
-        here = diagnose(case.expected, got, case.mutations())
-        narrowed = [k for k in alive if k in here]
-        if narrowed:
-            alive = narrowed
-    for k in keys:
-        if k not in alive:
-            report = report.replace("\n  Hint: " + H.HINTS[k], "")
-    return report
-
-
-def _run(title, student, cases, n_fixed, keys, draw=None, probe=None):
-    """Run ``student`` on every case; print what was checked, or raise AssertionError."""
-    v.check_student_function(title, student, f"{title}({title[6:]})")
-    try:
-        for k, case in enumerate(cases):
-            try:
-                _run_one(title, student, case, k, len(cases), draw, probe)
-            except AssertionError as e:
-                refined = _refine(str(e), student, cases[k + 1:])
-                if refined == str(e):
-                    raise
-                raise AssertionError(refined) from e.__cause__
-    except _Stub:
-        return _stub_message(title)
-    print(f"{title}: all {len(cases)} cases pass ({_summary(cases, n_fixed, keys)}).")
-    return True
-
-
-def show_diff(expected, received, axes=None):
-    """Draw the received matrix next to the expected one, differing cells outlined in red.
-
-    See :func:`conv_teach.exercises.picture.show_diff` (imports matplotlib when called).
-    """
-    from .picture import show_diff as draw
-    return draw(expected, received, axes)
-
-
-def _draw(expected, got):
-    from IPython.display import display
-    import matplotlib.pyplot as plt
-    fig = show_diff(expected, got)
-    display(fig)
-    plt.close(fig)
-
-
-def _summary(cases, n_fixed, keys):
-    """'5 fixed + 8 random cases (seed 0); stride in {(1, 1), (1, 2)}; ...' from the cases."""
-    parts = [f"{n_fixed} fixed + {len(cases) - n_fixed} random from seed {SEED}"]
-    for key in keys:
-        vals = sorted({repr(c.params[key]) for c in cases if key in c.params})
-        if vals:
-            parts.append(f"{key} in {{{', '.join(vals)}}}")
-    return "; ".join(parts)
+#: what each checker compares with, and so what the answer may not call (conv_teach names)
+TAUGHT = {
+    "check_pad2D": ("pad2D", "same_pad"),
+    "check_im2col_one_channel": ("im2col", "im2col_loops"),
+    "check_im2col": ("im2col", "im2col_loops"),
+    "check_conv2D_gemm": ("conv2D", "conv2D_loops"),
+    "check_col2im": ("col2im", "col2im_loops"),
+    "check_fixed_im2col": ("im2col", "im2col_loops"),
+    "check_out_shapes": ("conv_out_shape", "conv_out_len", "conv2D", "conv2D_loops"),
+}
 
 
 def _verify(name, library, oracle):
@@ -324,18 +136,51 @@ def _im2col_cases(n_random, fixed=IM2COL_FIXED, **kw):
 # the checkers
 
 
-def check_pad2D(student_pad2D, n_random=8, draw=None):
-    """Check ``student_pad2D(X, pad, kernel_shape=None, stride=1) -> (X_pad, p)``.
-
-    ``pad`` may be an int, ``(rows, cols)``, ``(top, bottom, left, right)``, ``'valid'`` or
-    ``'same'`` (``ceil(in/stride)`` outputs per axis, the odd zero after); ``p`` is the
-    padding used, ``(top, bottom, left, right)``. ``stride`` is an int or a (rows, cols) pair.
+_COMMON_PARAMETERS = """
+    Parameters
+    ----------
+    student_fn : callable
+        The student's function (the function itself, not its result).
+    n_random : int
+        Random cases after the fixed ones (seed 0); the hidden tests use more.
+    draw : bool, optional
+        Draw expected against received when an answer is wrong; default: in a notebook.
+    time_limit : float, optional
+        Seconds one call of the function may take before it is stopped; default
+        :data:`conv_teach.exercises.limits.TIME_LIMIT` (5 s, or ``$CONV_TEACH_TIME_LIMIT``),
+        ``math.inf`` for none.
+    grading : bool
+        If True (the hidden tests), a stub raises CheckFailed instead of returning False.
 
     Returns
     -------
     bool
-        True if every case passes, False for a stub. Raises AssertionError otherwise.
+        True if every case passes, False for a stub.
+
+    Raises
+    ------
+    CheckFailed
+        (an AssertionError) with the report, for a wrong answer.
+    TypeError
+        If ``student_fn`` is not callable (often: its result was passed).
+"""
+
+
+def _doc(fn):
+    fn.__doc__ = fn.__doc__.rstrip() + "\n" + _COMMON_PARAMETERS
+    return fn
+
+
+@_doc
+def check_pad2D(student_pad2D, n_random=8, draw=None, time_limit=None, grading=False):
+    """Check ``student_pad2D(X, pad, kernel_shape=None, stride=1) -> (X_pad, p)``.
+
+    ``pad`` may be an int, ``(rows, cols)``, ``(top, bottom, left, right)``, ``'valid'`` or
+    ``'same'`` (``ceil(in/stride)`` outputs per axis, the odd zero after); ``p`` is the
+    padding used, ``(top, bottom, left, right)``, 4 ints. ``stride`` is an int or a
+    (rows, cols) pair. The answer may not call ``conv_teach.pad2D`` or ``same_pad``.
     """
+    __tracebackhide__ = True
     rng = np.random.default_rng(SEED)
     fixed = [((1, 2, 3, 1), 1, None, 1), ((1, 3, 2, 1), (1, 2), None, 1),
              ((2, 2, 3, 2), (1, 0, 2, 0), None, 1), ((1, 3, 3, 1), "valid", None, 1),
@@ -366,11 +211,11 @@ def check_pad2D(student_pad2D, n_random=8, draw=None):
         cases.append(Case(params, (X, pad, kern, stride), X_pad,
                           lambda X=X, p=p, same=same: H.pad_mutations(X, p, same),
                           _pad_extract(p)))
-    return _run("check_pad2D", student_pad2D, cases, len(fixed), ["pad", "stride"], draw,
-                probe=_nonzero_pad_probe)
+    return run_cases("check_pad2D", student_pad2D, cases, len(fixed), ["pad", "stride"],
+                     TAUGHT["check_pad2D"], draw, _nonzero_pad_probe, time_limit, grading)
 
 
-def _nonzero_pad_probe(student, case, got):
+def _nonzero_pad_probe(run, case, got):
     """X sits in the right place but the border is not all zeros (edge or constant fill)."""
     X, exp = case.args[0], np.asarray(case.expected)
     if got.shape != exp.shape:
@@ -387,53 +232,64 @@ def _nonzero_pad_probe(student, case, got):
 def _pad_extract(expected_p):
     def extract(got):
         if not (isinstance(got, tuple) and len(got) == 2):
-            return None, ("return a pair (X_pad, p) with p = (top, bottom, left, right); "
-                          f"got a {type(got).__name__}.")
+            raise Unusable("Return a pair (X_pad, p) with p = (top, bottom, left, right); "
+                            f"got a {type(got).__name__}.")
         X_pad, p = got
-        try:
-            p = tuple(int(v) for v in p)
-        except TypeError:
-            return X_pad, f"p should be a 4-tuple (top, bottom, left, right), got {p!r}."
+        why = pad_problem(p)
+        if why is not None:
+            return X_pad, why
+        p = tuple(int(v) for v in p)
         if p != tuple(expected_p):
             return X_pad, f"the returned p is {p}, expected {tuple(expected_p)} (top, bottom, left, right)."
         return X_pad, ""
     return extract
 
 
-def check_im2col_one_channel(student_fn, n_random=6, draw=None):
+@_doc
+def check_im2col_one_channel(student_fn, n_random=6, draw=None, time_limit=None, grading=False):
     """Check ``student_fn(x, kernel_shape, stride, dilation) -> x_col`` for ONE image and channel.
 
     ``x`` has shape (rows, cols) and is already padded; ``kernel_shape = (fr, fc)``; stride
     and dilation are (rows, cols) pairs. ``x_col`` has shape (fr*fc, out_rows*out_cols):
-    row ``ki*fc + kj``, column ``i*out_cols + j``.
+    row ``ki*fc + kj``, column ``i*out_cols + j``. There is no batch here, so the hints
+    speak of ``i*out_cols + j`` (:data:`hints.ONE_CHANNEL`).
     """
+    __tracebackhide__ = True
     fixed = [g for g in IM2COL_FIXED if g[0][0] == 1 and g[0][3] == 1 and g[4] == 0]
     cases, n_fixed = _im2col_cases(n_random, fixed, ch_max=1, batch_max=1, pads=False)
     one = []
     for c in cases:
         X, W_shape, _, s, d = c.args
         params = {"x.shape": X.shape[1:3], "kernel_shape": W_shape[:2], "stride": s, "dilation": d}
-        one.append(Case(params, (X[0, :, :, 0], W_shape[:2], s, d), c.expected, c.mutations))
-    return _run("check_im2col_one_channel", student_fn, one, n_fixed, ["stride", "dilation"], draw)
+        one.append(Case(params, (X[0, :, :, 0], W_shape[:2], s, d), c.expected,
+                        lambda m=c.mutations: [(H.ONE_CHANNEL.get(k, k), w) for k, w in m()]))
+    return run_cases("check_im2col_one_channel", student_fn, one, n_fixed,
+                     ["stride", "dilation"], TAUGHT["check_im2col_one_channel"], draw, None,
+                     time_limit, grading)
 
 
-def check_im2col(student_im2col, n_random=8, draw=None):
+@_doc
+def check_im2col(student_im2col, n_random=8, draw=None, time_limit=None, grading=False):
     """Check ``student_im2col(X, W_shape, pad, stride, dilation) -> X_col`` (many channels, a batch).
 
     ``X`` is NHWC, ``W_shape = (fr, fc, in_ch, out_ch)``, ``pad`` any pad2D form, stride and
     dilation (rows, cols) pairs. ``X_col`` has conv_teach's layout (in_ch*fr*fc,
     out_rows*out_cols*n_ex); a ``(X_col, p)`` pair is accepted too.
     """
+    __tracebackhide__ = True
     cases, n_fixed = _im2col_cases(n_random)
-    return _run("check_im2col", student_im2col, cases, n_fixed,
-                ["pad", "stride", "dilation"], draw)
+    return run_cases("check_im2col", student_im2col, cases, n_fixed,
+                     ["pad", "stride", "dilation"], TAUGHT["check_im2col"], draw, None,
+                     time_limit, grading)
 
 
-def check_conv2D_gemm(student_conv2D, n_random=6, draw=None):
+@_doc
+def check_conv2D_gemm(student_conv2D, n_random=6, draw=None, time_limit=None, grading=False):
     """Check ``student_conv2D(X, W, stride, pad, dilation) -> Z`` (im2col plus one matmul).
 
     ``Z`` has shape (n_ex, out_rows, out_cols, out_ch). Cross-correlation, no bias.
     """
+    __tracebackhide__ = True
     rng = np.random.default_rng(SEED)
     geoms = list(IM2COL_FIXED) + [_random_geometry(rng) for _ in range(n_random)]
     cases = []
@@ -446,31 +302,35 @@ def check_conv2D_gemm(student_conv2D, n_random=6, draw=None):
         params = {"X.shape": X_shape, "W.shape": W.shape, "stride": s, "pad": pad, "dilation": d}
         cases.append(Case(params, (X, W, s, pad, d), Z,
                           lambda X=X, W=W, s=s, d=d, p=p: H.conv_mutations(X, W, s, d, p)))
-    return _run("check_conv2D_gemm", student_conv2D, cases, len(IM2COL_FIXED),
-                ["pad", "stride", "dilation"], draw)
+    return run_cases("check_conv2D_gemm", student_conv2D, cases, len(IM2COL_FIXED),
+                     ["pad", "stride", "dilation"], TAUGHT["check_conv2D_gemm"], draw, None,
+                     time_limit, grading)
 
 
-def _overwrite_probe(student, case, got):
+def _overwrite_probe(run, case, got):
     """Feed columns of ones: summing gives window counts (up to fr*fc), overwriting gives 1s."""
     X_col, X_shape, W_shape, pad, s, d = case.args
     counts = col2im(np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d)
     if counts.max() <= 1:
         return None
     try:
-        ones = np.asarray(student(np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d), float)
-    except Exception:
+        ones = np.asarray(call(run, (np.ones(np.shape(X_col)), X_shape, W_shape, pad, s, d))[0],
+                          float)
+    except (Exception, TimeLimitExceeded):
         return None
     if ones.shape == counts.shape and ones.max() <= 1 + 1e-9 and np.any(ones > 0):
         return "overwrite"
     return None
 
 
-def check_col2im(student_col2im, n_random=8, draw=None):
+@_doc
+def check_col2im(student_col2im, n_random=8, draw=None, time_limit=None, grading=False):
     """Check ``student_col2im(X_col, X_shape, W_shape, pad, stride, dilation) -> X`` (NHWC).
 
     Every entry of ``X_col`` is added to the pixel im2col read it from; pixels read by
     several windows get the sum (col2im is im2col's adjoint, not its inverse).
     """
+    __tracebackhide__ = True
     rng = np.random.default_rng(SEED)
     geoms = list(IM2COL_FIXED) + [_random_geometry(rng) for _ in range(n_random)]
     cases = []
@@ -485,8 +345,9 @@ def check_col2im(student_col2im, n_random=8, draw=None):
         cases.append(Case(params, (X_col, X_shape, W_shape, pad, s, d), X,
                           lambda X_col=X_col, X_shape=X_shape, kernel=kernel, s=s, d=d, p=p:
                           H.col2im_mutations(X_col, X_shape, kernel, s, d, p)))
-    return _run("check_col2im", student_col2im, cases, len(IM2COL_FIXED),
-                ["pad", "stride", "dilation"], draw, probe=_overwrite_probe)
+    return run_cases("check_col2im", student_col2im, cases, len(IM2COL_FIXED),
+                     ["pad", "stride", "dilation"], TAUGHT["check_col2im"], draw,
+                     _overwrite_probe, time_limit, grading)
 
 
 #: geometries that tell exercise 6's five bugs apart (tests/test_exercises.py proves it)
@@ -498,13 +359,17 @@ FIXED_IM2COL_CASES = [
 ]
 
 
-def remaining_bugs(student_fn, cases):
-    """The subsets of exercise 6's bugs that reproduce ``student_fn`` on every case, smallest first."""
-    outs = [_first_of_pair(_call(student_fn, c))[0] for c in cases]
+def remaining_bugs(run, cases):
+    """The subsets of exercise 6's bugs that reproduce the student's function on every case,
+    smallest first."""
+    __tracebackhide__ = True
+    outs = [_first_of_pair(guarded(run, k, c.args)[0])[0] for k, c in enumerate(cases)]
+    if any(answer_problem(out, run.fn) for out in outs):
+        return []            # not arrays: the case-by-case run below says what they are
     found = []
     for size in range(len(H.BROKEN_IM2COL_BUGS) + 1):
         for bugs in combinations(H.BROKEN_IM2COL_BUGS, size):
-            if all(_equal(out, _gather_bugs(c, bugs)) for c, out in zip(cases, outs)):
+            if all(equal(out, _gather_bugs(c, bugs)) for c, out in zip(cases, outs)):
                 found.append(bugs)
         if found:
             return found
@@ -517,71 +382,86 @@ def _gather_bugs(case, bugs):
     return H.gather(X, W_shape[:2], **H.broken_im2col_knobs(bugs, s, d, p))
 
 
-def check_fixed_im2col(student_im2col, n_random=8, draw=None):
+@_doc
+def check_fixed_im2col(student_im2col, n_random=8, draw=None, time_limit=None, grading=False):
     """Check exercise 6's repaired im2col, and name the planted bugs that are still there.
 
     Same contract as :func:`check_im2col`. When the function is wrong, the report says which
     of the five planted bugs (:data:`hints.BROKEN_IM2COL_BUGS`) it still has, if its output
     is exactly the original code with some of them fixed.
     """
+    __tracebackhide__ = True
     title = "check_fixed_im2col"
-    v.check_student_function(title, student_im2col, f"{title}(fixed_im2col)")
+    limit = start(title, student_im2col, f"{title}(fixed_im2col)", time_limit)
     rng = np.random.default_rng(SEED)
     probe_cases = [_im2col_case(rng, *g) for g in FIXED_IM2COL_CASES]
+    cases, n_fixed = _im2col_cases(n_random)
+    cases = probe_cases + cases
+    run = Run(title, student_im2col, cases, n_fixed + len(probe_cases),
+               summary(cases, n_fixed + len(probe_cases), ["pad", "stride", "dilation"]), draw,
+               limit, TAUGHT[title])
     try:
-        try:
-            left = remaining_bugs(student_im2col, probe_cases)
-        except NotImplementedError:
-            raise _Stub from None
-        except Exception:
-            left = []        # crashed: the case-by-case run below reports where
+        left = remaining_bugs(run, probe_cases)
         if left and left[0]:
             bugs = left[0]
-            lines = [f"{title}: {len(bugs)} of the {len(H.BROKEN_IM2COL_BUGS)} bugs "
-                     f"{'is' if len(bugs) == 1 else 'are'} still there"
-                     f" (checked on {len(probe_cases)} cases):"]
-            lines += [f"  - {H.HINTS[b]}" for b in bugs]
-            raise AssertionError("\n".join(lines))
-        cases, n_fixed = _im2col_cases(n_random)
-        cases = probe_cases + cases
-        for k, case in enumerate(cases):
-            _run_one(title, student_im2col, case, k, len(cases), draw)
-    except _Stub:
-        return _stub_message(title)
+            raise CheckFailed(
+                f"{title}: {len(bugs)} of the {len(H.BROKEN_IM2COL_BUGS)} bugs "
+                f"{'is' if len(bugs) == 1 else 'are'} still there (checked on "
+                f"{len(probe_cases)} cases that tell the five apart):",
+                details=[f"  - {H.HINTS[b]}" for b in bugs]) from None
+        for k in range(len(cases)):
+            run_one(run, k)
+    except Stub:
+        return stub_message(title, grading)
     print(f"{title}: all {len(H.BROKEN_IM2COL_BUGS)} bugs fixed; all {len(cases)} cases pass "
-          f"({_summary(cases, n_fixed + len(probe_cases), ['pad', 'stride', 'dilation'])}).")
+          f"({run.summary}).")
     return True
 
 
-def check_out_shapes(student_answers, questions=None):
+def check_out_shapes(student_answers, questions=None, time_limit=None, grading=False):
     """Check ``student_answers() -> list of output shapes`` for exercise 1's questions.
 
     ``questions`` defaults to :data:`conv_teach.exercises.questions.SHAPE_QUESTIONS`; each
-    answer is compared with :func:`conv_teach.conv_out_shape`.
+    answer is compared with :func:`conv_teach.conv_out_shape` (which the answer may not call).
+    ``time_limit`` and ``grading`` as in :func:`check_pad2D`. Returns True when all are
+    right, False for a stub; raises CheckFailed with a hint per wrong answer.
     """
+    __tracebackhide__ = True
     from .questions import SHAPE_QUESTIONS, shape_mistake, describe
     qs = SHAPE_QUESTIONS if questions is None else questions
     title = "check_out_shapes"
-    v.check_student_function(title, student_answers, f"{title}(my_shapes)")
+    limit = start(title, student_answers, f"{title}(my_shapes)", time_limit)
+    fn = getattr(student_answers, "__name__", "function")
+    checked = (f"{title} compared what your {fn}() returns with conv_teach.conv_out_shape "
+               f"on {len(qs)} questions.")
+    run = Run(title, student_answers, [], 0, "", False, limit, TAUGHT[title], checked)
     try:
-        answers = student_answers()
-    except NotImplementedError:
-        return _stub_message(title)
+        answers = guarded(run, None, ())[0]
+    except Stub:
+        return stub_message(title, grading)
+    if answers is None:
+        raise CheckFailed(checked, details=[f"Your {run.fn} returned None: did you forget "
+                                            "`return`?"])
+    if isinstance(answers, (str, bytes)) or not hasattr(answers, "__iter__"):
+        raise CheckFailed(checked, details=[
+            f"Your {run.fn} returned {answers!r:.60} ({type(answers).__name__}); return a list "
+            f"of {len(qs)} shapes, one 4-tuple per question."])
     answers = list(answers)
     if len(answers) != len(qs):
-        raise AssertionError(f"{title}: {len(qs)} questions but {len(answers)} answers.")
+        raise CheckFailed(checked, details=[f"{len(qs)} questions but {len(answers)} answers."])
     wrong = []
     for k, (q, a) in enumerate(zip(qs, answers)):
         right = conv_out_shape(*q)
-        try:
-            a = tuple(int(v) for v in a)
-        except TypeError:
-            a = a
+        why = shape_problem(a)
+        if why is not None:
+            wrong.append(f"  question {k + 1} ({describe(q)}): {why}")
+            continue
+        a = tuple(int(v) for v in a)
         if a != right:
             hint = shape_mistake(q, a)
             wrong.append(f"  question {k + 1} ({describe(q)}): you said {a}, it is {right}."
                          + (f"\n    Hint: {hint}" if hint else ""))
     if wrong:
-        raise AssertionError(f"{title}: {len(wrong)} of {len(qs)} answers wrong:\n" + "\n".join(wrong))
+        raise CheckFailed(checked, details=[f"{len(wrong)} of {len(qs)} answers wrong:", *wrong])
     print(f"{title}: all {len(qs)} shapes right.")
     return True

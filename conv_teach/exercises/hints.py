@@ -67,7 +67,12 @@ HINTS = {
     "nchw": "returned NCHW? conv_teach is NHWC: (n_ex, in_rows, in_cols, in_ch).",
     "same_values_wrong_order": ("the right numbers in the wrong places: check the order of "
                                 "rows and columns."),
+    "out_rows_cols_one_channel": ("output rows and columns swapped? Window (i, j) goes to column "
+                                  "i*out_cols + j (output row slowest)."),
 }
+
+#: exercise 3's Part A has one image and one channel: these keys there read as their values
+ONE_CHANNEL = {"out_rows_cols": "out_rows_cols_one_channel"}
 
 AXES_ROWS = ("c", "ki", "kj")
 AXES_COLS = ("i", "j", "n")
@@ -100,9 +105,9 @@ def _geometry(X_shape, kernel, stride, dilation, pad, tap_step, out_delta):
     s, d = _pair(stride), _pair(dilation)
     step = (d[0] + 1, d[1] + 1) if tap_step is None else _pair(tap_step)
     t, b, l, r = pad
-    # the extent the (possibly wrong) code believes in: taps `step` apart
-    oh = (X_shape[1] + t + b - (kernel[0] - 1) * step[0] - 1) // s[0] + 1 + out_delta[0]
-    ow = (X_shape[2] + l + r - (kernel[1] - 1) * step[1] - 1) // s[1] + 1 + out_delta[1]
+    # the extent the (possibly wrong) code believes in: taps `step` apart (step - 1 zeros)
+    oh = out_len(X_shape[1], kernel[0], s[0], step[0] - 1, t, b) + out_delta[0]
+    ow = out_len(X_shape[2], kernel[1], s[1], step[1] - 1, l, r) + out_delta[1]
     return s, step, (oh, ow)
 
 

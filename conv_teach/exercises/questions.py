@@ -10,11 +10,14 @@ import numpy as np
 from ..im2col import col2im, im2col
 from ..shapes import conv_out_len, conv_out_shape, same_pad
 
-#: (X_shape, W_shape, stride, pad, dilation), the arguments of conv_out_shape
+#: (X_shape, W_shape, stride, pad, dilation), the arguments of conv_out_shape. Chosen so
+#: that every hint of QUIZ_HINTS can be earned (tests/test_exercises.py plants each mistake):
+#: a pad of 2 tells "pad once" from "forgot +1", and 8 rows at stride 2 leave a remainder
+#: for "round down".
 SHAPE_QUESTIONS = [
     ((1, 5, 5, 1), (3, 3, 1, 1), 1, 0, 0),
-    ((1, 5, 5, 1), (3, 3, 1, 1), 1, 1, 0),
-    ((2, 7, 7, 3), (3, 3, 3, 8), 2, 0, 0),
+    ((1, 5, 5, 1), (3, 3, 1, 1), 1, 2, 0),
+    ((2, 8, 7, 3), (3, 3, 3, 8), 2, 0, 0),
     ((1, 6, 9, 1), (2, 4, 1, 4), 1, "valid", 0),
     ((4, 7, 8, 3), (3, 3, 3, 16), 2, "same", 0),
     ((1, 9, 9, 1), (3, 3, 1, 2), 1, 0, 1),
@@ -34,6 +37,12 @@ QUIZ_HINTS = {
     "channels": "The last axis of the output is out_ch, the last axis of W.",
     "batch": "The first axis is n_ex: the batch size does not change.",
     "rows_cols": "Rows first, then columns: (n_ex, out_rows, out_cols, out_ch).",
+    "formula": ("Work it out along each axis: eff = k + (k-1)*d, then "
+                "out = (in + pad_before + pad_after - eff) // stride + 1."),
+    "window_max": ("fr*fc is the most any pixel can get; near the border (or with a stride) "
+                   "fewer windows reach it."),
+    "window_axes": ("The count is (windows that cover its row) x (windows that cover its "
+                    "column): count each axis on its own."),
 }
 
 
@@ -58,6 +67,7 @@ def out_len_mistake(in_len, k, s, pad, d, answer):
     eff = k + (k - 1) * d
     P = in_len + b + a
     candidates = [
+        ("same", in_len if pad == "same" else None),   # first: the misconception 'same' names
         ("plus_one", (P - eff) // s),
         ("dilation", (P - k) // s + 1),
         ("dilation_torch", (P - (k + (k - 1) * (d + 1))) // s + 1 if d else None),
@@ -65,7 +75,6 @@ def out_len_mistake(in_len, k, s, pad, d, answer):
         ("pad_once", (in_len + b - eff) // s + 1 if b + a else None),
         ("ceil", -(-(P - eff) // s) + 1 if s > 1 else None),
         ("stride", P - eff + 1 if s > 1 else None),
-        ("same", in_len if pad == "same" else None),
     ]
     right = conv_out_len(in_len, k, s, pad if pad in ("same", "valid") else (b, a), d)
     for key, value in candidates:
@@ -79,7 +88,7 @@ def shape_mistake(q, answer):
     X_shape, W_shape, s, pad, d = q
     right = conv_out_shape(*q)
     if not isinstance(answer, tuple) or len(answer) != 4:
-        return "An output shape has 4 numbers: (n_ex, out_rows, out_cols, out_ch)."
+        return None         # not a shape at all: the caller says so (feedback.shape_problem)
     if answer[0] != right[0]:
         return QUIZ_HINTS["batch"]
     if answer[3] != right[3]:
@@ -89,7 +98,7 @@ def shape_mistake(q, answer):
     for axis in (1, 2):
         if answer[axis] != right[axis]:
             key = out_len_mistake(X_shape[axis], W_shape[axis - 1], s, pad, d, answer[axis])
-            return QUIZ_HINTS[key] if key else QUIZ_HINTS["plus_one"]
+            return QUIZ_HINTS[key or "formula"]
     return None
 
 

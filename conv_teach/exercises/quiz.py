@@ -85,7 +85,7 @@ class OutLenQuiz(Quiz):
 
     def hint(self, answer):
         key = Q.out_len_mistake(*self.args, answer)
-        return Q.QUIZ_HINTS[key] if key else Q.QUIZ_HINTS["plus_one"]
+        return Q.QUIZ_HINTS[key or "formula"]
 
 
 class ShapeQuiz(Quiz):
@@ -128,7 +128,5 @@ class WindowCountQuiz(Quiz):
     def hint(self, answer):
         fr, fc = self.kernel
         if answer == fr * fc and self.right_answer != answer:
-            return ("fr*fc is the most any pixel can get; near the border (or with a stride) "
-                    "fewer windows reach it.")
-        return ("The count is (windows that cover its row) x (windows that cover its column): "
-                "count each axis on its own.")
+            return Q.QUIZ_HINTS["window_max"]
+        return Q.QUIZ_HINTS["window_axes"]
