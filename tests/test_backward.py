@@ -167,3 +167,17 @@ def test_read_only_and_broadcast_inputs(case):
     dX_ref, dW_ref = conv2D_backward_loops(np.array(dZ), np.array(X_b), W, stride, pad, dilation)
     assert_allclose(dX, dX_ref, rtol=1e-12, atol=1e-12)
     assert_allclose(dW, dW_ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # inf * 0, as in the loops
+@given(conv_cases(dim=2), st.data())
+def test_non_finite_values_match_the_loops(case, data):
+    # nan/inf in W (dX takes the scatter path) and in dZ (dW's trimmed taps must not hide it)
+    X, W, stride, pad, dilation = case
+    W = W.copy()
+    W[tuple(data.draw(st.integers(0, n - 1)) for n in W.shape)] = np.nan
+    dZ = _dZ(case, 2)
+    dZ[tuple(data.draw(st.integers(0, n - 1)) for n in dZ.shape)] = np.inf
+    for got, ref in zip(conv2D_backward(dZ, X, W, stride, pad, dilation),
+                        conv2D_backward_loops(dZ, X, W, stride, pad, dilation)):
+        assert_allclose(got, ref, rtol=1e-12, atol=1e-12, equal_nan=True)

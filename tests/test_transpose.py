@@ -216,3 +216,16 @@ def test_docstring_examples(name):
     assert result.failed == 0
     if name != "conv_teach.animation_plan":
         assert result.attempted > 0
+
+
+@given(transpose_cases(), st.data())
+def test_non_finite_weights_match_the_scatter_loops(case, data):
+    # the fast path gathers (reads zeros around X); with nan/inf in W it must still add only
+    # what the definition scatters: 0 * nan would be nan where nothing is written
+    W = case.W.copy()
+    for value in (np.nan, np.inf):
+        idx = tuple(data.draw(st.integers(0, n - 1)) for n in W.shape)
+        W[idx] = value
+    case = case._replace(W=W)
+    np.testing.assert_allclose(conv2D_transpose(*case), conv2D_transpose_loops(*case),
+                               rtol=1e-12, atol=1e-12, equal_nan=True)
