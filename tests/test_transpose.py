@@ -264,3 +264,15 @@ def test_extra_memory_is_bounded_by_the_block_whatever_the_batch(stride, pad, di
     np.testing.assert_allclose(
         transposed_core(X, W, g.stride, g.dilation, (g.pad[0], g.pad[2]), g.out, block_bytes=block),
         Z, rtol=1e-12, atol=1e-12)
+
+
+@given(case=transpose_cases(), block_bytes=st.sampled_from([1, 200, 3000, 2 ** 40]))
+def test_blocked_path_matches_the_scatter_loops(case, block_bytes):
+    # 1 byte: one row of one example per block, per phase; 2**40: everything in one block
+    from conv_teach.transpose import transpose_geometry, transposed_core
+    n, rows, cols, _ = case.X.shape
+    g, _, _ = transpose_geometry("t", (rows, cols), case.W.shape[:2], case.stride, case.pad,
+                                 case.dilation, case.output_padding)
+    Z = transposed_core(case.X, case.W, g.stride, g.dilation, (g.pad[0], g.pad[2]), g.out,
+                        block_bytes=block_bytes)
+    np.testing.assert_allclose(Z, conv2D_transpose_loops(*case), rtol=1e-12, atol=1e-12)
