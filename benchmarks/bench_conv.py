@@ -1,4 +1,5 @@
-"""Benchmark conv_teach's conv2D / conv1D against the loop reference, numpy-ml, torch and a bare GEMM.
+"""Benchmark conv_teach's forward, backward and transposed convolutions against the loop
+references, numpy-ml, torch and the bare GEMM floor, in one run.
 
 Run from the repository root::
 
@@ -6,7 +7,7 @@ Run from the repository root::
     python benchmarks/bench_conv.py --quick      # 3 repeats, smaller memory demo
     python benchmarks/bench_conv.py --passes 3 --json out.json  # pool 3 passes (noisy machine)
     python benchmarks/bench_conv.py --threads 1  # one BLAS/torch thread: steadier on a busy machine
-    python benchmarks/bench_conv.py --only large --tune   # sweep conv_teach.conv.BLOCK_BYTES instead
+    python benchmarks/bench_conv.py --only large --tune   # sweep conv_teach.windows.BLOCK_BYTES instead
 
 Every figure is a ratio against conv_teach measured in the same run. Times are the median
 and the minimum of ``--repeat`` calls after one warm-up call; other processes only ever add
@@ -14,7 +15,10 @@ time, so on a shared machine the minimum is the better estimate, and each case p
 busy other processes kept the CPUs meanwhile. The targets are judged on both. "peak MiB" is tracemalloc's peak during one separate (untimed) call: NumPy
 reports its allocations to tracemalloc, torch's allocator does not, so torch has no figure.
 
-The competitors, each run only if importable:
+Each case has up to three sections: the forward pass (conv2D / conv1D), the backward pass
+(conv2D_backward / conv1D_backward: dX and dW) and, in 2D, the transposed convolution
+(conv2D_transpose of the case's X with its W, mapping in_ch to out_ch). The competitors, each
+run only if importable:
 
 * ``conv_teach.reference`` loops: timed on the full case once when one example predicts
   less than ``--loop-budget`` seconds, else on one example and extrapolated by the FLOP ratio
@@ -25,7 +29,13 @@ The competitors, each run only if importable:
   on NCHW tensors made beforehand (the NHWC <-> NCHW copies are timed on their own row),
   and on a channels-last view of the NHWC array (no copy);
 * the bare matrix multiply ``(n_ex*out_rows*out_cols, fr*fc*in_ch) @ (fr*fc*in_ch, out_ch)``
-  on preallocated contiguous arrays: the floor for any im2col method.
+  on preallocated contiguous arrays: the floor for any im2col method (backward: the two
+  products of that size, ``P.T @ dZ`` and ``dZ @ W_mat.T``; transposed: the one product
+  ``(n_ex*in_rows*in_cols, in_ch) @ (in_ch, fr*fc*out_ch)``, as many multiply-adds).
+
+Backward: numpy-ml's ``Conv2D._bwd`` steps with its own ``im2col``/``col2im`` (its layer
+classes cannot be imported on Python >= 3.10), torch's ``conv2d_input`` + ``conv2d_weight``
+(or ``conv1d_*``). Transposed: numpy-ml's ``deconv2D_naive``, torch's ``conv_transpose2d``.
 
 If OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set (some machines set them to work around old
 OpenBLAS bugs; they slow a current NumPy), the script re-runs itself once without them and
@@ -63,7 +73,7 @@ from importlib import metadata  # noqa: E402
 import numpy as np              # noqa: E402
 
 import conv_teach as ct         # noqa: E402
-from conv_teach import conv as ct_conv  # noqa: E402
+from conv_teach import windows as ct_windows  # noqa: E402
 
 MiB = 2 ** 20
 
@@ -125,7 +135,10 @@ def others_busy(a, b):
 
 
 def compare(out, ref):
-    """``(same?, max |difference|)`` with a tolerance fitting the dtype."""
+    """``(same?, max |difference|)`` with a tolerance fitting the dtype; pairs compared in turn."""
+    if isinstance(ref, tuple):
+        pairs = [compare(o, r) for o, r in zip(out, ref)]
+        return all(ok for ok, _ in pairs), max(dd for _, dd in pairs)
     out = np.asarray(out)
     if out.shape != ref.shape:
         return False, float("nan")
@@ -247,55 +260,185 @@ def bare_gemm(case, out_shape):
     return f"bare GEMM ({M}x{K}) @ ({K}x{W_shape[-1]})", gemm, "floor for im2col"
 
 
+def backward_rows(case, X, W, dZ, nml, torch):
+    """``[(label, fn returning (dX, dW) NHWC or None, note)]``, conv_teach first."""
+    _, _, W_shape, s, p, d, _ = case
+    one_d = len(W_shape) == 3
+    f = ct.conv1D_backward if one_d else ct.conv2D_backward
+    rows = [(f"conv_teach.{f.__name__}", lambda: f(dZ, X, W, s, p, d), "")]
+    if nml is not None:
+        # numpy-ml's Conv2D._bwd / Conv1D._bwd, its steps with its own im2col and col2im
+        X4, W4, dZ4 = (X[:, None], W[None], dZ[:, None]) if one_d else (X, W, dZ)
+        pad = (0, 0, p, p) if one_d else p
+
+        def nml_bwd():
+            fr, fc, in_ch, out_ch = W4.shape
+            dZ_col = dZ4.transpose(3, 1, 2, 0).reshape(out_ch, -1)
+            W_col = W4.transpose(3, 2, 0, 1).reshape(out_ch, -1).T
+            X_col, p_used = nml.im2col(X4, W4.shape, pad, s, d)
+            dW = (dZ_col @ X_col.T).reshape(out_ch, in_ch, fr, fc).transpose(2, 3, 1, 0)
+            dX = nml.col2im(W_col @ dZ_col, X4.shape, W4.shape, p_used, s, d).transpose(0, 2, 3, 1)
+            return (dX[:, 0], dW[0]) if one_d else (dX, dW)
+        rows.append(("numpy-ml Conv._bwd (im2col)", nml_bwd, "its im2col/col2im + 2 GEMMs"))
+    if torch is not None:
+        G = torch.nn.grad
+        if one_d:
+            xt = torch.from_numpy(np.ascontiguousarray(X.transpose(0, 2, 1)))
+            wt = torch.from_numpy(np.ascontiguousarray(W.transpose(2, 1, 0)))
+            dzt = torch.from_numpy(np.ascontiguousarray(dZ.transpose(0, 2, 1)))
+            fin, fw, back = G.conv1d_input, G.conv1d_weight, (0, 2, 1)
+            wback = (2, 1, 0)
+        else:
+            xt = torch.from_numpy(np.ascontiguousarray(X.transpose(0, 3, 1, 2)))
+            wt = torch.from_numpy(np.ascontiguousarray(W.transpose(3, 2, 0, 1)))
+            dzt = torch.from_numpy(np.ascontiguousarray(dZ.transpose(0, 3, 1, 2)))
+            fin, fw, back = G.conv2d_input, G.conv2d_weight, (0, 2, 3, 1)
+            wback = (2, 3, 1, 0)
+
+        def run_torch():
+            with torch.no_grad():
+                return (fin(xt.shape, wt, dzt, stride=s, padding=p, dilation=d + 1),
+                        fw(xt, wt.shape, dzt, stride=s, padding=p, dilation=d + 1))
+
+        def torch_nhwc():
+            dx, dw = run_torch()
+            return dx.permute(*back).numpy(), dw.permute(*wback).numpy()
+        layout = "NCL" if one_d else "NCHW"
+        rows.append((f"torch conv{'1' if one_d else '2'}d_input+weight ({layout})", torch_nhwc,
+                     f"copies to/from {layout} excluded"))
+    return rows
+
+
+def transposed_rows(case, X, W, nml, torch):
+    """``[(label, fn returning Z NHWC or None, note)]`` for conv2D_transpose(X, W), conv_teach first."""
+    _, _, _, s, p, d, _ = case
+    rows = [("conv_teach.conv2D_transpose", lambda: ct.conv2D_transpose(X, W, s, p, d), "")]
+    if nml is not None:
+        rows.append(("numpy-ml deconv2D_naive", lambda: nml.deconv2D_naive(X, W, s, p, d),
+                     "zero insertion + conv2D"))
+    if torch is not None:
+        xt = torch.from_numpy(np.ascontiguousarray(X.transpose(0, 3, 1, 2)))
+        wt = torch.from_numpy(np.ascontiguousarray(W.transpose(2, 3, 0, 1)))
+
+        def run_torch():
+            with torch.inference_mode():
+                return torch.nn.functional.conv_transpose2d(xt, wt, stride=s, padding=p,
+                                                            dilation=d + 1)
+        rows.append(("torch conv_transpose2d (NCHW)", lambda: run_torch().permute(0, 2, 3, 1).numpy(),
+                     "copies to/from NCHW excluded"))
+    return rows
+
+
+def bare_gemms(M, K, N, dtype, kind):
+    """The floor of the backward pass (two products) or of the transposed one (one)."""
+    rng = np.random.default_rng(1)
+    P = rng.standard_normal((M, K)).astype(dtype)
+    if kind == "backward":
+        dZ = rng.standard_normal((M, N)).astype(dtype)
+        Wm = rng.standard_normal((K, N)).astype(dtype)
+        dW, dP = np.empty((K, N), dtype), np.empty((M, K), dtype)
+
+        def gemms():
+            np.matmul(P.T, dZ, out=dW)
+            np.matmul(dZ, Wm.T, out=dP)
+        return f"bare GEMMs P.T@dZ + dZ@W.T ({M}x{K}x{N})", gemms, "floor: 2 products"
+    Y = rng.standard_normal((M, K)).astype(dtype)           # (n*H*W, in_ch)
+    Wr = rng.standard_normal((K, N)).astype(dtype)          # (in_ch, fr*fc*out_ch)
+    C = np.empty((M, N), dtype)
+
+    def gemm():
+        np.matmul(Y, Wr, out=C)
+    return f"bare GEMM ({M}x{K}) @ ({K}x{N})", gemm, "floor: the scatter's product"
+
+
 # ---------------------------------------------------------------------------- the loop reference
 
-def loop_row(case, X, W, ref, budget):
-    """Time conv2D_loops / conv1D_loops: on the full case if cheap enough, else extrapolated."""
+def loop_row(case, X, W, ref, budget, op="forward", dZ=None):
+    """Time the loop reference: on the full case if cheap enough, else extrapolated."""
     _, _, W_shape, s, p, d, _ = case
-    loops = ct.conv1D_loops if len(W_shape) == 3 else ct.conv2D_loops
+    one_d = len(W_shape) == 3
+    if op == "forward":
+        loops = ct.conv1D_loops if one_d else ct.conv2D_loops
+        call = lambda n: loops(X[:n], W, s, p, d)                       # noqa: E731
+    elif op == "backward":
+        loops = ct.conv1D_backward_loops if one_d else ct.conv2D_backward_loops
+        call = lambda n: loops(dZ[:n], X[:n], W, s, p, d)               # noqa: E731
+    else:
+        loops = ct.conv2D_transpose_loops
+        call = lambda n: loops(X[:n], W, s, p, d)                       # noqa: E731
     name = f"reference.{loops.__name__} (float64)"
     n_ex = X.shape[0]
     t0 = time.perf_counter()
-    out1 = loops(X[:1], W, s, p, d)
+    out1 = call(1)
     t_one = time.perf_counter() - t0
+    first = (lambda o: (o[0], o[1])) if op == "backward" else (lambda o: o)   # noqa: E731
     if t_one * n_ex <= budget:
         t0 = time.perf_counter()
-        out = loops(X, W, s, p, d)
+        out = call(n_ex)
         t = time.perf_counter() - t0
-        ok, diff = compare(out, ref)
+        ok, diff = compare(first(out), ref)
         return dict(name=name, times=[t], note="full case, 1 run", ok=ok, diff=diff, peak=None)
-    ok, diff = compare(out1, ref[:1])
+    if op == "backward":        # dW sums over the batch: compare dX of one example only
+        ok, diff = compare(out1[0], ref[0][:1])
+    else:
+        ok, diff = compare(out1, ref[:1])
     return dict(name=name, times=[t_one * n_ex], ok=ok, diff=diff, peak=None,
                 note=f"EXTRAPOLATED: 1 example x {n_ex} (FLOP ratio)")
 
 
 # ---------------------------------------------------------------------------- one case
 
+def _time_rows(rows_in, args):
+    """Time each row, check it against the first (conv_teach), trace its peak memory."""
+    ref = rows_in[0][1]()
+    rows = []
+    for k, (label, fn, note) in enumerate(rows_in):
+        times = time_calls(fn, args.repeat)
+        traced = not label.startswith("torch")
+        peak, out = traced_peak(fn) if traced else (None, fn())
+        ok, diff = compare(out, ref) if (out is not None and k > 0) else (None, None)
+        rows.append(dict(name=label, times=times, note=note, ok=ok, diff=diff, peak=peak))
+    return ref, rows
+
+
 def run_case(case, nml, torch, args):
+    """One case: ``[result per section]`` (forward, backward, transposed in 2D)."""
     name, X_shape, W_shape, s, p, d, dtype = case
     rng = np.random.default_rng(0)
     X = rng.standard_normal(X_shape).astype(dtype)
     W = rng.standard_normal(W_shape).astype(dtype)
-    rows_in = competitors(case, X, W, nml, torch)
-    ref = rows_in[0][1]()
-    snap = cpu_snapshot()
-    rows = []
-    for label, fn, note in rows_in:
+    ops = [o for o in ("forward", "backward", "transposed") if o in args.ops
+           and not (o == "transposed" and len(W_shape) == 3)]
+    results = []
+    for op in ops:
+        snap = cpu_snapshot()
+        if op == "forward":
+            ref, rows = _time_rows(competitors(case, X, W, nml, torch), args)
+            rows.insert(1, loop_row(case, X, W, ref, args.loop_budget))
+            label, fn, note = bare_gemm(case, ref.shape)
+            out_shape, out_bytes = ref.shape, ref.nbytes
+        elif op == "backward":
+            Z_shape = ct.conv_out_shape(X_shape, W_shape, s, p, d)
+            dZ = rng.standard_normal(Z_shape).astype(dtype)
+            ref, rows = _time_rows(backward_rows(case, X, W, dZ, nml, torch), args)
+            rows.insert(1, loop_row(case, X, W, ref, args.loop_budget, "backward", dZ))
+            M, K = int(np.prod(Z_shape[:-1])), int(np.prod(W_shape[:-1]))
+            label, fn, note = bare_gemms(M, K, W_shape[-1], dtype, "backward")
+            out_shape, out_bytes = ref[0].shape, ref[0].nbytes + ref[1].nbytes
+        else:
+            ref, rows = _time_rows(transposed_rows(case, X, W, nml, torch), args)
+            rows.insert(1, loop_row(case, X, W, ref, args.loop_budget, "transposed"))
+            M, fr, fc = int(np.prod(X_shape[:-1])), W_shape[0], W_shape[1]
+            label, fn, note = bare_gemms(M, W_shape[2], fr * fc * W_shape[3], dtype, "transposed")
+            out_shape, out_bytes = ref.shape, ref.nbytes
         times = time_calls(fn, args.repeat)
-        traced = not label.startswith("torch")
-        peak, out = traced_peak(fn) if traced else (None, fn())
-        ok, diff = compare(out, ref) if out is not None else (None, None)
-        rows.append(dict(name=label, times=times, note=note, ok=ok, diff=diff, peak=peak))
-        if label == "conv_teach.conv2D" or label == "conv_teach.conv1D":
-            rows[-1]["ok"], rows[-1]["diff"] = None, None
-    rows.insert(1, loop_row(case, X, W, ref, args.loop_budget))
-    label, fn, note = bare_gemm(case, ref.shape)
-    times = time_calls(fn, args.repeat)
-    rows.append(dict(name=label, times=times, note=note, ok=None, diff=None, peak=traced_peak(fn)[0]))
-    res = dict(name=name, X=X_shape, W=W_shape, stride=s, pad=p, dilation=d, dtype=dtype,
-               out_shape=ref.shape, out_mib=ref.nbytes / MiB, rows=rows,
-               others_busy=[others_busy(snap, cpu_snapshot())])
-    return summarize(res)
+        rows.append(dict(name=label, times=times, note=note, ok=None, diff=None,
+                         peak=traced_peak(fn)[0]))
+        results.append(summarize(dict(
+            name=f"{name} / {op}", case=name, op=op, X=X_shape, W=W_shape, stride=s, pad=p,
+            dilation=d, dtype=dtype, out_shape=out_shape, out_mib=out_bytes / MiB, rows=rows,
+            others_busy=[others_busy(snap, cpu_snapshot())])))
+    return results
 
 
 def merge(res, more):
@@ -323,19 +466,19 @@ def summarize(res):
 
 def print_case(res):
     print(f"\n== {res['name']}: X {res['X']}, W {res['W']}, stride {res['stride']}, pad {res['pad']}, "
-          f"dilation {res['dilation']}, {res['dtype']}  ->  Z {res['out_shape']} "
-          f"({res['out_mib']:.1f} MiB)")
+          f"dilation {res['dilation']}, {res['dtype']}  ->  {'dX' if res['op'] == 'backward' else 'Z'} "
+          f"{res['out_shape']} (results {res['out_mib']:.1f} MiB)")
     busy = [f"{100 * b:.0f}%" for b in res["others_busy"] if b is not None]
     if busy:
         print(f"   (other processes kept {', '.join(busy)} of the CPUs busy meanwhile"
               + (", one figure per pass)" if len(busy) > 1 else ")"))
-    print(f"{'':36s} {'median ms':>9s} {'min ms':>8s} {'x ct (med)':>10s} {'x ct (min)':>10s} "
+    print(f"{'':44s} {'median ms':>9s} {'min ms':>8s} {'x ct (med)':>10s} {'x ct (min)':>10s} "
           f"{'peak MiB':>8s}  check / note")
     for r in res["rows"]:
         peak = "n/a" if r["peak_mib"] is None else f"{r['peak_mib']:.1f}"
         check = "" if r["ok"] is None else ("same" if r["ok"] else f"DIFFERS (max |d| {r['diff']:.2e})")
         note = "; ".join(x for x in (check, r["note"]) if x)
-        print(f"{r['name']:36s} {r['median_ms']:9.1f} {r['min_ms']:8.1f} {r['ratio']:10.2f} "
+        print(f"{r['name']:44s} {r['median_ms']:9.1f} {r['min_ms']:8.1f} {r['ratio']:10.2f} "
               f"{r['ratio_min']:10.2f} {peak:>8s}  {note}")
     for r in res["rows"]:
         if r["ok"] is False:
@@ -345,63 +488,79 @@ def print_case(res):
 # ---------------------------------------------------------------------------- targets
 
 def targets(results):
-    """Issue 2's targets, judged on the min of repeats and on the median (noise only adds time)."""
+    """Issue 2's and issue 10's targets, judged on the min of repeats and on the median
+    (noise only adds time)."""
     by = {res["name"]: {r["name"]: (r["min_ms"], r["median_ms"]) for r in res["rows"]} for res in results}
     out = []
 
-    def target(text, case, other, goal):
-        row = by.get(case, {})
+    def target(text, section, other, goal):
+        row = by.get(section, {})
         if other not in row:
             out.append(dict(target=text, status="SKIP", detail=f"{other} not measured"))
             return
+        ours = next(r for r in row if r.startswith("conv_teach."))
         verdicts, details = [], []
         for k, stat in enumerate(("min", "median")):
-            ok, detail = goal(row["conv_teach.conv2D"][k], row[other][k])
+            ok, detail = goal(row[ours][k], row[other][k])
             verdicts.append(ok)
             details.append(f"{stat}: {detail}")
         status = ("PASS" if all(verdicts) else "MISS" if not any(verdicts)
-                  else "PASS on min, MISS on median")
+                  else "PASS on min, MISS on median" if verdicts[0] else "PASS on median, MISS on min")
         out.append(dict(target=text, status=status, detail="; ".join(details)))
 
     def faster(k):
-        return lambda o, t: (t / o >= k, f"{t / o:.2f}x faster ({o:.0f} vs {t:.0f} ms)")
+        return lambda o, t: (t / o >= k, f"{t / o:.2f}x faster ({o:.1f} vs {t:.1f} ms)")
 
     def within(k):
-        return lambda o, t: (o <= k * t, f"{o / t:.2f}x torch's time ({o:.0f} vs {t:.0f} ms)")
+        return lambda o, t: (o <= k * t, f"{o / t:.2f}x torch's time ({o:.1f} vs {t:.1f} ms)")
 
-    target("large float64 >= 3x faster than numpy-ml", "large float64", "numpy-ml conv2D", faster(3))
-    target("large float64 faster than torch float64", "large float64", "torch conv2d (NCHW)", faster(1))
-    target("large float32 within 1.6x of torch float32", "large float32", "torch conv2d (NCHW)", within(1.6))
-    target("medium >= 2x faster than numpy-ml", "medium", "numpy-ml conv2D", faster(2))
-    target("(extra) medium s2 p2 d1 >= 2x faster than numpy-ml", "medium s2 p2 d1",
+    target("large float64 >= 3x faster than numpy-ml", "large float64 / forward", "numpy-ml conv2D", faster(3))
+    target("large float64 faster than torch float64", "large float64 / forward", "torch conv2d (NCHW)", faster(1))
+    target("large float32 within 1.6x of torch float32", "large float32 / forward", "torch conv2d (NCHW)", within(1.6))
+    target("medium >= 2x faster than numpy-ml", "medium / forward", "numpy-ml conv2D", faster(2))
+    target("(extra) medium s2 p2 d1 >= 2x faster than numpy-ml", "medium s2 p2 d1 / forward",
            "numpy-ml conv2D", faster(2))
+    for case in ("medium", "medium s2 p2 d1", "large float64", "large float32", "conv1D"):
+        torch_row = ("torch conv1d_input+weight (NCL)" if case == "conv1D"
+                     else "torch conv2d_input+weight (NCHW)")
+        target(f"backward {case} at most torch's time", f"{case} / backward", torch_row, within(1.0))
+    for case in ("medium", "medium s2 p2 d1", "large float64", "large float32"):
+        target(f"transposed {case} at most torch's time", f"{case} / transposed",
+               "torch conv_transpose2d (NCHW)", within(1.0))
     return out
 
 
 # ---------------------------------------------------------------------------- memory
 
 def memory_section(nml, args):
-    """conv2D's extra memory does not grow with the batch; im2col refuses a huge X_col fast."""
+    """The extra memory of conv2D, conv2D_backward and conv2D_transpose does not grow with the
+    batch (numpy-ml's does); im2col refuses a huge X_col fast."""
     _, _, W_shape, s, p, d, dtype = CASES[2]
     W = np.random.default_rng(0).standard_normal(W_shape)
     batches = (16, 32) if args.quick else (16, 64)
     rows = []
     for n in batches:
         X = np.random.default_rng(0).standard_normal((n, 64, 64, 64))
+        dZ = np.random.default_rng(1).standard_normal(ct.conv_out_shape(X.shape, W_shape, s, p, d))
         for label, fn in [("conv_teach.conv2D", lambda: ct.conv2D(X, W, s, p, d)),
-                          ("numpy-ml conv2D", (lambda: nml.conv2D(X, W, s, p, d)) if nml else None)]:
+                          ("numpy-ml conv2D", (lambda: nml.conv2D(X, W, s, p, d)) if nml else None),
+                          ("conv_teach.conv2D_backward", lambda: ct.conv2D_backward(dZ, X, W, s, p, d)),
+                          ("conv_teach.conv2D_transpose", lambda: ct.conv2D_transpose(X, W, s, p, d)),
+                          ("numpy-ml deconv2D_naive",
+                           (lambda: nml.deconv2D_naive(X, W, s, p, d)) if nml else None)]:
             if fn is None:
                 continue
             peak, out = traced_peak(fn)
-            rows.append(dict(name=label, batch=n, peak_mib=peak / MiB, out_mib=out.nbytes / MiB,
-                             extra_mib=(peak - out.nbytes) / MiB))
+            nbytes = sum(a.nbytes for a in (out if isinstance(out, tuple) else (out,)))
+            rows.append(dict(name=label, batch=n, peak_mib=peak / MiB, out_mib=nbytes / MiB,
+                             extra_mib=(peak - nbytes) / MiB))
             del out
         del X
         gc.collect()
     print(f"\n== Memory: large float64 case (X (n, 64, 64, 64), W {W_shape}), tracemalloc peak of one call")
-    print(f"{'':22s} {'batch':>5s} {'peak MiB':>9s} {'output MiB':>11s} {'peak - output MiB':>18s}")
+    print(f"{'':28s} {'batch':>5s} {'peak MiB':>9s} {'output MiB':>11s} {'peak - output MiB':>18s}")
     for r in rows:
-        print(f"{r['name']:22s} {r['batch']:5d} {r['peak_mib']:9.1f} {r['out_mib']:11.1f} "
+        print(f"{r['name']:28s} {r['batch']:5d} {r['peak_mib']:9.1f} {r['out_mib']:11.1f} "
               f"{r['extra_mib']:18.1f}")
 
     # an X whose column matrix would exceed the limit: np.zeros maps pages lazily
@@ -428,11 +587,11 @@ def memory_section(nml, args):
 # ---------------------------------------------------------------------------- block-size sweep
 
 def tune(args):
-    """conv2D time for several conv_teach.conv.BLOCK_BYTES (sizes in turn, in 3 rounds against drift)."""
+    """conv2D time for several conv_teach.windows.BLOCK_BYTES (sizes in turn, in 3 rounds against drift)."""
     sizes = [int(m) for m in args.tune_sizes.split(",")]
     cases = [c for c in CASES if c[0] in ("medium", "large float64", "large float32", "conv1D")
              and (not args.only or any(w in c[0] for w in args.only.split(",")))]
-    default = ct_conv.BLOCK_BYTES
+    default = ct_windows.BLOCK_BYTES
     rounds = max(args.repeat, 5)
     table = {}
     print(f"\n== BLOCK_BYTES sweep (default {default // MiB} MiB), 3 rounds of {-(-rounds // 3)} calls "
@@ -452,17 +611,17 @@ def tune(args):
             # with one block size, so freed blocks are reused), in several rounds for drift
             for _ in range(3):
                 for m in sizes:
-                    ct_conv.BLOCK_BYTES = m * MiB
+                    ct_windows.BLOCK_BYTES = m * MiB
                     times[m] += time_calls(data[name], -(-rounds // 3))
             peaks = {}
             for m in sizes:
-                ct_conv.BLOCK_BYTES = m * MiB
+                ct_windows.BLOCK_BYTES = m * MiB
                 peaks[m] = traced_peak(data[name])[0] / MiB
             table[name] = {m: dict(median_ms=1e3 * float(np.median(times[m])),
                                    min_ms=1e3 * float(np.min(times[m])), peak_mib=peaks[m])
                            for m in sizes}
     finally:
-        ct_conv.BLOCK_BYTES = default
+        ct_windows.BLOCK_BYTES = default
     for m in sizes:
         cells = [f"{table[c[0]][m]['median_ms']:7.1f} /{table[c[0]][m]['min_ms']:7.1f} "
                  f"({table[c[0]][m]['peak_mib']:5.0f}M)" for c in cases]
@@ -489,11 +648,11 @@ def machine_report(info, threads, torch_note, nml_note):
     if kept:
         print(f"  measured WITH {kept} (they can select a slower OpenBLAS kernel)")
     print(f"  {torch_note}; {nml_note}; NumPy BLAS threads: {threads}")
-    print(f"  conv_teach.conv.BLOCK_BYTES = {ct_conv.BLOCK_BYTES // MiB} MiB")
+    print(f"  conv_teach.windows.BLOCK_BYTES = {ct_windows.BLOCK_BYTES // MiB} MiB")
     return dict(numpy=np.__version__, python=platform.python_version(), cpus=os.cpu_count(),
                 threadpool=info, blas_threads=threads, torch=torch_note, numpy_ml=nml_note,
                 openblas_env_unset=unset, openblas_env_kept=kept,
-                block_mib=ct_conv.BLOCK_BYTES / MiB)
+                block_mib=ct_windows.BLOCK_BYTES / MiB)
 
 
 def main(argv=None):
@@ -504,14 +663,16 @@ def main(argv=None):
                     help="run every case this many times, pooling the timings (catches quiet moments)")
     ap.add_argument("--json", metavar="PATH", help="also write every number to PATH")
     ap.add_argument("--tune", action="store_true",
-                    help="only sweep conv_teach.conv.BLOCK_BYTES (--tune-sizes) over the cases")
+                    help="only sweep conv_teach.windows.BLOCK_BYTES (--tune-sizes) over the cases")
     ap.add_argument("--tune-sizes", default="2,4,8,16,32,64", metavar="MIB,...",
                     help="block sizes for --tune, in MiB (default 2,4,8,16,32,64)")
-    ap.add_argument("--loop-budget", type=float, default=30.0,
+    ap.add_argument("--loop-budget", type=float, default=30.0,  # 0: always extrapolate
                     help="run the loop reference on the full case if 1 example predicts <= this many s")
     ap.add_argument("--only", metavar="NAMES",
                     help="comma-separated parts of case names to run, e.g. 'medium,float32'")
     ap.add_argument("--no-memory", action="store_true", help="skip the memory section")
+    ap.add_argument("--ops", default="forward,backward,transposed",
+                    help="sections to run per case (default forward,backward,transposed)")
     ap.add_argument("--threads", type=int, default=None,
                     help="threads for NumPy's BLAS and torch (default: what the BLAS uses now)")
     ap.add_argument("--keep-openblas-env", action="store_true",
@@ -529,19 +690,22 @@ def main(argv=None):
     print(f"  {args.repeat} timed calls per row after a warm-up, {args.passes} pass(es) over the cases; "
           f"'x ct' = time / conv_teach's time")
 
+    args.ops = args.ops.split(",")
     cases = [c for c in CASES if not args.only or any(w in c[0] for w in args.only.split(","))]
-    results = []
+    per_case = []
     for k in range(args.passes):
         for i, case in enumerate([] if args.tune else cases):
             res = run_case(case, nml, torch, args)
             if k == 0:
-                results.append(res)
+                per_case.append(res)
             else:
-                results[i] = merge(results[i], res)
+                per_case[i] = [merge(a, b) for a, b in zip(per_case[i], res)]
             if k == args.passes - 1:
-                print_case(results[i])
+                for section in per_case[i]:
+                    print_case(section)
         if k < args.passes - 1:
             print(f"  pass {k + 1}/{args.passes} done", flush=True)
+    results = [section for sections in per_case for section in sections]
     report["cases"] = [{k: v for k, v in res.items()} for res in results]
     for res in report["cases"]:
         for r in res["rows"]:

@@ -1,4 +1,5 @@
 """im2col and col2im: against the loop references, as an adjoint pair, and on hand cases."""
+import re
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -69,7 +70,7 @@ def test_receptive_field_is_a_column_of_X_col(case, data):
     n_ex, oh, ow, _ = conv2D(X, W, stride, pad, dilation).shape
     i, j = data.draw(st.integers(0, oh - 1), label="i"), data.draw(st.integers(0, ow - 1), label="j")
     n = data.draw(st.integers(0, n_ex - 1), label="n")
-    cells = receptive_field((i, j), W.shape, stride, (top, left), dilation)
+    cells = receptive_field((i, j), W.shape, stride, dilation=dilation)
     expected = [X_pad[n, r, c, ch] for ch in range(X.shape[3]) for r, c in cells]
     assert_array_equal(X_col[:, (i * ow + j) * n_ex + n], expected)
 
@@ -176,9 +177,11 @@ def test_numpy_integer_arguments():
 def test_too_large_raises_naming_the_size():
     # (in_ch*fr*fc, out_rows*out_cols*n_ex) = (3*3*3, 30*30*4) float64 numbers
     X = np.zeros((4, 32, 32, 3))
-    nbytes = 3 * 3 * 3 * (30 * 30 * 4) * 8
-    gib = nbytes / 2 ** 30
-    with pytest.raises(ColumnMatrixTooLarge, match=f"need {gib:.2f} GiB") as info:
+    nbytes = 3 * 3 * 3 * (30 * 30 * 4) * 8                       # 777600 bytes = 759.38 KiB
+    # the exact byte count, written out here: a wrong size (or "0.00 GiB") fails
+    with pytest.raises(ColumnMatrixTooLarge,
+                       match=re.escape("need 759.38 KiB (777600 bytes), more than the limit of "
+                                       "759.37 KiB")) as info:
         im2col(X, (3, 3, 3, 1), 0, 1, max_bytes=nbytes - 1)
     assert isinstance(info.value, MemoryError)
     assert "(27, 3600)" in str(info.value)
