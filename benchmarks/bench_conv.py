@@ -6,7 +6,7 @@ Run from the repository root::
     python benchmarks/bench_conv.py --quick      # 3 repeats, smaller memory demo
     python benchmarks/bench_conv.py --passes 3 --json out.json  # pool 3 passes (noisy machine)
     python benchmarks/bench_conv.py --threads 1  # one BLAS/torch thread: steadier on a busy machine
-    python benchmarks/bench_conv.py --only large --tune   # sweep conv_teach.conv.BLOCK_BYTES instead
+    python benchmarks/bench_conv.py --only large --tune   # sweep conv_teach.windows.BLOCK_BYTES instead
 
 Every figure is a ratio against conv_teach measured in the same run. Times are the median
 and the minimum of ``--repeat`` calls after one warm-up call; other processes only ever add
@@ -63,7 +63,7 @@ from importlib import metadata  # noqa: E402
 import numpy as np              # noqa: E402
 
 import conv_teach as ct         # noqa: E402
-from conv_teach import conv as ct_conv  # noqa: E402
+from conv_teach import windows as ct_windows  # noqa: E402
 
 MiB = 2 ** 20
 
@@ -428,11 +428,11 @@ def memory_section(nml, args):
 # ---------------------------------------------------------------------------- block-size sweep
 
 def tune(args):
-    """conv2D time for several conv_teach.conv.BLOCK_BYTES (sizes in turn, in 3 rounds against drift)."""
+    """conv2D time for several conv_teach.windows.BLOCK_BYTES (sizes in turn, in 3 rounds against drift)."""
     sizes = [int(m) for m in args.tune_sizes.split(",")]
     cases = [c for c in CASES if c[0] in ("medium", "large float64", "large float32", "conv1D")
              and (not args.only or any(w in c[0] for w in args.only.split(",")))]
-    default = ct_conv.BLOCK_BYTES
+    default = ct_windows.BLOCK_BYTES
     rounds = max(args.repeat, 5)
     table = {}
     print(f"\n== BLOCK_BYTES sweep (default {default // MiB} MiB), 3 rounds of {-(-rounds // 3)} calls "
@@ -452,17 +452,17 @@ def tune(args):
             # with one block size, so freed blocks are reused), in several rounds for drift
             for _ in range(3):
                 for m in sizes:
-                    ct_conv.BLOCK_BYTES = m * MiB
+                    ct_windows.BLOCK_BYTES = m * MiB
                     times[m] += time_calls(data[name], -(-rounds // 3))
             peaks = {}
             for m in sizes:
-                ct_conv.BLOCK_BYTES = m * MiB
+                ct_windows.BLOCK_BYTES = m * MiB
                 peaks[m] = traced_peak(data[name])[0] / MiB
             table[name] = {m: dict(median_ms=1e3 * float(np.median(times[m])),
                                    min_ms=1e3 * float(np.min(times[m])), peak_mib=peaks[m])
                            for m in sizes}
     finally:
-        ct_conv.BLOCK_BYTES = default
+        ct_windows.BLOCK_BYTES = default
     for m in sizes:
         cells = [f"{table[c[0]][m]['median_ms']:7.1f} /{table[c[0]][m]['min_ms']:7.1f} "
                  f"({table[c[0]][m]['peak_mib']:5.0f}M)" for c in cases]
@@ -489,11 +489,11 @@ def machine_report(info, threads, torch_note, nml_note):
     if kept:
         print(f"  measured WITH {kept} (they can select a slower OpenBLAS kernel)")
     print(f"  {torch_note}; {nml_note}; NumPy BLAS threads: {threads}")
-    print(f"  conv_teach.conv.BLOCK_BYTES = {ct_conv.BLOCK_BYTES // MiB} MiB")
+    print(f"  conv_teach.windows.BLOCK_BYTES = {ct_windows.BLOCK_BYTES // MiB} MiB")
     return dict(numpy=np.__version__, python=platform.python_version(), cpus=os.cpu_count(),
                 threadpool=info, blas_threads=threads, torch=torch_note, numpy_ml=nml_note,
                 openblas_env_unset=unset, openblas_env_kept=kept,
-                block_mib=ct_conv.BLOCK_BYTES / MiB)
+                block_mib=ct_windows.BLOCK_BYTES / MiB)
 
 
 def main(argv=None):
@@ -504,7 +504,7 @@ def main(argv=None):
                     help="run every case this many times, pooling the timings (catches quiet moments)")
     ap.add_argument("--json", metavar="PATH", help="also write every number to PATH")
     ap.add_argument("--tune", action="store_true",
-                    help="only sweep conv_teach.conv.BLOCK_BYTES (--tune-sizes) over the cases")
+                    help="only sweep conv_teach.windows.BLOCK_BYTES (--tune-sizes) over the cases")
     ap.add_argument("--tune-sizes", default="2,4,8,16,32,64", metavar="MIB,...",
                     help="block sizes for --tune, in MiB (default 2,4,8,16,32,64)")
     ap.add_argument("--loop-budget", type=float, default=30.0,

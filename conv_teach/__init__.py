@@ -16,16 +16,16 @@ imported on first use, so ``import conv_teach`` imports neither matplotlib nor i
 """
 import importlib
 
-from ._validate import ColumnMatrixTooLarge
+from ._validate import ArrayTooLarge, ColumnMatrixTooLarge
 from .backward import conv1D_backward, conv2D_backward
 from .conv import conv1D, conv2D
 from .im2col import IM2COL_MAX_BYTES, col2im, im2col
 from .pad import dilate, pad1D, pad2D
 from .reference import (col2im_loops, conv1D_backward_loops, conv1D_loops,
-                        conv2D_backward_loops, conv2D_loops, im2col_loops)
+                        conv2D_backward_loops, conv2D_loops, conv2D_transpose_loops, im2col_loops)
 from .shapes import causal_pad, conv_out_len, conv_out_shape, effective_kernel, same_pad
 from .transpose import conv2D_transpose
-from .reference import conv2D_transpose_loops
+from . import windows
 
 __version__ = "0.1.0"
 
@@ -35,7 +35,7 @@ __all__ = [
     "conv_out_len", "conv_out_shape", "effective_kernel", "same_pad", "causal_pad",
     "conv2D_loops", "conv1D_loops", "im2col_loops", "col2im_loops",
     "conv2D_backward_loops", "conv1D_backward_loops",
-    "ColumnMatrixTooLarge", "IM2COL_MAX_BYTES",
+    "ArrayTooLarge", "ColumnMatrixTooLarge", "IM2COL_MAX_BYTES",
     "conv2D_transpose", "conv2D_transpose_loops",
 ]
 

@@ -27,8 +27,40 @@ HINTS = {
 }
 
 
-class ColumnMatrixTooLarge(MemoryError):
+class ArrayTooLarge(MemoryError):
+    """An output or working array would need more memory than the allowed limit."""
+
+
+class ColumnMatrixTooLarge(ArrayTooLarge):
     """The im2col matrix asked for would not fit in the allowed memory."""
+
+
+def human_bytes(nbytes):
+    """``1.50 GiB``, ``3.00 MiB``, ``12.0 KiB`` or ``100 bytes``: never ``0.00 GiB``."""
+    for unit, size in (("TiB", 2 ** 40), ("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if nbytes >= size:
+            return f"{nbytes / size:.2f} {unit}"
+    return f"{nbytes} bytes"
+
+
+def array_bytes(shape, dtype):
+    """Bytes of an array of ``shape`` and ``dtype``, in Python ints (no overflow)."""
+    n = np.dtype(dtype).itemsize
+    for x in shape:
+        n *= int(x)
+    return n
+
+
+def check_size(fn, what, shape, dtype, limit):
+    """Refuse an array larger than ``limit`` bytes before it is allocated; return its bytes."""
+    nbytes = array_bytes(shape, dtype)
+    if nbytes > limit:
+        raise ArrayTooLarge(
+            f"{fn}: {what} would have shape {tuple(int(x) for x in shape)} ({np.dtype(dtype)}) "
+            f"and need {human_bytes(nbytes)} ({nbytes} bytes), more than the limit of "
+            f"{human_bytes(limit)} ({limit} bytes). Use smaller inputs or arguments, or raise "
+            f"the limit with max_bytes=...")
+    return nbytes
 
 
 def _type_name(value):
@@ -68,8 +100,32 @@ def check_pair(fn, name, value, minimum, ndim):
     return (v,) * ndim
 
 
-def check_array(fn, name, value, ndim, layout):
-    """Return ``value`` as an ndarray of real numbers with ``ndim`` axes, none of them empty."""
+#: ndarray subclasses accepted as they are: their numbers are all their meaning.
+PLAIN_ARRAYS = (np.ndarray, np.memmap)
+
+
+def refuse_subclass(fn, name, value):
+    """Masked arrays and other ndarray subclasses whose meaning numpy would drop.
+
+    ``np.asarray`` keeps only the numbers: a masked array's mask, a ``np.matrix``'s
+    algebra, a unit-carrying array's units. conv_teach refuses them rather than computing
+    a silently wrong answer; the caller says what the hidden values should be.
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{fn}: {name} is a masked array; its mask would be ignored and the "
+                        f"hidden values used. Say what masked cells should be: pass "
+                        f"{name}.filled(0) (or another fill value), or np.asarray({name}) to use "
+                        f"the hidden values.")
+    if isinstance(value, np.ndarray) and type(value) not in PLAIN_ARRAYS:
+        raise TypeError(f"{fn}: {name} is a {type(value).__module__}.{type(value).__name__}, a "
+                        f"NumPy subclass whose meaning (units, mask, matrix algebra) would be "
+                        f"dropped; pass np.asarray({name}) to use its plain numbers.")
+
+
+def check_array(fn, name, value, ndim, layout, batch_axis=None):
+    """Return ``value`` as an ndarray of real numbers with ``ndim`` axes, none of them empty
+    except ``batch_axis`` (the examples: ``n_ex = 0`` gives an empty result)."""
+    refuse_subclass(fn, name, value)
     try:
         a = np.asarray(value)
     except ValueError as e:          # ragged nested lists: numpy's message names no parameter
@@ -83,8 +139,9 @@ def check_array(fn, name, value, ndim, layout):
     if a.ndim != ndim:
         raise ValueError(f"{fn}: {name} must be {ndim}-D, got shape {a.shape} ({a.ndim}-D). "
                          + layout)
-    if 0 in a.shape:
-        raise ValueError(f"{fn}: {name} has an empty axis, shape {a.shape}. " + layout)
+    if any(n == 0 for i, n in enumerate(a.shape) if i != batch_axis):
+        only = " (only the batch axis may be 0)" if batch_axis is not None else ""
+        raise ValueError(f"{fn}: {name} has an empty axis, shape {a.shape}{only}. " + layout)
     return a
 
 
@@ -100,12 +157,13 @@ def shape_arg(fn, name, value):
     return value
 
 
-def check_shape(fn, name, value, ndim, layout):
-    """Return a shape tuple of ``ndim`` positive ints (for col2im's X_shape and W_shape)."""
+def check_shape(fn, name, value, ndim, layout, batch_axis=None):
+    """Return a shape tuple of ``ndim`` Python ints >= 1 (>= 0 at ``batch_axis``)."""
     value = shape_arg(fn, name, value)
     if not isinstance(value, (tuple, list)) or len(value) != ndim:
         raise ValueError(f"{fn}: {name} must be a tuple of {ndim} ints, got {value!r}. " + layout)
-    return tuple(check_int(fn, f"{name}[{i}]", v, 1) for i, v in enumerate(value))
+    return tuple(check_int(fn, f"{name}[{i}]", v, 0 if i == batch_axis else 1)
+                 for i, v in enumerate(value))
 
 
 def check_channels(fn, x_ch, w_ch, dim):
@@ -176,10 +234,9 @@ def check_dZ_shape(fn, dZ, expected):
 
 
 def too_large(fn, nbytes, limit, shape, dtype):
-    gib = 2 ** 30
     return ColumnMatrixTooLarge(
         f"{fn}: the column matrix X_col would have shape {shape} ({dtype}) and need "
-        f"{nbytes / gib:.2f} GiB ({nbytes} bytes), more than the limit of {limit / gib:.2f} GiB. "
+        f"{human_bytes(nbytes)} ({nbytes} bytes), more than the limit of {human_bytes(limit)}. "
         f"Use a smaller batch, or raise the limit with max_bytes=... "
         f"(conv2D never builds this matrix whole).")
 

@@ -13,37 +13,50 @@ The work is done in the same bounded blocks as the forward pass.
 import numpy as np
 
 from . import _validate as v
-from .conv import blocks, setup1D
-from .im2col import crop, float_dtype, fold_into, padded, setup2D, windows
+from .conv import _limit, setup1D
+from .im2col import setup2D
+from .transpose import transposed_core
+from .windows import float_dtype, iter_windows
 
 __all__ = ["conv2D_backward", "conv1D_backward"]
 
 
-def conv2d_backward_core(dZ, X, W, g):
-    dtype = float_dtype(dZ, X, W)
-    n_ex, rows, cols, ch = X.shape
-    out_ch = W.shape[3]
-    (fr, fc), (oh, ow) = g.kernel, g.out
-    K = fr * fc * ch
-    W_mat = W.astype(dtype, copy=False).reshape(K, out_ch)
+def weight_gradient(dZ, X, g, dtype, fn="conv2D_backward", max_bytes=None, block_bytes=None):
+    """``dW = P.T @ dZ`` as ``(fr*fc*in_ch, out_ch)``, summed block by block.
+
+    ``P`` holds the windows as rows (``(n_ex*out_rows*out_cols, fr*fc*in_ch)``); each block
+    of it is one contiguous copy of the window view (as in the forward pass), and the
+    product reads it transposed without copying (BLAS's transposed-A GEMM).
+    """
+    (fr, fc), out_ch = g.kernel, dZ.shape[3]
+    K = fr * fc * X.shape[3]
     dW = np.zeros((K, out_ch), dtype)
-    dX = np.empty(X.shape, dtype)
+    part = np.empty((K, out_ch), dtype)
+    for n0, n1, r0, r1, win in iter_windows(X, g, dtype=dtype, block_bytes=block_bytes,
+                                            fn=fn, max_bytes=max_bytes):
+        P = win.reshape(-1, K)
+        np.matmul(P.T, dZ[n0:n1, r0:r1].reshape(-1, out_ch), out=part)
+        dW += part
+    return dW
+
+
+def conv2d_backward_core(dZ, X, W, g, fn="conv2D_backward", max_bytes=None, block_bytes=None):
+    """``(dX, dW)`` on checked arguments.
+
+    ``dX`` is the transposed convolution of ``dZ`` with ``W``'s channel axes swapped, cropped
+    to ``X``'s size (:func:`conv_teach.transpose.transposed_core`: stride-1 gathers per
+    output phase, blocked); ``dW`` is :func:`weight_gradient`. Both are GEMMs of the forward
+    pass's size on blocks of about ``block_bytes``.
+    """
+    dtype = float_dtype(dZ, X, W)
     dZ = dZ.astype(dtype, copy=False)
-    for n0, n1, row_ranges in blocks(n_ex, oh, ow * K * dtype.itemsize):
-        X_pad = padded(X[n0:n1], g, dtype)
-        win = windows(X_pad, g)
-        dX_pad = np.zeros(X_pad.shape, dtype)
-        for r0, r1 in row_ranges:
-            P = win[:, r0:r1].reshape(-1, K)
-            dZ_block = dZ[n0:n1, r0:r1].reshape(-1, out_ch)
-            dW += P.T @ dZ_block
-            dP = (dZ_block @ W_mat.T).reshape(n1 - n0, r1 - r0, ow, fr, fc, ch)
-            fold_into(dX_pad, dP, g, row0=r0)
-        dX[n0:n1] = crop(dX_pad, g, (rows, cols))
+    dX = transposed_core(dZ, W.transpose(0, 1, 3, 2), g.stride, g.dilation,
+                         (g.pad[0], g.pad[2]), X.shape[1:3], fn, max_bytes, block_bytes)
+    dW = weight_gradient(dZ, X, g, dtype, fn, max_bytes, block_bytes)
     return dX, dW.reshape(W.shape)
 
 
-def conv2D_backward(dZ, X, W, stride, pad, dilation=0):
+def conv2D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
     """Gradients of ``sum(dZ * conv2D(X, W, stride, pad, dilation))`` with respect to X and W.
 
     Parameters
@@ -54,6 +67,10 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0):
     W : ndarray of shape (fr, fc, in_ch, out_ch)
     stride, pad, dilation
         The forward pass's arguments.
+    max_bytes : int, optional
+        Refuse an output or working array larger than this many bytes (default
+        :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
+        (a MemoryError naming its shape and size), before allocating anything.
 
     Returns
     -------
@@ -85,12 +102,12 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0):
     fn = "conv2D_backward"
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
     X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
-    dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).")
+    dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0],) + g.out + (W.shape[3],))
-    return conv2d_backward_core(dZ, X, W, g)
+    return conv2d_backward_core(dZ, X, W, g, fn, _limit(fn, max_bytes))
 
 
-def conv1D_backward(dZ, X, W, stride, pad, dilation=0):
+def conv1D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
     """Gradients of ``sum(dZ * conv1D(X, W, stride, pad, dilation))`` with respect to X and W.
 
     Parameters
@@ -100,6 +117,10 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation=0):
     W : ndarray of shape (fw, in_ch, out_ch)
     stride, pad, dilation
         The forward pass's arguments (``pad`` may be ``'causal'``).
+    max_bytes : int, optional
+        Refuse an output or working array larger than this many bytes (default
+        :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
+        (a MemoryError naming its shape and size), before allocating anything.
 
     Returns
     -------
@@ -108,7 +129,7 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation=0):
     """
     fn = "conv1D_backward"
     X, W, g = setup1D(fn, X, W, stride, pad, dilation)
-    dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).")
+    dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0], g.out[1], W.shape[2]))
-    dX, dW = conv2d_backward_core(dZ[:, None], X[:, None], W[None], g)
+    dX, dW = conv2d_backward_core(dZ[:, None], X[:, None], W[None], g, fn, _limit(fn, max_bytes))
     return dX[:, 0], dW[0]

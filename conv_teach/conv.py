@@ -12,54 +12,42 @@ however large the batch.
 import numpy as np
 
 from . import _validate as v
-from .im2col import Geometry, float_dtype, padded, setup2D, windows
+from .im2col import setup2D
 from .shapes import out_sizes, resolve_pad1D
+from .windows import Geometry, check_size, float_dtype, iter_windows
 
 __all__ = ["conv2D", "conv1D"]
 
-#: Target size in bytes of one block of window rows (tuned in benchmarks/bench_conv.py).
-BLOCK_BYTES = 8 * 2 ** 20
 
+def conv2d_core(X, W, g, fn="conv2D", max_bytes=None, block_bytes=None, out=None):
+    """conv2D on checked arguments: ``X`` NHWC, ``W`` (fr, fc, in_ch, out_ch), geometry ``g``.
 
-def blocks(n_ex, out_rows, row_bytes, block_bytes=None):
-    """Split the work into ``(n0, n1, [(r0, r1), ...])``: examples, then output-row ranges.
-
-    A block holds several whole examples when one example's windows are small, or a
-    range of output rows of a single example when they are large.
+    Each block of windows (:func:`conv_teach.windows.iter_windows`, about ``block_bytes``)
+    is copied once into the GEMM's row order ``(ki, kj, c)`` and multiplied straight into
+    ``Z``'s rows. ``out`` (optional, ``(n_ex, out_rows, out_cols, out_ch)`` in the result's
+    dtype, may be a strided view) receives the result instead of a new array.
     """
-    budget = BLOCK_BYTES if block_bytes is None else block_bytes
-    rows_per_block = max(1, budget // max(row_bytes, 1))
-    if rows_per_block >= out_rows:
-        step = rows_per_block // out_rows
-        for n0 in range(0, n_ex, step):
-            yield n0, min(n0 + step, n_ex), [(0, out_rows)]
-    else:
-        n_blocks = -(-out_rows // rows_per_block)
-        size = -(-out_rows // n_blocks)
-        ranges = [(r, min(r + size, out_rows)) for r in range(0, out_rows, size)]
-        for n0 in range(n_ex):
-            yield n0, n0 + 1, ranges
-
-
-def conv2d_core(X, W, g):
-    """conv2D on checked arguments: ``X`` NHWC, ``W`` (fr, fc, in_ch, out_ch), geometry ``g``."""
     dtype = float_dtype(X, W)
     n_ex, ch, out_ch = X.shape[0], X.shape[3], W.shape[3]
     (fr, fc), (oh, ow) = g.kernel, g.out
     K = fr * fc * ch
     W_mat = W.astype(dtype, copy=False).reshape(K, out_ch)   # rows (ki, kj, c), as the windows
-    Z = np.empty((n_ex, oh, ow, out_ch), dtype)
-    Z_rows = Z.reshape(-1, out_ch)                             # a view: Z is contiguous
-    for n0, n1, row_ranges in blocks(n_ex, oh, ow * K * dtype.itemsize):
-        win = windows(padded(X[n0:n1], g, dtype), g)
-        for r0, r1 in row_ranges:
+    if out is None:
+        check_size(fn, "the output Z", (n_ex, oh, ow, out_ch), dtype, max_bytes)
+        out = np.empty((n_ex, oh, ow, out_ch), dtype)
+    Z_rows = out.reshape(-1, out_ch) if out.flags.c_contiguous else None
+    for n0, n1, r0, r1, win in iter_windows(X, g, dtype=dtype, block_bytes=block_bytes,
+                                            fn=fn, max_bytes=max_bytes):
+        if Z_rows is not None:                    # straight into Z's rows
             start = (n0 * oh + r0) * ow
             stop = start + (n1 - n0) * (r1 - r0) * ow
-            np.matmul(win[:, r0:r1].reshape(-1, K), W_mat, out=Z_rows[start:stop])
-    return Z
+            np.matmul(win.reshape(-1, K), W_mat, out=Z_rows[start:stop])
+        else:                                     # a block, then into the strided view
+            out[n0:n1, r0:r1] = (win.reshape(-1, K) @ W_mat).reshape(n1 - n0, r1 - r0, ow, out_ch)
+    return out
 
 
-def conv2D(X, W, stride, pad, dilation=0):
+def conv2D(X, W, stride, pad, dilation=0, *, max_bytes=None):
     """2D convolution (cross-correlation, no bias) of a batch of images with a bank of kernels.
 
     ``Z[n, i, j, o] = sum over ki, kj, c of X_pad[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), c] * W[ki, kj, c, o]``
@@ -76,6 +64,10 @@ def conv2D(X, W, stride, pad, dilation=0):
         See :func:`conv_teach.pad2D`. ``'same'`` gives ``ceil(in / stride)`` outputs per axis.
     dilation : int or (rows, cols), default 0
         Zeros inserted between kernel taps (torch's ``dilation`` minus one).
+    max_bytes : int, optional
+        Refuse an output or working array larger than this many bytes (default
+        :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
+        (a MemoryError naming its shape and size), before allocating anything.
 
     Returns
     -------
@@ -89,6 +81,8 @@ def conv2D(X, W, stride, pad, dilation=0):
     ValueError, TypeError
         With a message naming the parameter, for a wrong ndim, a channel mismatch, a bad
         stride, dilation or pad, or a kernel larger than the padded input.
+    ArrayTooLarge
+        (a MemoryError) if the output or a working array would need more than ``max_bytes``.
 
     See Also
     --------
@@ -117,13 +111,17 @@ def conv2D(X, W, stride, pad, dilation=0):
     fn = "conv2D"
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
     X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
-    return conv2d_core(X, W, g)
+    return conv2d_core(X, W, g, fn, _limit(fn, max_bytes))
+
+
+def _limit(fn, max_bytes):
+    return None if max_bytes is None else v.check_int(fn, "max_bytes", max_bytes, 1)
 
 
 def setup1D(fn, X, W, stride, pad, dilation):
     """Check a 1D call in 1D words; return ``(X, W, g)`` with ``g`` the :class:`Geometry` of the
     one-row conv2D problem that the 1D convolution is."""
-    X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D)
+    X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D)
     v.check_channels(fn, X.shape[2], W.shape[1], 1)
     s = v.check_int(fn, "stride", stride, 1)
@@ -133,7 +131,7 @@ def setup1D(fn, X, W, stride, pad, dilation):
     return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
 
 
-def conv1D(X, W, stride, pad, dilation=0):
+def conv1D(X, W, stride, pad, dilation=0, *, max_bytes=None):
     """1D convolution (cross-correlation, no bias) of a batch of sequences.
 
     Parameters
@@ -145,6 +143,10 @@ def conv1D(X, W, stride, pad, dilation=0):
         ``'causal'`` puts ``eff - 1`` zeros on the left, so output ``t`` sees only inputs
         ``<= t * stride``.
     dilation : int, default 0
+    max_bytes : int, optional
+        Refuse an output or working array larger than this many bytes (default
+        :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
+        (a MemoryError naming its shape and size), before allocating anything.
 
     Returns
     -------
@@ -161,6 +163,7 @@ def conv1D(X, W, stride, pad, dilation=0):
     >>> conv1D(np.arange(1., 6.).reshape(1, 5, 1), np.ones((2, 1, 1)), 1, 'causal')[0, :, 0]
     array([1., 3., 5., 7., 9.])
     """
-    X, W, g = setup1D("conv1D", X, W, stride, pad, dilation)
+    fn = "conv1D"
+    X, W, g = setup1D(fn, X, W, stride, pad, dilation)
     # add a row axis so that conv2D does the work
-    return conv2d_core(X[:, None], W[None], g)[:, 0]
+    return conv2d_core(X[:, None], W[None], g, fn, _limit(fn, max_bytes))[:, 0]

@@ -5,98 +5,35 @@ of a matrix ``X_col``. A convolution is then a single matrix multiply
 ``W_col @ X_col``. col2im is the transpose of that copy: every column entry is added
 back to the pixel it was read from, so pixels that several windows read get the sum.
 
-Internally the windows are a strided *view* of the padded input, of shape
-``(n_ex, out_rows, out_cols, fr, fc, in_ch)``, like numpy's ``sliding_window_view``
-with a stride and a dilation; nothing is copied until a matrix is asked for.
+The windows are a strided *view* of the padded input, of shape
+``(n_ex, out_rows, out_cols, fr, fc, in_ch)`` (:mod:`conv_teach.windows`, shared with
+conv2D, the backward pass and the transposed convolution); nothing is copied until a
+matrix is asked for, and col2im is that module's fold.
 """
-from collections import namedtuple
-
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from . import _validate as v
-from .shapes import out_sizes, resolve_pad2D
+from .windows import (Geometry, check_size, crop, float_dtype, fold_into, geometry,  # noqa: F401 (re-exported)
+                      padded, padded_shape, window_view)
 
 __all__ = ["im2col", "col2im", "IM2COL_MAX_BYTES"]
 
 #: Largest ``X_col`` (in bytes) that :func:`im2col` builds unless given ``max_bytes``.
 IM2COL_MAX_BYTES = 4 * 2 ** 30
 
-#: Geometry of one 2D convolution, all checked: tuples of ints per axis.
-Geometry = namedtuple("Geometry", "kernel stride dilation pad out")
-
 
 def geometry2D(fn, X_shape, W_shape, stride, pad, dilation):
-    """Check a 2D call's shapes, stride, pad and dilation; return its :class:`Geometry`."""
+    """Check a 2D convolution's ``W_shape`` (against ``X_shape``'s channels), stride, pad and
+    dilation; return its :class:`~conv_teach.windows.Geometry` (from the kernel's shape)."""
     W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
     v.check_channels(fn, X_shape[3], W_shape[2], 2)
-    s = v.check_pair(fn, "stride", stride, 1, 2)
-    d = v.check_pair(fn, "dilation", dilation, 0, 2)
-    k = W_shape[:2]
-    p = resolve_pad2D(fn, pad, X_shape[1:3], k, s, d)
-    out = out_sizes(fn, X_shape[1:3], k, s, d, (p[:2], p[2:]))
-    return Geometry(k, s, d, p, out)
+    return geometry(fn, X_shape[1:3], W_shape[:2], stride, pad, dilation)
 
 
 def setup2D(fn, X, W_shape, stride, pad, dilation):
-    """Check a 2D call's arguments; return ``(X as ndarray, Geometry)``."""
-    X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D)
+    """Check a 2D call's arguments; return ``(X as ndarray, Geometry)``. ``n_ex = 0`` is allowed."""
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D, batch_axis=0)
     return X, geometry2D(fn, X.shape, W_shape, stride, pad, dilation)
-
-
-def float_dtype(*arrays):
-    """The dtype arithmetic happens in: float32 stays float32, integers become float64."""
-    dt = np.result_type(*arrays)
-    if dt.kind != "f":
-        return np.dtype(np.float64)
-    return np.dtype(np.float32) if dt.itemsize < 4 else dt
-
-
-def padded(X, g, dtype=None):
-    """``X`` zero-padded by ``g.pad`` (a view of ``X`` if there is nothing to do)."""
-    t, b, l, r = g.pad
-    dtype = X.dtype if dtype is None else dtype
-    if t == b == l == r == 0 and X.dtype == dtype:
-        return X
-    n, rows, cols, ch = X.shape
-    out = np.zeros((n, rows + t + b, cols + l + r, ch), dtype)
-    out[:, t:t + rows, l:l + cols] = X
-    return out
-
-
-def windows(X_pad, g):
-    """Read-only view of every receptive field: shape ``(n_ex, out_rows, out_cols, fr, fc, in_ch)``.
-
-    ``windows(X_pad, g)[n, i, j]`` is the ``fr x fc x in_ch`` block that output cell
-    ``(i, j)`` of example ``n`` multiplies with the kernel.
-    """
-    sn, sr, sc, sch = X_pad.strides
-    (fr, fc), (s_r, s_c), (d_r, d_c), (oh, ow) = g.kernel, g.stride, g.dilation, g.out
-    return as_strided(X_pad, (X_pad.shape[0], oh, ow, fr, fc, X_pad.shape[3]),
-                      (sn, sr * s_r, sc * s_c, sr * (d_r + 1), sc * (d_c + 1), sch),
-                      writeable=False)
-
-
-def fold_into(buf, cols, g, row0=0):
-    """Add window entries back into the padded image ``buf`` (the adjoint of :func:`windows`).
-
-    ``cols`` has shape ``(n, rows, out_cols, fr, fc, in_ch)`` and holds output rows
-    ``row0 .. row0 + rows - 1``; overlapping windows are summed, never overwritten.
-    """
-    (fr, fc), (s_r, s_c), (d_r, d_c) = g.kernel, g.stride, g.dilation
-    rows, ow = cols.shape[1], cols.shape[2]
-    for ki in range(fr):
-        r = row0 * s_r + ki * (d_r + 1)
-        for kj in range(fc):
-            c = kj * (d_c + 1)
-            buf[:, r:r + s_r * (rows - 1) + 1:s_r, c:c + s_c * (ow - 1) + 1:s_c] += cols[:, :, :, ki, kj]
-    return buf
-
-
-def crop(buf, g, in_shape):
-    """The unpadded part of a padded buffer."""
-    t, _, l, _ = g.pad
-    return buf[:, t:t + in_shape[0], l:l + in_shape[1]]
 
 
 def im2col(X, W_shape, pad, stride, dilation=0, *, max_bytes=None):
@@ -157,11 +94,12 @@ def im2col(X, W_shape, pad, stride, dilation=0, *, max_bytes=None):
     n, _, _, ch = X.shape
     shape = (ch * g.kernel[0] * g.kernel[1], g.out[0] * g.out[1] * n)
     limit = IM2COL_MAX_BYTES if max_bytes is None else v.check_int(fn, "max_bytes", max_bytes, 1)
-    nbytes = shape[0] * shape[1] * X.dtype.itemsize
+    nbytes = v.array_bytes(shape, X.dtype)
     if nbytes > limit:
         raise v.too_large(fn, nbytes, limit, shape, X.dtype)
     # (n, i, j, ki, kj, c) -> (c, ki, kj, i, j, n): channel slowest, example fastest
-    X_col = windows(padded(X, g), g).transpose(5, 3, 4, 1, 2, 0).reshape(shape)
+    X_pad = padded(X, g, fn=fn, max_bytes=limit)
+    X_col = window_view(X_pad, g).transpose(5, 3, 4, 1, 2, 0).reshape(shape)
     if not X_col.flags.writeable:
         # reshape could keep the read-only window view (one example, 1x1 kernel, no pad):
         # hand back a new array that never shares memory with X
@@ -169,7 +107,7 @@ def im2col(X, W_shape, pad, stride, dilation=0, *, max_bytes=None):
     return X_col, g.pad
 
 
-def col2im(X_col, X_shape, W_shape, pad, stride, dilation=0):
+def col2im(X_col, X_shape, W_shape, pad, stride, dilation=0, *, max_bytes=None):
     """Add every entry of a column matrix back to the input pixel it came from.
 
     This is the adjoint of :func:`im2col` (``<im2col(X), Y> == <X, col2im(Y)>``), not its
@@ -186,6 +124,9 @@ def col2im(X_col, X_shape, W_shape, pad, stride, dilation=0):
     pad : int, 2-tuple, 4-tuple, 'same' or 'valid'
     stride : int or (rows, cols)
     dilation : int or (rows, cols), default 0
+    max_bytes : int, optional
+        Refuse (:class:`conv_teach.ArrayTooLarge`) a padded output buffer larger than this
+        (default :data:`conv_teach.windows.MAX_BYTES`, 4 GiB), before allocating it.
 
     Returns
     -------
@@ -210,15 +151,18 @@ def col2im(X_col, X_shape, W_shape, pad, stride, dilation=0):
            [4., 6., 6., 4.]])
     """
     fn = "col2im"
-    X_shape = v.check_shape(fn, "X_shape", X_shape, 4, v.LAYOUT_2D)
-    X_col = v.check_array(fn, "X_col", X_col, 2, "X_col is (in_ch*fr*fc, out_rows*out_cols*n_ex).")
+    X_shape = v.check_shape(fn, "X_shape", X_shape, 4, v.LAYOUT_2D, batch_axis=0)
+    X_col = v.check_array(fn, "X_col", X_col, 2, "X_col is (in_ch*fr*fc, out_rows*out_cols*n_ex).",
+                          batch_axis=1 if X_shape[0] == 0 else None)
     g = geometry2D(fn, X_shape, W_shape, stride, pad, dilation)
     n, rows, cols, ch = X_shape
     (fr, fc), (oh, ow) = g.kernel, g.out
     v.check_cols_shape(fn, X_col, (ch * fr * fc, oh * ow * n), X_shape, W_shape)
+    limit = None if max_bytes is None else v.check_int(fn, "max_bytes", max_bytes, 1)
     dtype = float_dtype(X_col)
-    t, b, l, r = g.pad
-    buf = np.zeros((n, rows + t + b, cols + l + r, ch), dtype)
+    shape = padded_shape(X_shape, g)
+    check_size(fn, "the padded output buffer", shape, dtype, limit)
+    buf = np.zeros(shape, dtype)
     # (c, ki, kj, i, j, n) -> (n, i, j, ki, kj, c), the layout of windows()
     cols6 = X_col.reshape(ch, fr, fc, oh, ow, n).transpose(5, 3, 4, 1, 2, 0)
     return np.ascontiguousarray(crop(fold_into(buf, cols6.astype(dtype, copy=False), g), g, (rows, cols)))

@@ -3,10 +3,16 @@
 A convolution reads a window of the padded input for each output cell. Its transpose
 runs the arrows backwards: each *input* cell ``X[n, i, j, :]`` writes its weighted kernel
 ``X[n, i, j, :] @ W[ki, kj]`` into a window of a larger output, the windows starting
-``stride`` cells apart, and overlapping writes add up. That is exactly what col2im does
-with the gradient of a convolution, so this module reuses the same fold
-(:func:`conv_teach.im2col.fold_into`). Finally ``pad`` cells are *cropped* from the
-borders (padding the forward convolution shrinks the transposed one).
+``stride`` cells apart, and overlapping writes add up (what col2im does with the gradient
+of a convolution: :func:`conv_teach.windows.fold_into`). Finally ``pad`` cells are
+*cropped* from the borders (padding the forward convolution shrinks the transposed one).
+
+That is the definition (:func:`conv_teach.reference.conv2D_transpose_loops` runs it). The
+fast path turns the arrows around once more: output cells ``o0, o0 + stride, ...`` (one
+*phase*) are reached by the same taps, from inputs one apart, so each phase is a stride-1
+forward convolution with a few of the kernel's taps, computed by conv2D's blocked window
+machinery straight into the output. The input gradient of conv2D (``conv2D_backward``'s
+``dX``) is the same computation.
 
 Channel convention (stated once): ``W`` has shape ``(fr, fc, in_ch, out_ch)`` as in
 :func:`conv_teach.conv2D`, and maps ``X``'s ``in_ch`` channels to ``out_ch`` output
@@ -18,13 +24,76 @@ for any ``Y`` of the output's shape: the transposed convolution is the input gra
 the convolution that goes the other way, with the kernel's two channel axes swapped.
 torch's ``conv_transpose2d`` weight ``(in_ch, out_ch, kH, kW)`` is ``W.transpose(2, 3, 0, 1)``.
 """
+from math import gcd
+
 import numpy as np
 
 from . import _validate as v
-from .im2col import Geometry, float_dtype, fold_into
+from .conv import _limit, conv2d_core
 from .shapes import effective_kernel, resolve_pad2D
+from .windows import Geometry, check_size, float_dtype
 
-__all__ = ["conv2D_transpose", "transpose_geometry"]
+__all__ = ["conv2D_transpose", "transpose_geometry", "transposed_core"]
+
+
+def _phases(n, k, s, d, before, out_len):
+    """One axis of a transposed convolution, split by output phase (sub-pixel decomposition).
+
+    Output cell ``o`` (uncropped position ``o + before``) receives input ``i`` through tap
+    ``ki`` when ``i*s + ki*(d+1) == o + before``. The outputs ``o0, o0 + s, o0 + 2s, ...``
+    of one phase ``o0 < s`` all use the same taps, and input ``m + c_ki`` for the ``m``-th
+    of them: a stride-1 gather (a forward convolution) with those taps, which are evenly
+    spaced. Yields ``(o0, count, taps, step, start, stop, pad_before, pad_after)``: input
+    cells ``start .. stop - 1`` padded by the pads, read with ``taps`` (kernel indices in
+    window order) ``step`` cells apart. Phases that no tap reaches (all zeros) are skipped.
+    """
+    g = gcd(s, d + 1)
+    for o0 in range(min(s, out_len)):
+        count = -(-(out_len - o0) // s)
+        taps = [ki for ki in range(k - 1, -1, -1) if (o0 + before - ki * (d + 1)) % s == 0]
+        if not taps:
+            continue
+        c_min = (o0 + before - taps[0] * (d + 1)) // s
+        c_max = (o0 + before - taps[-1] * (d + 1)) // s
+        step = (d + 1) // g if len(taps) > 1 else 1
+        start, stop = max(c_min, 0), min(n, count + c_max)
+        if start >= stop:               # every read falls outside the input: zeros
+            continue
+        yield o0, count, taps, step, start, stop, start - c_min, count + c_max - stop
+
+
+def transposed_core(Y, W, stride, dilation, before, out_shape, fn="conv2D_transpose",
+                    max_bytes=None, block_bytes=None):
+    """Transposed convolution on checked arguments, as stride-1 gathers per output phase.
+
+    ``Z[n, o_r, o_c] = sum of Y[n, i, j] @ W[ki, kj]`` over ``i*s_r + ki*(d_r+1) = o_r + top``
+    and ``j*s_c + kj*(d_c+1) = o_c + left``, for an output of ``out_shape``; ``before`` is
+    ``(top, left)``, the cells cropped before the output starts. ``W`` is
+    ``(fr, fc, Y's channels, out_ch)``.
+
+    Each phase ``(o0_r, o0_c)`` (outputs ``o0 + m*stride``) is a forward convolution
+    (:func:`conv_teach.conv.conv2d_core`, blocked) of ``Y`` with the taps that reach it: no
+    multiply by an inserted zero, no kernel-per-input-cell intermediate, and working memory
+    of one block. It is the input gradient of conv2D (with ``W``'s channel axes swapped) and
+    conv2D_transpose.
+    """
+    dtype = float_dtype(Y, W)
+    n_ex, out_ch = Y.shape[0], W.shape[3]
+    shape = (n_ex,) + tuple(out_shape) + (out_ch,)
+    check_size(fn, "the output Z", shape, dtype, max_bytes)
+    (fr, fc), (s_r, s_c), (d_r, d_c) = W.shape[:2], stride, dilation
+    rows = list(_phases(Y.shape[1], fr, s_r, d_r, before[0], out_shape[0]))
+    cols = list(_phases(Y.shape[2], fc, s_c, d_c, before[1], out_shape[1]))
+    covered = (sum(r[1] for r in rows) == out_shape[0] and sum(c[1] for c in cols) == out_shape[1])
+    Z = (np.empty if covered else np.zeros)(shape, dtype)
+    for o_r, cnt_r, taps_r, step_r, a_r, z_r, pb_r, pa_r in rows:
+        for o_c, cnt_c, taps_c, step_c, a_c, z_c, pb_c, pa_c in cols:
+            g = Geometry((len(taps_r), len(taps_c)), (1, 1), (step_r - 1, step_c - 1),
+                         (pb_r, pa_r, pb_c, pa_c), (cnt_r, cnt_c))
+            W_sub = W[taps_r][:, taps_c]
+            conv2d_core(Y[:, a_r:z_r, a_c:z_c], W_sub, g, fn, max_bytes, block_bytes,
+                        out=Z[:, o_r::s_r, o_c::s_c])
+    return Z
 
 
 def transpose_geometry(fn, in_shape, kernel, stride, pad, dilation, output_padding):
@@ -70,7 +139,7 @@ def transpose_geometry(fn, in_shape, kernel, stride, pad, dilation, output_paddi
     return Geometry(tuple(kernel), s, d, p, out), op, full
 
 
-def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0):
+def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, *, max_bytes=None):
     """Transposed 2D convolution (no bias): every input cell scatters its weighted kernel.
 
     ``Z_full[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), :] += X[n, i, j, :] @ W[ki, kj]``,
@@ -97,6 +166,10 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0):
         Extra rows/columns at the bottom/right, as torch's ``output_padding``; must be
         smaller than ``max(stride, dilation + 1)``. Several output sizes map back to the
         same input size under a stride; this picks one.
+    max_bytes : int, optional
+        Refuse an output or working array larger than this many bytes (default
+        :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
+        (a MemoryError naming its shape and size), before allocating anything.
 
     Returns
     -------
@@ -109,6 +182,8 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0):
     ValueError, TypeError
         With a message naming the parameter: wrong ndim, channel mismatch, bad stride,
         dilation or pad, output_padding too large, or a pad that crops the whole output.
+    ArrayTooLarge
+        (a MemoryError) if the output or a working array would need more than ``max_bytes``.
 
     See Also
     --------
@@ -133,8 +208,12 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0):
     padding to go wrong: every ``pad`` that leaves at least one cell works here, and one that
     leaves none is a clear error.
 
-    The intermediate holds ``n_ex*in_rows*in_cols*fr*fc*out_ch`` numbers (one weighted
-    kernel per input cell), fine for teaching-sized inputs.
+    It is computed as a gather rather than a scatter: the outputs ``o0, o0 + stride, ...``
+    of one phase ``o0`` all read the same kernel taps, so each phase is a stride-1 forward
+    convolution of ``X`` with those taps (the sub-pixel decomposition), done in the blocks
+    of :func:`conv_teach.conv2D`. No product with an inserted zero is computed, and the
+    working memory is one block (:data:`conv_teach.windows.BLOCK_BYTES`) whatever the batch
+    and kernel.
 
     References
     ----------
@@ -162,20 +241,12 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0):
            [ 3.,  7.,  4.]])
     """
     fn = "conv2D_transpose"
-    X = v.check_array(fn, "X", X, 4, v.LAYOUT_T)
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_T)
     v.check_channels(fn, X.shape[3], W.shape[2], 2)
     n, rows, cols, ch = X.shape
     fr, fc, _, out_ch = W.shape
     g, op, full = transpose_geometry(fn, (rows, cols), (fr, fc), stride, pad, dilation,
                                      output_padding)
-    dtype = float_dtype(X, W)
-    # every input cell's weighted kernel, in the window layout (n, i, j, ki, kj, o) of fold_into
-    W_rows = W.astype(dtype, copy=False).transpose(2, 0, 1, 3).reshape(ch, fr * fc * out_ch)
-    kernels = (X.astype(dtype, copy=False).reshape(-1, ch) @ W_rows).reshape(
-        n, rows, cols, fr, fc, out_ch)
-    # the uncropped output, plus output_padding rows/cols that no window reaches
-    buf = np.zeros((n, full[0] + op[0], full[1] + op[1], out_ch), dtype)
-    fold_into(buf, kernels, g)
-    t, _, l, _ = g.pad
-    return np.ascontiguousarray(buf[:, t:t + g.out[0], l:l + g.out[1]])
+    return transposed_core(X, W, g.stride, g.dilation, (g.pad[0], g.pad[2]), g.out, fn,
+                           _limit(fn, max_bytes))

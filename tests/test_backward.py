@@ -1,12 +1,11 @@
 """conv2D_backward and conv1D_backward: against the chain-rule loops and finite differences."""
-from unittest import mock
-
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
-import conv_teach.conv
+from conv_teach.backward import conv2d_backward_core
+from conv_teach.im2col import setup2D
 from conv_teach import conv1D, conv1D_backward, conv2D, conv2D_backward, conv_out_shape
 from conv_teach.reference import conv1D_backward_loops, conv2D_backward_loops
 
@@ -48,8 +47,8 @@ def test_blocked_backward_gives_the_same_result(case, rows_per_block):
     dX_ref, dW_ref = conv2D_backward_loops(dZ, X, W, stride, pad, dilation)
     row_bytes = dZ.shape[2] * W.shape[0] * W.shape[1] * W.shape[2] * X.dtype.itemsize
     for block_bytes in (1, rows_per_block * row_bytes, 2 ** 40):
-        with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", block_bytes):
-            dX, dW = conv2D_backward(dZ, X, W, stride, pad, dilation)
+        X_checked, g = setup2D("conv2D_backward", X, W.shape, stride, pad, dilation)
+        dX, dW = conv2d_backward_core(dZ, X_checked, W, g, block_bytes=block_bytes)
         assert_allclose(dX, dX_ref, rtol=1e-12, atol=1e-12)
         assert_allclose(dW, dW_ref, rtol=1e-12, atol=1e-12)
 

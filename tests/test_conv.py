@@ -4,15 +4,15 @@ Hand cases are named after the animations of Dumoulin & Visin's conv_arithmetic;
 expected shapes and values are written as arithmetic (a window's sum spelled out), never
 pasted from the code under test.
 """
-from unittest import mock
-
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 import conv_teach
-import conv_teach.conv
+from conv_teach import windows
+from conv_teach.conv import conv2d_core, setup1D
+from conv_teach.im2col import setup2D
 from conv_teach import conv1D, conv2D, conv_out_shape, pad1D, pad2D
 from conv_teach.reference import conv1D_loops, conv2D_loops
 
@@ -67,6 +67,17 @@ def test_1x1_stride_1_conv_is_a_channel_matmul(n_ex, rows, cols, in_ch, out_ch, 
     assert_allclose(conv2D(X, W, 1, 0), X @ W[0, 0], rtol=1e-12, atol=1e-12)
 
 
+def conv2D_blocked(X, W, stride, pad, dilation, block_bytes):
+    """conv2D with blocks of about ``block_bytes`` (the core's argument)."""
+    X, g = setup2D("conv2D", X, W.shape, stride, pad, dilation)
+    return conv2d_core(X, W, g, block_bytes=block_bytes)
+
+
+def conv1D_blocked(X, W, stride, pad, dilation, block_bytes):
+    X, W, g = setup1D("conv1D", X, W, stride, pad, dilation)
+    return conv2d_core(X[:, None], W[None], g, block_bytes=block_bytes)[:, 0]
+
+
 @given(case=conv_cases(dim=2), rows_per_block=st.integers(1, 12))
 def test_blocked_path_gives_the_same_result(case, rows_per_block):
     """Blocks of a few output rows (and of several examples) must tile Z exactly."""
@@ -77,8 +88,8 @@ def test_blocked_path_gives_the_same_result(case, rows_per_block):
     # 1 byte: one output row of one example per block; 2**40: the whole batch in one block;
     # rows_per_block * row_bytes: uneven row ranges or a few examples per block
     for block_bytes in (1, rows_per_block * row_bytes, 2 ** 40):
-        with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", block_bytes):
-            assert_allclose(conv2D(X, W, stride, pad, dilation), expected, rtol=1e-12, atol=1e-12)
+        assert_allclose(conv2D_blocked(X, W, stride, pad, dilation, block_bytes), expected,
+                        rtol=1e-12, atol=1e-12)
 
 
 @given(case=conv_cases(dim=1), examples_per_block=st.integers(1, 3))
@@ -88,17 +99,18 @@ def test_blocked_path_1D(case, examples_per_block):
     expected = conv1D_loops(X, W, stride, pad, dilation)
     row_bytes = conv_out_shape(X.shape, W.shape, stride, pad, dilation)[1] * W[:, :, 0].size * 8
     for block_bytes in (1, examples_per_block * row_bytes, 2 ** 40):
-        with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", block_bytes):
-            assert_allclose(conv1D(X, W, stride, pad, dilation), expected, rtol=1e-12, atol=1e-12)
+        assert_allclose(conv1D_blocked(X, W, stride, pad, dilation, block_bytes), expected,
+                        rtol=1e-12, atol=1e-12)
 
 
 def test_blocks_really_split_the_work():
     # guards the test above: with a tiny budget the work is cut into one-row blocks
-    with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", 1):
-        blocks = list(conv_teach.conv.blocks(n_ex=2, out_rows=3, row_bytes=8))
+    blocks = list(windows.blocks(n_ex=2, out_rows=3, row_bytes=8, block_bytes=1))
     assert blocks == [(0, 1, [(0, 1), (1, 2), (2, 3)]), (1, 2, [(0, 1), (1, 2), (2, 3)])]
-    with mock.patch.object(conv_teach.conv, "BLOCK_BYTES", 2 ** 40):
-        assert list(conv_teach.conv.blocks(n_ex=5, out_rows=3, row_bytes=8)) == [(0, 5, [(0, 3)])]
+    assert list(windows.blocks(n_ex=5, out_rows=3, row_bytes=8, block_bytes=2 ** 40)) == \
+        [(0, 5, [(0, 3)])]
+    # the default is read at call time: 8 MiB holds all 5 examples of 8-byte rows
+    assert list(windows.blocks(n_ex=5, out_rows=3, row_bytes=8)) == [(0, 5, [(0, 3)])]
 
 
 @given(conv_cases(dim=2))

@@ -136,8 +136,8 @@ CASES = [
      esc("conv1D: X must be an array (or equally long nested lists) of real numbers, got "
          "[[[1.0], [2.0]], [[1.0]]], which numpy cannot make into one array")),
     # --- empty axes
-    ("empty_batch", lambda: ct.conv2D(np.ones((0, 5, 5, 2)), W2, 1, 0), ValueError,
-     esc("conv2D: X has an empty axis, shape (0, 5, 5, 2).")),
+    ("empty_rows", lambda: ct.conv2D(np.ones((1, 0, 5, 2)), W2, 1, 0), ValueError,
+     esc("conv2D: X has an empty axis, shape (1, 0, 5, 2) (only the batch axis may be 0).")),
     ("empty_kernel_1D", lambda: ct.conv1D(X1, np.ones((0, 2, 1)), 1, 0), ValueError,
      esc("conv1D: W has an empty axis, shape (0, 2, 1).")),
     # --- col2im

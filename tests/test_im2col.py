@@ -1,4 +1,5 @@
 """im2col and col2im: against the loop references, as an adjoint pair, and on hand cases."""
+import re
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -176,9 +177,11 @@ def test_numpy_integer_arguments():
 def test_too_large_raises_naming_the_size():
     # (in_ch*fr*fc, out_rows*out_cols*n_ex) = (3*3*3, 30*30*4) float64 numbers
     X = np.zeros((4, 32, 32, 3))
-    nbytes = 3 * 3 * 3 * (30 * 30 * 4) * 8
-    gib = nbytes / 2 ** 30
-    with pytest.raises(ColumnMatrixTooLarge, match=f"need {gib:.2f} GiB") as info:
+    nbytes = 3 * 3 * 3 * (30 * 30 * 4) * 8                       # 777600 bytes = 759.38 KiB
+    # the exact byte count, written out here: a wrong size (or "0.00 GiB") fails
+    with pytest.raises(ColumnMatrixTooLarge,
+                       match=re.escape("need 759.38 KiB (777600 bytes), more than the limit of "
+                                       "759.37 KiB")) as info:
         im2col(X, (3, 3, 3, 1), 0, 1, max_bytes=nbytes - 1)
     assert isinstance(info.value, MemoryError)
     assert "(27, 3600)" in str(info.value)

@@ -1,0 +1,308 @@
+"""The window machinery: one home for what every sliding-window operation needs.
+
+A convolution, im2col, their backward passes, the transposed convolution and pooling all
+look at the same thing: the *windows* (receptive fields) of a padded input. This module
+holds that machinery once, working from shapes only (it never needs ``W``):
+
+* :func:`geometry` -- from the input's spatial shape and a kernel *shape* (plus stride,
+  pad and dilation in any accepted form), the checked :class:`Geometry`;
+* :func:`padded` -- the input padded with a fill value (``0`` for convolutions, ``-inf``
+  for max pooling), or only the rows a block of outputs needs;
+* :func:`window_view` -- a read-only strided view of every window, shape
+  ``(n_ex, out_rows, out_cols, fr, fc, ch)``, nothing copied (numpy's
+  ``sliding_window_view`` with a stride and a dilation);
+* :func:`fold_into` -- its adjoint: add window entries back into the padded image, where
+  overlapping windows sum (col2im, the input gradient, the transposed convolution, the
+  pooling backward pass);
+* :func:`crop` -- the unpadded part of a padded buffer;
+* :func:`blocks` and :func:`iter_windows` -- the blocking: the work cut into blocks of
+  whole examples or of output rows, each about ``block_bytes``, so working memory stays
+  bounded whatever the batch.
+
+Every size is computed with Python integers before anything is allocated; an array larger
+than the limit (:data:`MAX_BYTES`, or ``max_bytes=``) is refused with
+:class:`conv_teach.ArrayTooLarge`, naming its shape and size.
+
+Example: a 2x2 max pool at stride 2 (pooling is a window reduction)::
+
+    >>> X = np.arange(16.).reshape(1, 4, 4, 1)
+    >>> g = geometry("maxpool2D", X.shape[1:3], (2, 2), stride=2, pad=0)
+    >>> window_view(padded(X, g, fill=-np.inf), g).max(axis=(3, 4))[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+
+and its backward pass routes each gradient to the window's maximum with the adjoint::
+
+    >>> win = window_view(padded(X, g, fill=-np.inf), g)
+    >>> hit = win == win.max(axis=(3, 4), keepdims=True)
+    >>> dZ = np.ones((1, 2, 2, 1))
+    >>> buf = np.zeros(padded_shape(X.shape, g))
+    >>> crop(fold_into(buf, hit * dZ[:, :, :, None, None], g), g, X.shape[1:3])[0, :, :, 0]
+    array([[0., 0., 0., 0.],
+           [0., 1., 0., 1.],
+           [0., 0., 0., 0.],
+           [0., 1., 0., 1.]])
+"""
+from collections import namedtuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from . import _validate as v
+from .shapes import out_sizes, resolve_pad2D
+
+__all__ = ["Geometry", "geometry", "float_dtype", "padded_shape", "padded", "window_view",
+           "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "BLOCK_BYTES", "MAX_BYTES"]
+
+#: Target size in bytes of one block of work (tuned in benchmarks/bench_conv.py).
+BLOCK_BYTES = 8 * 2 ** 20
+
+#: Largest output or working array (bytes) a function allocates unless given ``max_bytes``.
+MAX_BYTES = 4 * 2 ** 30
+
+
+def check_size(fn, what, shape, dtype, max_bytes=None):
+    """Refuse an array of ``shape`` and ``dtype`` larger than ``max_bytes`` (default
+    :data:`MAX_BYTES`, read at call time) before allocating it; sizes in Python ints.
+
+    Raises :class:`conv_teach.ArrayTooLarge` (a MemoryError) naming ``what``, the shape and
+    the size. Returns the size in bytes.
+    """
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    return v.check_size(fn, what, shape, dtype, limit)
+
+#: Geometry of one sliding-window operation, all checked: tuples of Python ints per axis.
+#: ``kernel (fr, fc)``, ``stride``, ``dilation`` (zeros between taps), ``pad`` as
+#: ``(top, bottom, left, right)`` and ``out (out_rows, out_cols)``.
+Geometry = namedtuple("Geometry", "kernel stride dilation pad out")
+
+
+def geometry(fn, in_shape, kernel, stride=1, pad=0, dilation=0):
+    """Check a window operation's arguments and return its :class:`Geometry`.
+
+    Parameters
+    ----------
+    fn : str
+        Name of the public function asking; it starts every error message.
+    in_shape : (in_rows, in_cols)
+        Spatial size of the (unpadded) input, already checked ints.
+    kernel : int or (fr, fc)
+        The window's shape in taps: ``W.shape[:2]`` for a convolution, the pool size for
+        pooling.
+    stride : int or (rows, cols), default 1
+    pad : int, 2-tuple, 4-tuple, 'same' or 'valid', default 0
+        See :func:`conv_teach.pad2D`.
+    dilation : int or (rows, cols), default 0
+        Zeros inserted between taps.
+
+    Returns
+    -------
+    Geometry
+        ``kernel, stride, dilation, pad, out``, tuples of Python ints.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter (``kernel`` is named ``kernel_shape`` in messages).
+    """
+    k = v.check_pair(fn, "kernel_shape", kernel, 1, 2)
+    s = v.check_pair(fn, "stride", stride, 1, 2)
+    d = v.check_pair(fn, "dilation", dilation, 0, 2)
+    in_shape = tuple(int(n) for n in in_shape)
+    p = resolve_pad2D(fn, pad, in_shape, k, s, d)
+    out = out_sizes(fn, in_shape, k, s, d, (p[:2], p[2:]))
+    return Geometry(k, s, d, p, out)
+
+
+def float_dtype(*arrays):
+    """The dtype arithmetic happens in: float32 stays float32, integers become float64."""
+    dt = np.result_type(*arrays)
+    if dt.kind != "f":
+        return np.dtype(np.float64)
+    return np.dtype(np.float32) if dt.itemsize < 4 else dt
+
+
+def padded_shape(X_shape, g):
+    """``(n_ex, rows + top + bottom, cols + left + right, ch)`` as Python ints."""
+    n, rows, cols, ch = (int(x) for x in X_shape)
+    t, b, l, r = g.pad
+    return n, rows + t + b, cols + l + r, ch
+
+
+def rows_needed(g, r0, r1):
+    """Padded rows ``[lo, hi)`` that output rows ``r0 .. r1 - 1`` read."""
+    (fr, _), (s, _), (d, _) = g.kernel, g.stride, g.dilation
+    return r0 * s, (r1 - 1) * s + (fr - 1) * (d + 1) + 1
+
+
+def padded(X, g, fill=0, dtype=None, rows=None, fn=None, max_bytes=None):
+    """``X`` padded by ``g.pad`` with ``fill``; a view of ``X`` when nothing needs doing.
+
+    Parameters
+    ----------
+    X : ndarray (n_ex, in_rows, in_cols, ch)
+    g : Geometry
+    fill : scalar, default 0
+        Value of the padding cells: ``0`` for convolutions, ``-np.inf`` for max pooling.
+    dtype : dtype, optional
+        Of the result (default ``X.dtype``); ``X`` is converted once, while copying.
+    rows : (lo, hi), optional
+        Only padded rows ``lo .. hi - 1`` (the rows a block of outputs reads, see
+        :func:`iter_windows`); default all.
+    fn, max_bytes : optional
+        Refuse (:class:`conv_teach.ArrayTooLarge`, in ``fn``'s name) a result larger than
+        ``max_bytes`` (default :data:`MAX_BYTES`).
+
+    Returns
+    -------
+    ndarray (n_ex, hi - lo, cols + left + right, ch)
+        Never writable-shared with ``X`` unless it *is* ``X`` (no pad, same dtype, all rows).
+    """
+    t, b, l, r = g.pad
+    dtype = X.dtype if dtype is None else np.dtype(dtype)
+    n, rows_in, cols_in, ch = X.shape
+    lo, hi = (0, rows_in + t + b) if rows is None else rows
+    if t == b == l == r == 0 and dtype == X.dtype:
+        return X[:, lo:hi]
+    shape = (n, hi - lo, cols_in + l + r, ch)
+    check_size(fn or "padded", "the padded input", shape, dtype, max_bytes)
+    out = np.empty(shape, dtype)
+    # input rows that land in [lo, hi)
+    a, z = max(lo, t), min(hi, t + rows_in)
+    out[:, :max(a - lo, 0)] = fill
+    out[:, max(z - lo, 0):] = fill
+    out[:, :, :l] = fill
+    out[:, :, l + cols_in:] = fill
+    if a < z:
+        out[:, a - lo:z - lo, l:l + cols_in] = X[:, a - t:z - t]
+    return out
+
+
+def window_view(X_pad, g, rows=None):
+    """Read-only view of every window: shape ``(n_ex, out_rows, out_cols, fr, fc, ch)``.
+
+    ``window_view(X_pad, g)[n, i, j]`` is the ``fr x fc x ch`` block that output cell
+    ``(i, j)`` of example ``n`` reads: padded rows ``i*s_r + ki*(d_r+1)``, columns
+    ``j*s_c + kj*(d_c+1)``. ``rows`` (default ``g.out[0]``) views fewer output rows, the
+    first one starting at ``X_pad``'s row 0 (for a block made by ``padded(..., rows=)``).
+    Nothing is copied. Strides of an axis with one output (or one tap) are not used, so a
+    stride of ``2**58`` there cannot overflow.
+    """
+    sn, sr, sc, sch = X_pad.strides
+    (fr, fc), (s_r, s_c), (d_r, d_c), (oh, ow) = g.kernel, g.stride, g.dilation, g.out
+    oh = oh if rows is None else rows
+    steps = (sr * s_r if oh > 1 else 0, sc * s_c if ow > 1 else 0,
+             sr * (d_r + 1) if fr > 1 else 0, sc * (d_c + 1) if fc > 1 else 0)
+    return as_strided(X_pad, (X_pad.shape[0], oh, ow, fr, fc, X_pad.shape[3]),
+                      (sn,) + steps + (sch,), writeable=False)
+
+
+def fold_into(buf, cols, g, row0=0):
+    """Add window entries back into the padded image ``buf``: the adjoint of :func:`window_view`.
+
+    Parameters
+    ----------
+    buf : ndarray (n, padded rows, padded cols, ch)
+        Written in place and returned. Its row 0 is padded row ``row0 * stride`` (so a
+        block's buffer from ``padded(..., rows=)`` works too, with ``row0=0``).
+    cols : array_like (n, rows, out_cols, fr, fc, ch)
+        Entries of output rows ``row0 .. row0 + rows - 1`` in window order (broadcastable).
+    g : Geometry
+    row0 : int, default 0
+        First output row held by ``cols``, when ``buf`` is the whole padded image.
+
+    Overlapping windows are summed, never overwritten.
+    """
+    (fr, fc), (s_r, s_c), (d_r, d_c) = g.kernel, g.stride, g.dilation
+    rows, ow = cols.shape[1], cols.shape[2]
+    for ki in range(fr):
+        r = row0 * s_r + ki * (d_r + 1)
+        for kj in range(fc):
+            c = kj * (d_c + 1)
+            buf[:, r:r + s_r * (rows - 1) + 1:s_r, c:c + s_c * (ow - 1) + 1:s_c] += cols[:, :, :, ki, kj]
+    return buf
+
+
+def crop(buf, g, in_shape):
+    """The unpadded part ``(in_rows, in_cols)`` of a padded buffer (a view)."""
+    t, _, l, _ = g.pad
+    return buf[:, t:t + in_shape[0], l:l + in_shape[1]]
+
+
+def add_cropped(dst, buf, g, lo=0):
+    """Add the input part of a padded buffer into ``dst`` (the adjoint of :func:`padded`).
+
+    ``buf`` holds padded rows ``lo .. lo + buf.shape[1] - 1`` (all columns) of the examples
+    in ``dst``, which has the unpadded shape; rows of ``buf`` that are padding are dropped.
+    Returns ``dst``.
+    """
+    t, _, l, _ = g.pad
+    rows, cols = dst.shape[1], dst.shape[2]
+    a, z = max(lo, t), min(lo + buf.shape[1], t + rows)
+    if a < z:
+        dst[:, a - t:z - t] += buf[:, a - lo:z - lo, l:l + cols]
+    return dst
+
+
+def blocks(n_ex, out_rows, row_bytes, block_bytes=None):
+    """Cut the work into ``(n0, n1, [(r0, r1), ...])``: examples, then output-row ranges.
+
+    Parameters
+    ----------
+    n_ex, out_rows : int
+    row_bytes : int
+        Working bytes one output row of one example needs.
+    block_bytes : int, optional
+        Target bytes per block (default :data:`BLOCK_BYTES`, read at call time).
+
+    Yields
+    ------
+    n0, n1, ranges
+        Examples ``n0 .. n1 - 1``; several whole examples when one example's rows fit in
+        a block, else one example and its output rows cut into near-equal ranges.
+    """
+    budget = BLOCK_BYTES if block_bytes is None else block_bytes
+    rows_per_block = max(1, budget // max(row_bytes, 1))
+    if rows_per_block >= out_rows:
+        step = rows_per_block // out_rows
+        for n0 in range(0, n_ex, step):
+            yield n0, min(n0 + step, n_ex), [(0, out_rows)]
+    else:
+        n_blocks = -(-out_rows // rows_per_block)
+        size = -(-out_rows // n_blocks)
+        ranges = [(r, min(r + size, out_rows)) for r in range(0, out_rows, size)]
+        for n0 in range(n_ex):
+            yield n0, n0 + 1, ranges
+
+
+def iter_windows(X, g, row_bytes=None, fill=0, dtype=None, block_bytes=None, fn=None,
+                 max_bytes=None):
+    """The windows of ``X`` block by block: yields ``(n0, n1, r0, r1, win)``.
+
+    ``win`` is ``window_view`` of examples ``n0 .. n1 - 1``, output rows ``r0 .. r1 - 1``,
+    shape ``(n1 - n0, r1 - r0, out_cols, fr, fc, ch)``, read-only; only the padded rows a
+    block reads are padded (with ``fill``, in ``dtype``), so the working memory is one
+    block whatever the batch or the image. ``row_bytes`` is what one output row costs the
+    caller (default: one row of windows copied, ``out_cols*fr*fc*ch*itemsize``). A padded
+    block larger than ``max_bytes`` is refused in ``fn``'s name (see :func:`padded`).
+
+    Example: a 3x3 average pool at stride 2, pad 1 (zeros count), one block at a time::
+
+        Z = np.empty((n_ex,) + g.out + (ch,))
+        for n0, n1, r0, r1, win in iter_windows(X, g):
+            Z[n0:n1, r0:r1] = win.mean(axis=(3, 4))
+    """
+    dtype = X.dtype if dtype is None else np.dtype(dtype)
+    (fr, fc), (oh, ow) = g.kernel, g.out
+    if row_bytes is None:
+        row_bytes = ow * fr * fc * X.shape[3] * dtype.itemsize
+    for n0, n1, ranges in blocks(X.shape[0], oh, row_bytes, block_bytes):
+        whole = len(ranges) == 1
+        X_pad = padded(X[n0:n1], g, fill, dtype, fn=fn, max_bytes=max_bytes) if whole else None
+        for r0, r1 in ranges:
+            if whole:
+                yield n0, n1, r0, r1, window_view(X_pad, g)
+            else:
+                part = padded(X[n0:n1], g, fill, dtype, rows=rows_needed(g, r0, r1), fn=fn,
+                              max_bytes=max_bytes)
+                yield n0, n1, r0, r1, window_view(part, g, rows=r1 - r0)
