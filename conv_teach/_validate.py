@@ -358,12 +358,12 @@ def check_pool_fits(fn, in_shape, pool, dilation, pads):
         f"padded input ({padded[0]}x{padded[1]}); pad more or use a smaller window.")
 
 
-def pool_window_only_padding(fn, axis, index, pad):
+def pool_window_only_padding(fn, where, pad):
     """count_include_pad=False and a window reads no input cell: its average is undefined.
 
-    ``axis`` is 'row', 'column' (2D) or 'position' (1D); ``pad`` the resolved pad."""
+    ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved."""
     return ValueError(
         f"{fn}: with count_include_pad=False every window must read at least one input cell, "
-        f"but the window of output {axis} {index} reads only padding (pad {tuple(pad)}), so its "
+        f"but the window of output {where} reads only padding (pad {tuple(pad)}), so its "
         f"average is undefined. Use less padding, or count_include_pad=True (padding counts as "
         f"zeros).")

@@ -12,59 +12,63 @@ Conventions (see the README's table): ``X`` is NHWC ``(n_ex, in_rows, in_cols, i
   *first* maximum in window order (row by row, then column). NaN propagates: a window
   holding a NaN outputs NaN and its gradient goes to the *last* NaN in window order. Both
   are torch's CPU rule (scan the window; a value replaces the running maximum if it is
-  larger or NaN). A window that reads only padding outputs ``-inf`` and passes no gradient.
+  larger or NaN). A window whose input cells are all ``-inf`` sends its gradient to the
+  first of them (torch too); one that reads only padding outputs ``-inf`` and sends none.
 * Average pooling pads with zeros. ``count_include_pad=True`` (torch's default) divides by
   the number of taps; ``False`` divides by the input cells the window reads (TF/Keras's
   ``'same'`` average pooling), and then a window that reads only padding is an error.
 * Backward: ``dX`` gets, per output cell, ``dZ`` at the chosen maximum (max) or ``dZ / count``
   at every cell read (average). Windows that overlap (stride < window) *add* their parts.
 
-How it works: a window has ``fr * fc`` taps. For tap ``(ki, kj)`` the cells it reads, one per
-output cell, form one strided slice of the input, ``windows(X_pad)[:, :, :, ki, kj]``. The
-reductions loop over the taps and work on whole slices, so the cost is ``fr * fc`` passes over
-the output, done one cache-sized block of examples at a time.
+How it works, with :mod:`conv_teach.windows`: the padded input's window view has one
+strided slice per tap ``(ki, kj)``, ``window_view(X_pad, g)[:, :, :, ki, kj]``, holding the
+cell that tap reads for every output cell. The reductions loop over the ``fr * fc`` taps and
+work on whole slices (``fr * fc`` passes over the output), one cache-sized block of examples
+at a time (:data:`POOL_BLOCK_BYTES`); the backward passes add into a padded buffer tap by tap
+(the adjoint, :func:`conv_teach.windows.fold_into`) and keep its input part.
 """
 import numpy as np
 
 from . import _validate as v
-from .im2col import Geometry, float_dtype
-from .shapes import out_sizes, resolve_pad1D, resolve_pad2D
+from . import windows as w
+from .shapes import resolve_pad1D, resolve_pad2D
 
 __all__ = ["maxpool2D", "avgpool2D", "maxpool1D", "avgpool1D",
            "maxpool2D_backward", "avgpool2D_backward", "maxpool1D_backward", "avgpool1D_backward"]
 
-#: Target size in bytes of the padded input of one block of examples (benchmarks/bench_pool.py).
+#: Target bytes of one block's padded input: small enough to stay in the cache while all the
+#: taps pass over it (2 MiB measured best in benchmarks/bench_pool.py --tune).
 POOL_BLOCK_BYTES = 2 * 2 ** 20
 
 
 # ----------------------------------------------------------------------------- geometry
 
 def _geometry2D(fn, X, pool_shape, stride, pad, dilation):
-    X = v.check_array(fn, "X", X, 4, v.LAYOUT_POOL_2D)
+    """Check a 2D call; return ``(X, Geometry)``. The window's size is checked as ``pool_shape``
+    and its fit in pooling's words before :func:`conv_teach.windows.geometry` sees them."""
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_POOL_2D, batch_axis=0)
     k = v.check_pair(fn, "pool_shape", pool_shape, 1, 2)
     s = v.check_pair(fn, "stride", stride, 1, 2)
     d = v.check_pair(fn, "dilation", dilation, 0, 2)
     p = resolve_pad2D(fn, pad, X.shape[1:3], k, s, d)
     v.check_pool_fits(fn, X.shape[1:3], k, d, (p[:2], p[2:]))
-    out = out_sizes(fn, X.shape[1:3], k, s, d, (p[:2], p[2:]))
-    return X, Geometry(k, s, d, p, out)
+    return X, w.geometry(fn, X.shape[1:3], k, s, p, d)
 
 
 def _geometry1D(fn, X, pool_width, stride, pad, dilation):
     """The 1D problem as a one-row 2D one: ``X[:, None]`` with pad ``(0, 0, left, right)``."""
-    X = v.check_array(fn, "X", X, 3, v.LAYOUT_POOL_1D)
+    X = v.check_array(fn, "X", X, 3, v.LAYOUT_POOL_1D, batch_axis=0)
     k = v.check_int(fn, "pool_width", pool_width, 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], k, s, d)
     v.check_pool_fits(fn, X.shape[1:2], (k,), (d,), (p,))
-    (out,) = out_sizes(fn, (X.shape[1],), (k,), (s,), (d,), (p,))
-    return X[:, None], Geometry((1, k), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
+    return X[:, None], w.geometry(fn, (1, X.shape[1]), (1, k), (1, s), (0, 0) + p, (0, d))
 
 
 def _check_dZ(fn, dZ, X, g, dim):
     layout = "dZ is (n_ex, out_rows, out_cols, in_ch)." if dim == 2 else "dZ is (n_ex, l_out, in_ch)."
-    dZ = v.check_array(fn, "dZ", dZ, dim + 2, layout)
+    dZ = v.check_array(fn, "dZ", dZ, dim + 2, layout, batch_axis=0)
     if dim == 1:
         v.check_dZ_shape(fn, dZ, (X.shape[0], g.out[1], X.shape[3]))
         return dZ[:, None]
@@ -72,142 +76,157 @@ def _check_dZ(fn, dZ, X, g, dim):
     return dZ
 
 
-def _real_range(out, before, n, stride, offset):
-    """Output indices whose tap at ``offset`` (in the padded input) reads a real input cell,
-    as ``(first, stop)``, and the input index the first one reads."""
-    first = max(0, -(-(before - offset) // stride))
-    stop = min(out, (before + n - 1 - offset) // stride + 1)
-    return first, max(first, stop), first * stride + offset - before
+def _new(fn, what, shape, dtype, zeros=False):
+    """An output array, refused with its size (ArrayTooLarge) before allocating if too large."""
+    w.check_size(fn, what, shape, dtype)
+    return np.zeros(shape, dtype) if zeros else np.empty(shape, dtype)
 
 
-def _taps(g, in_shape):
-    """Per tap ``(ki, kj)`` in window order: the block of output cells whose tap is a real
-    input cell, ``(i0, i1, j0, j1)``, and the input slices those cells read."""
-    t, _, l, _ = g.pad
-    (fr, fc), (s_r, s_c), (d_r, d_c), (oh, ow) = g.kernel, g.stride, g.dilation, g.out
-    for ki in range(fr):
-        i0, i1, r0 = _real_range(oh, t, in_shape[0], s_r, ki * (d_r + 1))
-        for kj in range(fc):
-            j0, j1, c0 = _real_range(ow, l, in_shape[1], s_c, kj * (d_c + 1))
-            rows = slice(r0, r0 + s_r * (i1 - i0 - 1) + 1, s_r) if i1 > i0 else slice(0, 0)
-            cols = slice(c0, c0 + s_c * (j1 - j0 - 1) + 1, s_c) if j1 > j0 else slice(0, 0)
-            yield (slice(i0, i1), slice(j0, j1)), (rows, cols)
+def _blocks(fn, X, g, fill, dtype):
+    """``iter_windows`` in blocks of about :data:`POOL_BLOCK_BYTES` of padded input."""
+    row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * X.shape[3] * dtype.itemsize
+    return w.iter_windows(X, g, row_bytes=row_bytes, fill=fill, dtype=dtype,
+                          block_bytes=POOL_BLOCK_BYTES, fn=fn)
 
 
-def _blocks(n_ex, example_bytes):
-    """Ranges of examples whose input fits in :data:`POOL_BLOCK_BYTES` (at least one), so that
-    the passes over one block's taps find it in the cache."""
-    step = max(1, POOL_BLOCK_BYTES // max(1, example_bytes))
-    for n0 in range(0, n_ex, step):
-        yield n0, min(n0 + step, n_ex)
+def _taps(g):
+    return [(ki, kj) for ki in range(g.kernel[0]) for kj in range(g.kernel[1])]
 
 
-def _max_block(Xb, Zb, taps):
-    """``Zb`` = the maximum over the taps; padding (-inf) is left out by the tap ranges."""
-    Zb.fill(-np.inf)
-    for (oi, oj), (ri, rj) in taps:
-        z = Zb[:, oi, oj]
-        np.maximum(z, Xb[:, ri, rj], out=z)        # NaN wins, as in torch
+def _tap(buf, g, ki, kj, rows):
+    """Writable slice of a padded buffer holding tap ``(ki, kj)`` of ``rows`` output rows
+    (the cells :func:`conv_teach.windows.window_view` reads there; fold_into's slicing)."""
+    (s_r, s_c), (d_r, d_c), ow = g.stride, g.dilation, g.out[1]
+    r, c = ki * (d_r + 1), kj * (d_c + 1)
+    return buf[:, r:r + s_r * (rows - 1) + 1:s_r, c:c + s_c * (ow - 1) + 1:s_c]
+
+
+def _max_of(win, taps, out):
+    np.copyto(out, win[:, :, :, 0, 0])
+    for ki, kj in taps[1:]:
+        np.maximum(out, win[:, :, :, ki, kj], out=out)      # NaN wins, as in torch
+    return out
+
+
+def _reads_input(g, in_shape, rows=None, r0=0, r1=None):
+    """Window view ``(1, rows, out_cols, fr, fc, 1)`` of padded ones: which taps read an input
+    cell (1) and which padding (0), for output rows ``r0 .. r1 - 1``."""
+    r1 = g.out[0] if r1 is None else r1
+    ones = np.ones((1,) + tuple(in_shape) + (1,))
+    return w.window_view(w.padded(ones, g, 0.0, rows=w.rows_needed(g, r0, r1)), g, rows=r1 - r0)
 
 
 # ----------------------------------------------------------------------------- the cores
 
-def _max_core(X, g, dtype):
-    Z = np.empty((X.shape[0],) + g.out + (X.shape[3],), dtype)
-    taps = list(_taps(g, X.shape[1:3]))
-    for n0, n1 in _blocks(X.shape[0], X[0].size * dtype.itemsize):
-        _max_block(X[n0:n1], Z[n0:n1], taps)
+def _max_core(fn, X, g, dtype):
+    Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype)
+    taps = _taps(g)
+    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype):
+        _max_of(win, taps, Z[n0:n1, r0:r1])
     return Z
 
 
-def _max_backward_core(dZ, X, g, dtype):
-    """Route each ``dZ`` to its window's maximum (first one on ties, last NaN if any)."""
+def _max_backward_core(fn, dZ, X, g, dtype):
+    """Route each ``dZ`` to its window's maximum (the first on ties, the last NaN if any)."""
     dZ = dZ.astype(dtype, copy=False)
-    taps = list(_taps(g, X.shape[1:3]))
-    # windows that do not overlap write disjoint cells: each tap can assign instead of add
+    dX = _new(fn, "the gradient dX", X.shape, dtype, zeros=True)
+    taps = _taps(g)
+    no_pad = not any(g.pad)
+    # windows that do not overlap write disjoint cells: a tap can assign instead of add
     disjoint = all(s >= k + (k - 1) * d for k, s, d in zip(g.kernel, g.stride, g.dilation))
-    dX = np.empty(X.shape, dtype) if disjoint else np.zeros(X.shape, dtype)
-    for n0, n1 in _blocks(X.shape[0], X[0].size * dtype.itemsize):
-        Xb, dZb, dXb = X[n0:n1], dZ[n0:n1], dX[n0:n1]
-        Zb = np.empty(dZb.shape, dtype)
-        _max_block(Xb, Zb, taps)
-        if disjoint:
-            dXb.fill(0)           # cells no window reads (cut off by the stride) stay 0
-        open_ = np.ones(Zb.shape, bool)         # output cells whose maximum is not yet found
+    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype):
+        Zb, dZb = _max_of(win, taps, np.empty(win.shape[:3] + win.shape[5:], dtype)), dZ[n0:n1, r0:r1]
+        lo, hi = w.rows_needed(g, r0, r1)
+        # the padded buffer the taps write into: dX itself when there is no padding
+        buf = dX[n0:n1, lo:hi] if no_pad else \
+            np.zeros((n1 - n0, hi - lo) + w.padded_shape(X.shape, g)[2:], dtype)
+        assign = disjoint and no_pad
+        finite = np.isfinite(dZb).all()          # m * dZ keeps dZ where m holds, but 0 * inf is NaN
+        todo = Zb > -np.inf                      # NaN and -inf maxima are routed below
+        special = None if todo.all() else ~todo
         part = np.empty(Zb.shape, dtype)
-        # m * dZ is the fast way to keep dZ where m holds, but 0 * inf is NaN: only for finite dZ
-        finite = np.isfinite(dZb).all()
-        for (oi, oj), (ri, rj) in taps:
-            o, p = open_[:, oi, oj], part[:, oi, oj]
-            m = Xb[:, ri, rj] == Zb[:, oi, oj]  # the first tap equal to the maximum takes it
-            m &= o
-            o ^= m
+        for ki, kj in taps:
+            m = win[:, :, :, ki, kj] == Zb       # the first tap equal to the maximum takes it
+            m &= todo
+            todo ^= m
+            t = _tap(buf, g, ki, kj, r1 - r0)
             if not finite:
-                d = dXb[:, ri, rj]
-                np.add(d, dZb[:, oi, oj], out=d, where=m)
-            elif disjoint:
-                np.multiply(m, dZb[:, oi, oj], out=dXb[:, ri, rj])
+                np.add(t, dZb, out=t, where=m)
+            elif assign:
+                np.multiply(m, dZb, out=t)
             else:
-                np.multiply(m, dZb[:, oi, oj], out=p)
-                d = dXb[:, ri, rj]
-                d += p
-        if open_.any():           # NaN (never equal to itself): the last NaN takes it
-            nans = open_ & np.isnan(Zb)
-            for (oi, oj), (ri, rj) in reversed(taps):
-                o = nans[:, oi, oj]
-                m = np.isnan(Xb[:, ri, rj])
-                m &= o
-                o ^= m
-                d = dXb[:, ri, rj]
-                d[m] += dZb[:, oi, oj][m]
+                np.multiply(m, dZb, out=part)
+                t += part
+        if special is not None:
+            _route_special(buf, win, Zb, dZb, special, g, X.shape[1:3], r0, r1, taps)
+        if not no_pad:
+            w.add_cropped(dX[n0:n1], buf, g, lo)
     return dX
 
 
+def _route_special(buf, win, Zb, dZb, special, g, in_shape, r0, r1, taps):
+    """NaN maxima go to the last NaN of the window (torch's scan lets every NaN take over);
+    ``-inf`` maxima to the window's first input cell (never to padding, also ``-inf``)."""
+    nan = special & np.isnan(Zb)
+    for ki, kj in reversed(taps):                # padding is -inf, never NaN
+        m = np.isnan(win[:, :, :, ki, kj])
+        m &= nan
+        nan ^= m
+        t = _tap(buf, g, ki, kj, r1 - r0)
+        t[m] += dZb[m]
+    minf = special & (Zb == -np.inf)
+    if minf.any():
+        real = _reads_input(g, in_shape, r0=r0, r1=r1)
+        for ki, kj in taps:
+            m = minf & (real[:, :, :, ki, kj] > 0)
+            minf ^= m
+            t = _tap(buf, g, ki, kj, r1 - r0)
+            t[m] += dZb[m]
+
+
 def _counts(fn, g, in_shape, count_include_pad, dim):
-    """The divisor of every output cell: the number of taps, or an array
-    ``(out_rows, out_cols, 1)`` of the input cells each window reads."""
+    """The divisor of every output cell: the number of taps, or an array ``(1, out_rows,
+    out_cols, 1)`` of the input cells each window reads (window view of padded ones)."""
     count_include_pad = v.check_flag(fn, "count_include_pad", count_include_pad)
-    fr, fc = g.kernel
     if count_include_pad:
-        return fr * fc
-    per_axis = []
-    for axis in range(2):                 # per axis: how many taps read an input cell
-        n = np.zeros(g.out[axis], np.int64)
-        for k in range(g.kernel[axis]):
-            i0, i1, _ = _real_range(g.out[axis], g.pad[2 * axis], in_shape[axis], g.stride[axis],
-                                    k * (g.dilation[axis] + 1))
-            n[i0:i1] += 1
-        if not n.all():
-            name = "position" if dim == 1 else ("row", "column")[axis]
-            pad = g.pad[2:] if dim == 1 else g.pad
-            raise v.pool_window_only_padding(fn, name, int(np.flatnonzero(n == 0)[0]), pad)
-        per_axis.append(n)
-    return (per_axis[0][:, None] * per_axis[1][None, :])[:, :, None]
+        return g.kernel[0] * g.kernel[1]
+    count = _reads_input(g, in_shape).sum(axis=(3, 4))
+    if not count.all():
+        i, j = (int(a[0]) for a in np.nonzero(count[0, :, :, 0] == 0))
+        where = f"position {j}" if dim == 1 else f"cell ({i}, {j})"
+        pad = g.pad[2:] if dim == 1 else g.pad
+        raise v.pool_window_only_padding(fn, where, pad)
+    return count
 
 
-def _avg_core(X, g, dtype, count):
-    Z = np.empty((X.shape[0],) + g.out + (X.shape[3],), dtype)
-    taps = list(_taps(g, X.shape[1:3]))
-    for n0, n1 in _blocks(X.shape[0], X[0].size * dtype.itemsize):
-        Xb, Zb = X[n0:n1], Z[n0:n1]
-        Zb.fill(0)
-        for (oi, oj), (ri, rj) in taps:   # padding is zero: only real cells add
-            z = Zb[:, oi, oj]
-            z += Xb[:, ri, rj]
-        Zb /= count
+def _avg_core(fn, X, g, dtype, count):
+    Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype)
+    taps = _taps(g)
+    for n0, n1, r0, r1, win in _blocks(fn, X, g, 0, dtype):
+        Zb = Z[n0:n1, r0:r1]
+        np.copyto(Zb, win[:, :, :, 0, 0])
+        for ki, kj in taps[1:]:
+            Zb += win[:, :, :, ki, kj]
+        Zb /= count if np.ndim(count) == 0 else count[:, r0:r1]
     return Z
 
 
-def _avg_backward_core(dZ, X, g, dtype, count):
-    """Every cell a window reads gets ``dZ / count`` of that window; overlaps add."""
-    dX = np.zeros(X.shape, dtype)
-    taps = list(_taps(g, X.shape[1:3]))
-    for n0, n1 in _blocks(X.shape[0], X[0].size * dtype.itemsize):
-        share = np.divide(dZ[n0:n1], count, dtype=dtype)
-        dXb = dX[n0:n1]
-        for (oi, oj), (ri, rj) in taps:
-            d = dXb[:, ri, rj]
-            d += share[:, oi, oj]
+def _avg_backward_core(fn, dZ, X, g, dtype, count):
+    """Every cell a window reads gets ``dZ / count`` of that window (fold_into: overlaps add)."""
+    dX = _new(fn, "the gradient dX", X.shape, dtype, zeros=True)
+    no_pad = not any(g.pad)
+    (fr, fc), ow, ch = g.kernel, g.out[1], X.shape[3]
+    row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * ch * dtype.itemsize
+    for n0, n1, ranges in w.blocks(X.shape[0], g.out[0], row_bytes, POOL_BLOCK_BYTES):
+        for r0, r1 in ranges:
+            c = count if np.ndim(count) == 0 else count[:, r0:r1]
+            share = np.divide(dZ[n0:n1, r0:r1], c, dtype=dtype)
+            lo, hi = w.rows_needed(g, r0, r1)
+            buf = dX[n0:n1, lo:hi] if no_pad else \
+                np.zeros((n1 - n0, hi - lo) + w.padded_shape(X.shape, g)[2:], dtype)
+            w.fold_into(buf, np.broadcast_to(share[:, :, :, None, None], share.shape[:3] + (fr, fc, ch)), g)
+            if not no_pad:
+                w.add_cropped(dX[n0:n1], buf, g, lo)
     return dX
 
 
@@ -261,8 +280,9 @@ def maxpool2D(X, pool_shape, stride, pad, dilation=0):
     array([[4., 5.],
            [6., 3.]])
     """
-    X, g = _geometry2D("maxpool2D", X, pool_shape, stride, pad, dilation)
-    return _max_core(X, g, float_dtype(X))
+    fn = "maxpool2D"
+    X, g = _geometry2D(fn, X, pool_shape, stride, pad, dilation)
+    return _max_core(fn, X, g, w.float_dtype(X))
 
 
 def maxpool2D_backward(dZ, X, pool_shape, stride, pad, dilation=0):
@@ -294,7 +314,7 @@ def maxpool2D_backward(dZ, X, pool_shape, stride, pad, dilation=0):
     fn = "maxpool2D_backward"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, dilation)
     dZ = _check_dZ(fn, dZ, X, g, 2)
-    return _max_backward_core(dZ, X, g, float_dtype(X, dZ))
+    return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ))
 
 
 def avgpool2D(X, pool_shape, stride, pad, count_include_pad=True):
@@ -337,7 +357,7 @@ def avgpool2D(X, pool_shape, stride, pad, count_include_pad=True):
     fn = "avgpool2D"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 2)
-    return _avg_core(X, g, float_dtype(X), count)
+    return _avg_core(fn, X, g, w.float_dtype(X), count)
 
 
 def avgpool2D_backward(dZ, X, pool_shape, stride, pad, count_include_pad=True):
@@ -358,7 +378,7 @@ def avgpool2D_backward(dZ, X, pool_shape, stride, pad, count_include_pad=True):
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 2)
     dZ = _check_dZ(fn, dZ, X, g, 2)
-    return _avg_backward_core(dZ, X, g, float_dtype(X, dZ), count)
+    return _avg_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), count)
 
 
 # ----------------------------------------------------------------------------- 1D
@@ -384,8 +404,9 @@ def maxpool1D(X, pool_width, stride, pad, dilation=0):
     >>> maxpool1D(np.array([1., 3, 2, 0, 4]).reshape(1, 5, 1), 2, 1, 'causal')[0, :, 0]
     array([1., 3., 3., 2., 4.])
     """
-    X, g = _geometry1D("maxpool1D", X, pool_width, stride, pad, dilation)
-    return _max_core(X, g, float_dtype(X))[:, 0]
+    fn = "maxpool1D"
+    X, g = _geometry1D(fn, X, pool_width, stride, pad, dilation)
+    return _max_core(fn, X, g, w.float_dtype(X))[:, 0]
 
 
 def maxpool1D_backward(dZ, X, pool_width, stride, pad, dilation=0):
@@ -396,7 +417,7 @@ def maxpool1D_backward(dZ, X, pool_width, stride, pad, dilation=0):
     fn = "maxpool1D_backward"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, dilation)
     dZ = _check_dZ(fn, dZ, X, g, 1)
-    return _max_backward_core(dZ, X, g, float_dtype(X, dZ))[:, 0]
+    return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ))[:, 0]
 
 
 def avgpool1D(X, pool_width, stride, pad, count_include_pad=True):
@@ -414,7 +435,7 @@ def avgpool1D(X, pool_width, stride, pad, count_include_pad=True):
     fn = "avgpool1D"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 1)
-    return _avg_core(X, g, float_dtype(X), count)[:, 0]
+    return _avg_core(fn, X, g, w.float_dtype(X), count)[:, 0]
 
 
 def avgpool1D_backward(dZ, X, pool_width, stride, pad, count_include_pad=True):
@@ -423,4 +444,4 @@ def avgpool1D_backward(dZ, X, pool_width, stride, pad, count_include_pad=True):
     X, g = _geometry1D(fn, X, pool_width, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 1)
     dZ = _check_dZ(fn, dZ, X, g, 1)
-    return _avg_backward_core(dZ, X, g, float_dtype(X, dZ), count)[:, 0]
+    return _avg_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), count)[:, 0]

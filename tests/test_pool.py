@@ -290,7 +290,8 @@ def test_inputs_are_not_modified_and_outputs_are_new():
 
 
 def test_blocked_path_matches_one_block(monkeypatch):
-    """Several examples per block, or one: the same numbers."""
+    """Blocks of output rows, of one example, of several: the same numbers (the average's
+    backward pass sums overlaps in another order across row blocks: equal to rounding)."""
     from conv_teach import pool
     rng = np.random.default_rng(5)
     X = rng.integers(-2, 3, size=(5, 7, 6, 3)).astype(float)
@@ -302,7 +303,7 @@ def test_blocked_path_matches_one_block(monkeypatch):
         got = (ct.maxpool2D(X, 3, 2, 1), ct.maxpool2D_backward(dZ, X, 3, 2, 1),
                ct.avgpool2D(X, 3, 2, 1), ct.avgpool2D_backward(dZ, X, 3, 2, 1))
         for a, b in zip(got, expect):
-            assert_array_equal(a, b)
+            assert_allclose(a, b, rtol=1e-14, atol=1e-15)
 
 
 def test_nonfinite_upstream_gradient_goes_only_to_the_maximum():
@@ -310,3 +311,21 @@ def test_nonfinite_upstream_gradient_goes_only_to_the_maximum():
     for g in (np.inf, np.nan):
         dX = ct.maxpool2D_backward(np.full((1, 1, 1, 1), g), X, 2, 2, 0)
         assert_array_equal(dX[0, :, :, 0] == 0, [[True, True], [True, False]])
+
+
+def test_empty_batch_gives_empty_results():
+    X2, X1 = np.zeros((0, 5, 6, 2)), np.zeros((0, 7, 2))
+    assert ct.maxpool2D(X2, 2, 2, 0).shape == (0, 2, 3, 2)
+    assert ct.avgpool2D(X2, 3, 1, "same", count_include_pad=False).shape == (0, 5, 6, 2)
+    assert ct.maxpool2D_backward(np.zeros((0, 2, 3, 2)), X2, 2, 2, 0).shape == X2.shape
+    assert ct.avgpool2D_backward(np.zeros((0, 5, 6, 2)), X2, 3, 1, 1).shape == X2.shape
+    assert ct.maxpool1D(X1, 3, 1, "causal").shape == (0, 7, 2)
+    assert ct.avgpool1D_backward(np.zeros((0, 3, 2)), X1, 3, 2, 0).shape == X1.shape
+
+
+def test_huge_outputs_are_refused_before_allocating():
+    # pad 10**6 would make a (10**6 + ...)^2 output: refused with its size, nothing allocated
+    with pytest.raises(ct.ArrayTooLarge, match="maxpool2D: .*output Z"):
+        ct.maxpool2D(np.ones((1, 2, 2, 1)), 1, 1, 10 ** 6)
+    # a huge stride is fine: one output cell
+    assert ct.maxpool2D(np.arange(25.).reshape(1, 5, 5, 1), 2, 2 ** 58, 0)[0, 0, 0, 0] == 6

@@ -54,10 +54,10 @@ CASES = [
      TypeError, esc("avgpool1D_backward: count_include_pad must be True or False, got None (NoneType).")),
     ("only_padding_2D", lambda: ct.avgpool2D(X2, 2, 1, (0, 0, 2, 0), False), ValueError,
      esc("avgpool2D: with count_include_pad=False every window must read at least one input cell, "
-         "but the window of output column 0 reads only padding (pad (0, 0, 2, 0))")),
-    ("only_padding_rows", lambda: ct.avgpool2D(X2, (1, 2), 1, (0, 1, 0, 0), False), ValueError,
+         "but the window of output cell (0, 0) reads only padding (pad (0, 0, 2, 0))")),
+    ("only_padding_last_row", lambda: ct.avgpool2D(X2, (1, 2), 1, (0, 1, 0, 0), False), ValueError,
      esc("avgpool2D: with count_include_pad=False every window must read at least one input cell, "
-         "but the window of output row 5 reads only padding (pad (0, 1, 0, 0))")),
+         "but the window of output cell (5, 0) reads only padding (pad (0, 1, 0, 0))")),
     ("only_padding_1D", lambda: ct.avgpool1D(X1, 1, 1, (0, 1), False), ValueError,
      esc("avgpool1D: with count_include_pad=False every window must read at least one input cell, "
          "but the window of output position 5 reads only padding (pad (0, 1))")),
