@@ -76,17 +76,21 @@ def _check_dZ(fn, dZ, X, g, dim):
     return dZ
 
 
-def _new(fn, what, shape, dtype, zeros=False):
+def _limit(fn, max_bytes):
+    return None if max_bytes is None else v.check_int(fn, "max_bytes", max_bytes, 1)
+
+
+def _new(fn, what, shape, dtype, max_bytes, zeros=False):
     """An output array, refused with its size (ArrayTooLarge) before allocating if too large."""
-    w.check_size(fn, what, shape, dtype)
+    w.check_size(fn, what, shape, dtype, max_bytes)
     return np.zeros(shape, dtype) if zeros else np.empty(shape, dtype)
 
 
-def _blocks(fn, X, g, fill, dtype):
+def _blocks(fn, X, g, fill, dtype, max_bytes):
     """``iter_windows`` in blocks of about :data:`POOL_BLOCK_BYTES` of padded input."""
     row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * X.shape[3] * dtype.itemsize
     return w.iter_windows(X, g, row_bytes=row_bytes, fill=fill, dtype=dtype,
-                          block_bytes=POOL_BLOCK_BYTES, fn=fn)
+                          block_bytes=POOL_BLOCK_BYTES, fn=fn, max_bytes=max_bytes)
 
 
 def _taps(g):
@@ -118,23 +122,23 @@ def _reads_input(g, in_shape, rows=None, r0=0, r1=None):
 
 # ----------------------------------------------------------------------------- the cores
 
-def _max_core(fn, X, g, dtype):
-    Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype)
+def _max_core(fn, X, g, dtype, max_bytes=None):
+    Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype, max_bytes)
     taps = _taps(g)
-    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype):
+    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype, max_bytes):
         _max_of(win, taps, Z[n0:n1, r0:r1])
     return Z
 
 
-def _max_backward_core(fn, dZ, X, g, dtype):
+def _max_backward_core(fn, dZ, X, g, dtype, max_bytes=None):
     """Route each ``dZ`` to its window's maximum (the first on ties, the last NaN if any)."""
     dZ = dZ.astype(dtype, copy=False)
-    dX = _new(fn, "the gradient dX", X.shape, dtype, zeros=True)
+    dX = _new(fn, "the gradient dX", X.shape, dtype, max_bytes, zeros=True)
     taps = _taps(g)
     no_pad = not any(g.pad)
     # windows that do not overlap write disjoint cells: a tap can assign instead of add
     disjoint = all(s >= k + (k - 1) * d for k, s, d in zip(g.kernel, g.stride, g.dilation))
-    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype):
+    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype, max_bytes):
         Zb, dZb = _max_of(win, taps, np.empty(win.shape[:3] + win.shape[5:], dtype)), dZ[n0:n1, r0:r1]
         lo, hi = w.rows_needed(g, r0, r1)
         # the padded buffer the taps write into: dX itself when there is no padding
@@ -199,10 +203,10 @@ def _counts(fn, g, in_shape, count_include_pad, dim):
     return count
 
 
-def _avg_core(fn, X, g, dtype, count):
-    Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype)
+def _avg_core(fn, X, g, dtype, count, max_bytes=None):
+    Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype, max_bytes)
     taps = _taps(g)
-    for n0, n1, r0, r1, win in _blocks(fn, X, g, 0, dtype):
+    for n0, n1, r0, r1, win in _blocks(fn, X, g, 0, dtype, max_bytes):
         Zb = Z[n0:n1, r0:r1]
         np.copyto(Zb, win[:, :, :, 0, 0])
         for ki, kj in taps[1:]:
@@ -211,9 +215,9 @@ def _avg_core(fn, X, g, dtype, count):
     return Z
 
 
-def _avg_backward_core(fn, dZ, X, g, dtype, count):
+def _avg_backward_core(fn, dZ, X, g, dtype, count, max_bytes=None):
     """Every cell a window reads gets ``dZ / count`` of that window (fold_into: overlaps add)."""
-    dX = _new(fn, "the gradient dX", X.shape, dtype, zeros=True)
+    dX = _new(fn, "the gradient dX", X.shape, dtype, max_bytes, zeros=True)
     no_pad = not any(g.pad)
     (fr, fc), ow, ch = g.kernel, g.out[1], X.shape[3]
     row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * ch * dtype.itemsize
@@ -232,7 +236,7 @@ def _avg_backward_core(fn, dZ, X, g, dtype, count):
 
 # ----------------------------------------------------------------------------- 2D
 
-def maxpool2D(X, pool_shape, stride, pad, dilation=0):
+def maxpool2D(X, pool_shape, stride, pad, dilation=0, *, max_bytes=None):
     """2D max pooling: the largest value of every window, channel by channel.
 
     ``Z[n, i, j, c] = max over ki, kj of X_pad[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), c]``,
@@ -250,6 +254,9 @@ def maxpool2D(X, pool_shape, stride, pad, dilation=0):
         As in :func:`conv_teach.pad2D`, but filled with ``-inf``.
     dilation : int or (rows, cols), default 0
         Cells skipped between window taps (torch's ``dilation`` minus one).
+    max_bytes : int, optional
+        Refuse an output or working array larger than this (default
+        :data:`conv_teach.windows.MAX_BYTES`, 4 GiB). Every pooling function takes it.
 
     Returns
     -------
@@ -263,6 +270,8 @@ def maxpool2D(X, pool_shape, stride, pad, dilation=0):
     ValueError, TypeError
         With a message naming the parameter: wrong ndim, bad pool_shape, stride, pad or
         dilation, or a window larger than the padded input.
+    conv_teach.ArrayTooLarge
+        (a MemoryError) if the output would need more than ``max_bytes``.
 
     See Also
     --------
@@ -282,10 +291,10 @@ def maxpool2D(X, pool_shape, stride, pad, dilation=0):
     """
     fn = "maxpool2D"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, dilation)
-    return _max_core(fn, X, g, w.float_dtype(X))
+    return _max_core(fn, X, g, w.float_dtype(X), _limit(fn, max_bytes))
 
 
-def maxpool2D_backward(dZ, X, pool_shape, stride, pad, dilation=0):
+def maxpool2D_backward(dZ, X, pool_shape, stride, pad, dilation=0, *, max_bytes=None):
     """Gradient of ``sum(dZ * maxpool2D(X, ...))`` with respect to ``X``.
 
     Parameters
@@ -314,10 +323,10 @@ def maxpool2D_backward(dZ, X, pool_shape, stride, pad, dilation=0):
     fn = "maxpool2D_backward"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, dilation)
     dZ = _check_dZ(fn, dZ, X, g, 2)
-    return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ))
+    return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), _limit(fn, max_bytes))
 
 
-def avgpool2D(X, pool_shape, stride, pad, count_include_pad=True):
+def avgpool2D(X, pool_shape, stride, pad, count_include_pad=True, *, max_bytes=None):
     """2D average pooling: the mean of every window, channel by channel.
 
     Parameters
@@ -357,10 +366,10 @@ def avgpool2D(X, pool_shape, stride, pad, count_include_pad=True):
     fn = "avgpool2D"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 2)
-    return _avg_core(fn, X, g, w.float_dtype(X), count)
+    return _avg_core(fn, X, g, w.float_dtype(X), count, _limit(fn, max_bytes))
 
 
-def avgpool2D_backward(dZ, X, pool_shape, stride, pad, count_include_pad=True):
+def avgpool2D_backward(dZ, X, pool_shape, stride, pad, count_include_pad=True, *, max_bytes=None):
     """Gradient of ``sum(dZ * avgpool2D(X, ...))`` with respect to ``X``.
 
     Returns
@@ -378,12 +387,12 @@ def avgpool2D_backward(dZ, X, pool_shape, stride, pad, count_include_pad=True):
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 2)
     dZ = _check_dZ(fn, dZ, X, g, 2)
-    return _avg_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), count)
+    return _avg_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), count, _limit(fn, max_bytes))
 
 
 # ----------------------------------------------------------------------------- 1D
 
-def maxpool1D(X, pool_width, stride, pad, dilation=0):
+def maxpool1D(X, pool_width, stride, pad, dilation=0, *, max_bytes=None):
     """1D max pooling of a batch of sequences (see :func:`maxpool2D`).
 
     Parameters
@@ -406,10 +415,10 @@ def maxpool1D(X, pool_width, stride, pad, dilation=0):
     """
     fn = "maxpool1D"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, dilation)
-    return _max_core(fn, X, g, w.float_dtype(X))[:, 0]
+    return _max_core(fn, X, g, w.float_dtype(X), _limit(fn, max_bytes))[:, 0]
 
 
-def maxpool1D_backward(dZ, X, pool_width, stride, pad, dilation=0):
+def maxpool1D_backward(dZ, X, pool_width, stride, pad, dilation=0, *, max_bytes=None):
     """Gradient of ``sum(dZ * maxpool1D(X, ...))`` with respect to ``X``, shape (n_ex, l_in, in_ch).
 
     Same routing rules as :func:`maxpool2D_backward`.
@@ -417,10 +426,10 @@ def maxpool1D_backward(dZ, X, pool_width, stride, pad, dilation=0):
     fn = "maxpool1D_backward"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, dilation)
     dZ = _check_dZ(fn, dZ, X, g, 1)
-    return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ))[:, 0]
+    return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), _limit(fn, max_bytes))[:, 0]
 
 
-def avgpool1D(X, pool_width, stride, pad, count_include_pad=True):
+def avgpool1D(X, pool_width, stride, pad, count_include_pad=True, *, max_bytes=None):
     """1D average pooling of a batch of sequences (see :func:`avgpool2D`).
 
     Returns
@@ -435,13 +444,13 @@ def avgpool1D(X, pool_width, stride, pad, count_include_pad=True):
     fn = "avgpool1D"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 1)
-    return _avg_core(fn, X, g, w.float_dtype(X), count)[:, 0]
+    return _avg_core(fn, X, g, w.float_dtype(X), count, _limit(fn, max_bytes))[:, 0]
 
 
-def avgpool1D_backward(dZ, X, pool_width, stride, pad, count_include_pad=True):
+def avgpool1D_backward(dZ, X, pool_width, stride, pad, count_include_pad=True, *, max_bytes=None):
     """Gradient of ``sum(dZ * avgpool1D(X, ...))`` with respect to ``X``, shape (n_ex, l_in, in_ch)."""
     fn = "avgpool1D_backward"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, 0)
     count = _counts(fn, g, X.shape[1:3], count_include_pad, 1)
     dZ = _check_dZ(fn, dZ, X, g, 1)
-    return _avg_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), count)[:, 0]
+    return _avg_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), count, _limit(fn, max_bytes))[:, 0]

@@ -327,5 +327,8 @@ def test_huge_outputs_are_refused_before_allocating():
     # pad 10**6 would make a (10**6 + ...)^2 output: refused with its size, nothing allocated
     with pytest.raises(ct.ArrayTooLarge, match="maxpool2D: .*output Z"):
         ct.maxpool2D(np.ones((1, 2, 2, 1)), 1, 1, 10 ** 6)
+    with pytest.raises(ct.ArrayTooLarge, match="avgpool1D_backward: .*gradient dX"):
+        ct.avgpool1D_backward(np.ones((1, 1, 1)), np.ones((1, 100, 1)), 100, 1, 0, max_bytes=99 * 8)
+    assert ct.avgpool1D(np.ones((1, 100, 1)), 100, 1, 0, max_bytes=100 * 8).shape == (1, 1, 1)
     # a huge stride is fine: one output cell
     assert ct.maxpool2D(np.arange(25.).reshape(1, 5, 5, 1), 2, 2 ** 58, 0)[0, 0, 0, 0] == 6
