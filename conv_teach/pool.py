@@ -112,7 +112,7 @@ def _max_of(win, taps, out):
     return out
 
 
-def _reads_input(g, in_shape, rows=None, r0=0, r1=None):
+def _reads_input(g, in_shape, r0=0, r1=None):
     """Window view ``(1, rows, out_cols, fr, fc, 1)`` of padded ones: which taps read an input
     cell (1) and which padding (0), for output rows ``r0 .. r1 - 1``."""
     r1 = g.out[0] if r1 is None else r1

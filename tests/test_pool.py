@@ -289,21 +289,28 @@ def test_inputs_are_not_modified_and_outputs_are_new():
         assert out.flags.writeable
 
 
-def test_blocked_path_matches_one_block(monkeypatch):
+@pytest.mark.parametrize("k, s, p", [(3, 2, 1), (3, 1, 0), (2, 2, 0), ((2, 3), (1, 2), "same")])
+def test_blocked_path_matches_one_block(monkeypatch, k, s, p):
     """Blocks of output rows, of one example, of several: the same numbers (the average's
     backward pass sums overlaps in another order across row blocks: equal to rounding)."""
     from conv_teach import pool
     rng = np.random.default_rng(5)
     X = rng.integers(-2, 3, size=(5, 7, 6, 3)).astype(float)
-    dZ = rng.standard_normal(ct.maxpool2D(X, 3, 2, 1).shape)
-    expect = (ct.maxpool2D(X, 3, 2, 1), ct.maxpool2D_backward(dZ, X, 3, 2, 1),
-              ct.avgpool2D(X, 3, 2, 1), ct.avgpool2D_backward(dZ, X, 3, 2, 1))
+    X[0, 1, 1, 0] = np.nan
+    X[1, :3, :3, 1] = -np.inf
+    dZ = rng.standard_normal(ct.maxpool2D(X, k, s, p).shape)
+
+    def run():
+        return (ct.maxpool2D(X, k, s, p), ct.maxpool2D_backward(dZ, X, k, s, p),
+                ct.avgpool2D(X, k, s, p), ct.avgpool2D_backward(dZ, X, k, s, p))
+
+    expect = run()
     for block in (1, X[0].nbytes * 2, 10 ** 9):
         monkeypatch.setattr(pool, "POOL_BLOCK_BYTES", block)
-        got = (ct.maxpool2D(X, 3, 2, 1), ct.maxpool2D_backward(dZ, X, 3, 2, 1),
-               ct.avgpool2D(X, 3, 2, 1), ct.avgpool2D_backward(dZ, X, 3, 2, 1))
-        for a, b in zip(got, expect):
-            assert_allclose(a, b, rtol=1e-14, atol=1e-15)
+        for a, b in zip(run(), expect):
+            assert_allclose(a, b, rtol=1e-14, atol=1e-15, equal_nan=True)
+    same(expect[0], ref.maxpool2D_loops(X, k, s, p))
+    same(expect[1], ref.maxpool2D_backward_loops(dZ, X, k, s, p))
 
 
 def test_nonfinite_upstream_gradient_goes_only_to_the_maximum():
