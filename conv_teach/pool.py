@@ -24,8 +24,9 @@ How it works, with :mod:`conv_teach.windows`: the padded input's window view has
 strided slice per tap ``(ki, kj)``, ``window_view(X_pad, g)[:, :, :, ki, kj]``, holding the
 cell that tap reads for every output cell. The reductions loop over the ``fr * fc`` taps and
 work on whole slices (``fr * fc`` passes over the output), one cache-sized block of examples
-at a time (:data:`POOL_BLOCK_BYTES`); the backward passes add into a padded buffer tap by tap
-(the adjoint, :func:`conv_teach.windows.fold_into`) and keep its input part.
+at a time (:data:`POOL_BLOCK_BYTES`); the backward passes add into a padded buffer (the
+adjoint, :func:`conv_teach.windows.fold_into`, or one ``np.bincount`` for overlapping max
+windows) and keep its input part.
 """
 import numpy as np
 
@@ -37,7 +38,7 @@ __all__ = ["maxpool2D", "avgpool2D", "maxpool1D", "avgpool1D",
            "maxpool2D_backward", "avgpool2D_backward", "maxpool1D_backward", "avgpool1D_backward"]
 
 #: Target bytes of one block's padded input: small enough to stay in the cache while all the
-#: taps pass over it (2 MiB measured best in benchmarks/bench_pool.py --tune).
+#: taps pass over it (benchmarks/bench_pool.py --tune: 1-4 MiB alike, 6-8 MiB up to 30% slower).
 POOL_BLOCK_BYTES = 2 * 2 ** 20
 
 
@@ -131,41 +132,83 @@ def _max_core(fn, X, g, dtype, max_bytes=None):
 
 
 def _max_backward_core(fn, dZ, X, g, dtype, max_bytes=None):
-    """Route each ``dZ`` to its window's maximum (the first on ties, the last NaN if any)."""
+    """Route each ``dZ`` to its window's maximum (the first on ties, the last NaN if any).
+
+    Windows that do not overlap (stride >= window) write disjoint cells: each tap writes its
+    share straight into the buffer. Overlapping windows would need an add per tap; instead each
+    output cell records *which* tap won (one byte), and one ``np.bincount`` adds every ``dZ``
+    into the cell it names (the scatter-add that torch's backward does with its indices).
+    """
     dZ = dZ.astype(dtype, copy=False)
     dX = _new(fn, "the gradient dX", X.shape, dtype, max_bytes, zeros=True)
     taps = _taps(g)
     no_pad = not any(g.pad)
-    # windows that do not overlap write disjoint cells: a tap can assign instead of add
     disjoint = all(s >= k + (k - 1) * d for k, s, d in zip(g.kernel, g.stride, g.dilation))
+    tap_type = np.min_scalar_type(len(taps))
+    offsets = _tap_offsets(g, w.padded_shape(X.shape, g))    # the same for every block
+    first_cells = {}                                          # per block shape, computed once
     for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype, max_bytes):
         Zb, dZb = _max_of(win, taps, np.empty(win.shape[:3] + win.shape[5:], dtype)), dZ[n0:n1, r0:r1]
         lo, hi = w.rows_needed(g, r0, r1)
-        # the padded buffer the taps write into: dX itself when there is no padding
-        buf = dX[n0:n1, lo:hi] if no_pad else \
-            np.zeros((n1 - n0, hi - lo) + w.padded_shape(X.shape, g)[2:], dtype)
-        assign = disjoint and no_pad
-        finite = np.isfinite(dZb).all()          # m * dZ keeps dZ where m holds, but 0 * inf is NaN
+        buf_shape = (n1 - n0, hi - lo) + w.padded_shape(X.shape, g)[2:]
         todo = Zb > -np.inf                      # NaN and -inf maxima are routed below
         special = None if todo.all() else ~todo
-        part = np.empty(Zb.shape, dtype)
-        for ki, kj in taps:
-            m = win[:, :, :, ki, kj] == Zb       # the first tap equal to the maximum takes it
-            m &= todo
-            todo ^= m
-            t = _tap(buf, g, ki, kj, r1 - r0)
-            if not finite:
-                np.add(t, dZb, out=t, where=m)
-            elif assign:
-                np.multiply(m, dZb, out=t)
-            else:
-                np.multiply(m, dZb, out=part)
-                t += part
+        if disjoint:
+            # the padded buffer the taps write into: dX itself when there is no padding
+            buf = dX[n0:n1, lo:hi] if no_pad else np.zeros(buf_shape, dtype)
+            finite = np.isfinite(dZb).all()      # m * dZ keeps dZ where m holds, but 0 * inf is NaN
+            for ki, kj in taps:
+                m = win[:, :, :, ki, kj] == Zb   # the first tap equal to the maximum takes it
+                m &= todo
+                todo ^= m
+                t = _tap(buf, g, ki, kj, r1 - r0)
+                if finite:
+                    np.multiply(m, dZb, out=t)
+                else:
+                    np.add(t, dZb, out=t, where=m)
+        else:
+            winner, step = np.zeros(Zb.shape, tap_type), np.empty(Zb.shape, tap_type)
+            for t, (ki, kj) in enumerate(taps):
+                m = win[:, :, :, ki, kj] == Zb
+                m &= todo
+                todo ^= m
+                if t:                            # winner += t where m (small ints: fast)
+                    np.multiply(m.view(np.uint8), tap_type.type(t), out=step, casting="unsafe")
+                    winner += step
+            weights = dZb if special is None else np.where(special, 0, dZb)
+            key = (buf_shape[1:], r1 - r0)
+            if key not in first_cells or len(first_cells[key]) < n1 - n0:
+                first_cells[key] = _flat_cells(g, buf_shape, r1 - r0)
+            cells = first_cells[key][:n1 - n0] + offsets[winner]
+            buf = np.bincount(cells.ravel(), weights.ravel(), minlength=int(np.prod(buf_shape)))
+            buf = buf.reshape(buf_shape).astype(dtype, copy=False)
         if special is not None:
             _route_special(buf, win, Zb, dZb, special, g, X.shape[1:3], r0, r1, taps)
-        if not no_pad:
+        if disjoint and no_pad:
+            continue
+        if no_pad:
+            dX[n0:n1, lo:hi] += buf
+        else:
             w.add_cropped(dX[n0:n1], buf, g, lo)
     return dX
+
+
+def _flat_cells(g, buf_shape, rows):
+    """Flat index in a buffer of ``buf_shape`` of tap (0, 0) of every output cell, shape
+    ``(n, rows, out_cols, ch)``: ``((n*H + i*s_r)*W + j*s_c)*ch + c``."""
+    n, H, W, ch = buf_shape
+    (s_r, s_c), ow = g.stride, g.out[1]
+    return (np.arange(n)[:, None, None, None] * (H * W * ch)
+            + np.arange(rows)[None, :, None, None] * (s_r * W * ch)
+            + np.arange(ow)[None, None, :, None] * (s_c * ch)
+            + np.arange(ch)[None, None, None, :])
+
+
+def _tap_offsets(g, buf_shape):
+    """Flat offset of tap ``t`` from tap (0, 0), in window order."""
+    _, _, W, ch = buf_shape
+    (d_r, d_c) = g.dilation
+    return np.array([(ki * (d_r + 1) * W + kj * (d_c + 1)) * ch for ki, kj in _taps(g)], np.int64)
 
 
 def _route_special(buf, win, Zb, dZb, special, g, in_shape, r0, r1, taps):
