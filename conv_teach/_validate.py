@@ -37,6 +37,8 @@ class ColumnMatrixTooLarge(ArrayTooLarge):
 
 def human_bytes(nbytes):
     """``1.50 GiB``, ``3.00 MiB``, ``12.0 KiB`` or ``100 bytes``: never ``0.00 GiB``."""
+    if nbytes >= 2 ** 60:
+        return f"{nbytes / 2 ** 40:.3g} TiB"
     for unit, size in (("TiB", 2 ** 40), ("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
         if nbytes >= size:
             return f"{nbytes / size:.2f} {unit}"

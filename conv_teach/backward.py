@@ -16,7 +16,7 @@ from . import _validate as v
 from .conv import _limit, setup1D
 from .im2col import setup2D
 from .transpose import transposed_core
-from .windows import float_dtype, iter_windows
+from .windows import float_dtype, iter_windows, trim
 
 __all__ = ["conv2D_backward", "conv1D_backward"]
 
@@ -28,8 +28,17 @@ def weight_gradient(dZ, X, g, dtype, fn="conv2D_backward", max_bytes=None, block
     of it is one contiguous copy of the window view (as in the forward pass), and the
     product reads it transposed without copying (BLAS's transposed-A GEMM).
     """
-    (fr, fc), out_ch = g.kernel, dZ.shape[3]
-    K = fr * fc * X.shape[3]
+    (fr, fc), ch, out_ch = g.kernel, X.shape[3], dZ.shape[3]
+    trimmed = trim(g, X.shape[1:3])
+    if trimmed is not None and np.isfinite(dZ).all():
+        # taps that only ever read padding get zero gradient: compute the others only
+        g2, cut, taps = trimmed
+        dW = np.zeros((fr, fc, ch, out_ch), dtype)
+        if g2 is not None:
+            dW[taps[0], taps[1]] = weight_gradient(dZ, X[:, cut[0], cut[1]], g2, dtype, fn, max_bytes,
+                                                   block_bytes).reshape(g2.kernel + (ch, out_ch))
+        return dW.reshape(-1, out_ch)
+    K = fr * fc * ch
     dW = np.zeros((K, out_ch), dtype)
     part = np.empty((K, out_ch), dtype)
     for n0, n1, r0, r1, win in iter_windows(X, g, dtype=dtype, block_bytes=block_bytes,
@@ -51,7 +60,8 @@ def conv2d_backward_core(dZ, X, W, g, fn="conv2D_backward", max_bytes=None, bloc
     dtype = float_dtype(dZ, X, W)
     dZ = dZ.astype(dtype, copy=False)
     dX = transposed_core(dZ, W.transpose(0, 1, 3, 2), g.stride, g.dilation,
-                         (g.pad[0], g.pad[2]), X.shape[1:3], fn, max_bytes, block_bytes)
+                         (g.pad[0], g.pad[2]), X.shape[1:3], fn, max_bytes, block_bytes,
+                         what="the input gradient dX")
     dW = weight_gradient(dZ, X, g, dtype, fn, max_bytes, block_bytes)
     return dX, dW.reshape(W.shape)
 

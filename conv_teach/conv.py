@@ -14,7 +14,7 @@ import numpy as np
 from . import _validate as v
 from .im2col import setup2D
 from .shapes import out_sizes, resolve_pad1D
-from .windows import Geometry, check_size, float_dtype, iter_windows
+from .windows import Geometry, check_size, float_dtype, iter_windows, trim
 
 __all__ = ["conv2D", "conv1D"]
 
@@ -29,12 +29,20 @@ def conv2d_core(X, W, g, fn="conv2D", max_bytes=None, block_bytes=None, out=None
     """
     dtype = float_dtype(X, W)
     n_ex, ch, out_ch = X.shape[0], X.shape[3], W.shape[3]
+    if out is None:
+        check_size(fn, "the output Z", (n_ex,) + g.out + (out_ch,), dtype, max_bytes)
+        out = np.empty((n_ex,) + g.out + (out_ch,), dtype)
+    trimmed = trim(g, X.shape[1:3])
+    if trimmed is not None and np.isfinite(W).all():
+        # taps that only ever read padding add zeros: leave them (and that padding) out
+        g, cut, taps = trimmed
+        if g is None:
+            out[...] = 0
+            return out
+        X, W = X[:, cut[0], cut[1]], W[taps[0], taps[1]]
     (fr, fc), (oh, ow) = g.kernel, g.out
     K = fr * fc * ch
     W_mat = W.astype(dtype, copy=False).reshape(K, out_ch)   # rows (ki, kj, c), as the windows
-    if out is None:
-        check_size(fn, "the output Z", (n_ex, oh, ow, out_ch), dtype, max_bytes)
-        out = np.empty((n_ex, oh, ow, out_ch), dtype)
     Z_rows = out.reshape(-1, out_ch) if out.flags.c_contiguous else None
     for n0, n1, r0, r1, win in iter_windows(X, g, dtype=dtype, block_bytes=block_bytes,
                                             fn=fn, max_bytes=max_bytes):

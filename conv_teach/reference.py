@@ -3,15 +3,20 @@
 They follow the definitions directly: a window starts at ``i * stride`` in the padded
 input, its taps are ``dilation + 1`` apart, and a padded cell outside the input reads 0.
 They share no code with :mod:`conv_teach.im2col`; only the padding *amounts* come from
-:func:`conv_teach.pad2D` / :func:`conv_teach.pad1D` (tested on their own against hand
-cases), and each function finds its output size by counting the windows that fit.
+:func:`conv_teach.pad2D` / :func:`conv_teach.pad1D`'s resolution (tested on their own
+against hand cases), and each function finds its output size by counting the windows that
+fit. They check their arguments like the fast functions (through ``_validate``, with their
+own names in the messages), so a kernel larger than the input or a channel mismatch is
+the same clear error here, never an empty array or a numpy traceback.
 """
 import numpy as np
 
-from .pad import pad1D, pad2D
+from . import _validate as v
+from .shapes import resolve_pad1D, resolve_pad2D
 
 __all__ = ["conv2D_loops", "conv1D_loops", "im2col_loops", "col2im_loops",
-           "conv2D_backward_loops", "conv1D_backward_loops", "receptive_field"]
+           "conv2D_backward_loops", "conv1D_backward_loops", "conv2D_transpose_loops",
+           "receptive_field"]
 
 
 def _pair(v):
@@ -28,30 +33,71 @@ def _read(X, n, r, c, top, left):
 
 def _count_windows(padded_len, kernel, stride, dilation):
     """How many windows fit: start at 0, step by stride, while the last tap is inside."""
-    count, start = 0, 0
-    while start + (kernel - 1) * (dilation + 1) < padded_len:
-        count, start = count + 1, start + stride
-    return count
+    if (kernel - 1) * (dilation + 1) >= padded_len:
+        return 0
+    # the loop below, in one step (a stride of 2**58 must not loop 2**58 times)
+    return (padded_len - 1 - (kernel - 1) * (dilation + 1)) // stride + 1
 
 
-def _geometry(X, W_shape, stride, pad, dilation):
-    s, d = _pair(stride), _pair(dilation)
-    _, (top, bottom, left, right) = pad2D(X, pad, W_shape[:2], s, d)
+def _check_fits(fn, X_shape, kernel, stride, dilation, pads, counts):
+    """No window fits on some axis: the library's error (the loops would return nothing)."""
+    if 0 in counts:
+        eff = [k + (k - 1) * d for k, d in zip(kernel, dilation)]
+        padded = [n + a + b for n, (a, b) in zip(X_shape, pads)]
+        raise v.kernel_too_large(fn, eff, padded, dilation)
+
+
+def _geometry(fn, X_shape, W_shape, stride, pad, dilation):
+    """Check a 2D call (shapes already checked); return stride, dilation, top, left and the
+    output size, counted window by window."""
+    v.check_channels(fn, X_shape[3], W_shape[2], 2)
+    s = v.check_pair(fn, "stride", stride, 1, 2)
+    d = v.check_pair(fn, "dilation", dilation, 0, 2)
     fr, fc = W_shape[:2]
-    oh = _count_windows(X.shape[1] + top + bottom, fr, s[0], d[0])
-    ow = _count_windows(X.shape[2] + left + right, fc, s[1], d[1])
+    top, bottom, left, right = resolve_pad2D(fn, pad, X_shape[1:3], (fr, fc), s, d)
+    oh = _count_windows(X_shape[1] + top + bottom, fr, s[0], d[0])
+    ow = _count_windows(X_shape[2] + left + right, fc, s[1], d[1])
+    _check_fits(fn, X_shape[1:3], (fr, fc), s, d, ((top, bottom), (left, right)), (oh, ow))
     return s, d, top, left, oh, ow
 
 
-def receptive_field(cell, W_shape, stride, pad_before=(0, 0), dilation=0):
+def _arrays2D(fn, X, W):
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D, batch_axis=0).astype(float)
+    W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D).astype(float)
+    return X, W
+
+
+def _setup1D(fn, X, W, stride, pad, dilation):
+    """Check a 1D call; return X, W (float), stride, dilation, left and l_out."""
+    X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0).astype(float)
+    W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D).astype(float)
+    v.check_channels(fn, X.shape[2], W.shape[1], 1)
+    s = v.check_int(fn, "stride", stride, 1)
+    d = v.check_int(fn, "dilation", dilation, 0)
+    left, right = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
+    l_out = _count_windows(X.shape[1] + left + right, W.shape[0], s, d)
+    _check_fits(fn, X.shape[1:2], W.shape[:1], (s,), (d,), ((left, right),), (l_out,))
+    return X, W, s, d, left, l_out
+
+
+def receptive_field(cell, W_shape, stride=1, dilation=0):
     """Padded-input coordinates ``[(row, col), ...]`` read by output ``cell = (i, j)``, tap by tap.
 
-    Row-major over kernel taps. Subtract ``pad_before = (top, left)`` to get input coordinates.
+    Tap ``(ki, kj)`` of output ``(i, j)`` sits at ``(i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1))``
+    of the padded input, row-major over the taps. Subtract ``(top, left)`` of the pad to get
+    input coordinates. ``W_shape`` is ``(fr, fc, ...)`` (``W.shape`` or just the kernel size).
     """
-    (s_r, s_c), (d_r, d_c) = _pair(stride), _pair(dilation)
-    i, j = cell
+    fn = "receptive_field"
+    if not isinstance(cell, (tuple, list)) or len(cell) != 2:
+        raise ValueError(f"{fn}: cell must be an output position (i, j), got {cell!r}.")
+    i, j = (v.check_int(fn, f"cell[{k}]", c, 0) for k, c in enumerate(cell))
+    W_shape = v.shape_arg(fn, "W_shape", W_shape)
+    if not isinstance(W_shape, (tuple, list)) or len(W_shape) < 2:
+        raise ValueError(f"{fn}: W_shape must be (fr, fc, ...), got {W_shape!r}.")
+    fr, fc = (v.check_int(fn, f"W_shape[{k}]", x, 1) for k, x in enumerate(W_shape[:2]))
+    (s_r, s_c), (d_r, d_c) = v.check_pair(fn, "stride", stride, 1, 2), v.check_pair(fn, "dilation", dilation, 0, 2)
     return [(i * s_r + ki * (d_r + 1), j * s_c + kj * (d_c + 1))
-            for ki in range(W_shape[0]) for kj in range(W_shape[1])]
+            for ki in range(fr) for kj in range(fc)]
 
 
 def conv2D_loops(X, W, stride, pad, dilation=0):
@@ -59,8 +105,9 @@ def conv2D_loops(X, W, stride, pad, dilation=0):
 
     ``Z[n, i, j, :] = sum over (ki, kj) of X_pad[n, i*s + ki*(d+1), j*s + kj*(d+1), :] @ W[ki, kj]``
     """
-    X, W = np.asarray(X, float), np.asarray(W, float)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(X, W.shape, stride, pad, dilation)
+    X, W = _arrays2D("conv2D_loops", X, W)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry("conv2D_loops", X.shape, W.shape,
+                                                          stride, pad, dilation)
     fr, fc, _, out_ch = W.shape
     Z = np.zeros((X.shape[0], oh, ow, out_ch))
     for n in range(X.shape[0]):
@@ -74,25 +121,28 @@ def conv2D_loops(X, W, stride, pad, dilation=0):
 
 
 def conv1D_loops(X, W, stride, pad, dilation=0):
-    """conv1D by its definition: ``Z[n, t, :] = sum over k of X_pad[n, t*s + k*(d+1), :] @ W[k]``."""
-    X, W = np.asarray(X, float), np.asarray(W, float)
-    _, (left, right) = pad1D(X, pad, W.shape[0], stride, dilation)
-    l_out = _count_windows(X.shape[1] + left + right, W.shape[0], stride, dilation)
+    """conv1D by its definition: ``Z[n, t, :] = sum over k of X_pad[n, t*s + k*(d+1), :] @ W[k]``.
+
+    A padded cell reads zeros (and multiplies ``W[k]`` like any cell, as in conv2D_loops).
+    """
+    X, W, stride, dilation, left, l_out = _setup1D("conv1D_loops", X, W, stride, pad, dilation)
     Z = np.zeros((X.shape[0], l_out, W.shape[2]))
     for n in range(X.shape[0]):
         for t in range(l_out):
             for k in range(W.shape[0]):
                 pos = t * stride + k * (dilation + 1) - left
-                if 0 <= pos < X.shape[1]:
-                    Z[n, t, :] += X[n, pos, :] @ W[k]
+                pixel = X[n, pos, :] if 0 <= pos < X.shape[1] else np.zeros(X.shape[2])
+                Z[n, t, :] += pixel @ W[k]
     return Z
 
 
 def im2col_loops(X, W_shape, pad, stride, dilation=0):
     """im2col by loops: column ``(i*out_cols + j)*n_ex + n`` is window ``(i, j)`` of example ``n``,
     listed channel by channel, each channel's taps row by row."""
-    X = np.asarray(X)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(X, W_shape, stride, pad, dilation)
+    fn = "im2col_loops"
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D, batch_axis=0)
+    W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W_shape, stride, pad, dilation)
     fr, fc = W_shape[:2]
     n_ex, _, _, ch = X.shape
     X_col = np.zeros((ch * fr * fc, oh * ow * n_ex), X.dtype)
@@ -110,11 +160,15 @@ def im2col_loops(X, W_shape, pad, stride, dilation=0):
 
 def col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation=0):
     """col2im by loops: add every entry of ``X_col`` to the input pixel im2col read it from."""
-    X_col = np.asarray(X_col, float)
-    dummy = np.zeros(X_shape)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(dummy, W_shape, stride, pad, dilation)
+    fn = "col2im_loops"
+    X_shape = v.check_shape(fn, "X_shape", X_shape, 4, v.LAYOUT_2D, batch_axis=0)
+    W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
+    X_col = v.check_array(fn, "X_col", X_col, 2, "X_col is (in_ch*fr*fc, out_rows*out_cols*n_ex).",
+                          batch_axis=1 if X_shape[0] == 0 else None).astype(float)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X_shape, W_shape, stride, pad, dilation)
     fr, fc = W_shape[:2]
     n_ex, rows, cols, ch = X_shape
+    v.check_cols_shape(fn, X_col, (ch * fr * fc, oh * ow * n_ex), X_shape, W_shape)
     X = np.zeros(X_shape)
     for i in range(oh):
         for j in range(ow):
@@ -131,9 +185,14 @@ def col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation=0):
 
 def conv2D_backward_loops(dZ, X, W, stride, pad, dilation=0):
     """Gradients by the chain rule, one term per (output cell, tap): ``Z[n,i,j,o]`` used
-    ``X[n, r, q, c] * W[ki, kj, c, o]``, so each adds ``dZ[n,i,j,o]`` times the other factor."""
-    X, W, dZ = np.asarray(X, float), np.asarray(W, float), np.asarray(dZ, float)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(X, W.shape, stride, pad, dilation)
+    ``X_pad[n, r, q, c] * W[ki, kj, c, o]``, so each adds ``dZ[n,i,j,o]`` times the other
+    factor. A padded cell is a zero of ``X_pad`` (it adds to ``dW``; it has no ``dX``)."""
+    fn = "conv2D_backward_loops"
+    X, W = _arrays2D(fn, X, W)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W.shape, stride, pad, dilation)
+    dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).", batch_axis=0)
+    v.check_dZ_shape(fn, dZ, (X.shape[0], oh, ow, W.shape[3]))
+    dZ = dZ.astype(float)
     fr, fc = W.shape[:2]
     dX, dW = np.zeros_like(X), np.zeros_like(W)
     for n in range(X.shape[0]):
@@ -141,30 +200,32 @@ def conv2D_backward_loops(dZ, X, W, stride, pad, dilation=0):
             for j in range(ow):
                 for ki in range(fr):
                     for kj in range(fc):
-                        r = i * s_r + ki * (d_r + 1) - top
-                        q = j * s_c + kj * (d_c + 1) - left
-                        if 0 <= r < X.shape[1] and 0 <= q < X.shape[2]:
-                            dX[n, r, q, :] += W[ki, kj] @ dZ[n, i, j, :]
-                            dW[ki, kj] += np.outer(X[n, r, q, :], dZ[n, i, j, :])
+                        r = i * s_r + ki * (d_r + 1)
+                        q = j * s_c + kj * (d_c + 1)
+                        dW[ki, kj] += np.outer(_read(X, n, r, q, top, left), dZ[n, i, j, :])
+                        if 0 <= r - top < X.shape[1] and 0 <= q - left < X.shape[2]:
+                            dX[n, r - top, q - left, :] += W[ki, kj] @ dZ[n, i, j, :]
     return dX, dW
 
 
 def conv1D_backward_loops(dZ, X, W, stride, pad, dilation=0):
     """conv1D's gradients by the chain rule (see :func:`conv2D_backward_loops`)."""
-    X, W, dZ = np.asarray(X, float), np.asarray(W, float), np.asarray(dZ, float)
-    _, (left, _) = pad1D(X, pad, W.shape[0], stride, dilation)
+    fn = "conv1D_backward_loops"
+    X, W, stride, dilation, left, l_out = _setup1D(fn, X, W, stride, pad, dilation)
+    dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).", batch_axis=0)
+    v.check_dZ_shape(fn, dZ, (X.shape[0], l_out, W.shape[2]))
+    dZ = dZ.astype(float)
     dX, dW = np.zeros_like(X), np.zeros_like(W)
     for n in range(X.shape[0]):
-        for t in range(dZ.shape[1]):
+        for t in range(l_out):
             for k in range(W.shape[0]):
                 pos = t * stride + k * (dilation + 1) - left
-                if 0 <= pos < X.shape[1]:
+                inside = 0 <= pos < X.shape[1]
+                pixel = X[n, pos, :] if inside else np.zeros(X.shape[2])
+                dW[k] += np.outer(pixel, dZ[n, t, :])
+                if inside:
                     dX[n, pos, :] += W[k] @ dZ[n, t, :]
-                    dW[k] += np.outer(X[n, pos, :], dZ[n, t, :])
     return dX, dW
-
-
-__all__ += ["conv2D_transpose_loops"]
 
 
 def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
@@ -179,16 +240,31 @@ def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
     ``'same'`` means the pad that :func:`conv_teach.pad2D` gives for ``in * s`` cells, and
     an output of exactly ``in * s``.
     """
-    X, W = np.asarray(X, float), np.asarray(W, float)
-    (s_r, s_c), (d_r, d_c), (op_r, op_c) = _pair(stride), _pair(dilation), _pair(output_padding)
+    fn = "conv2D_transpose_loops"
+    X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0).astype(float)
+    W = v.check_array(fn, "W", W, 4, v.LAYOUT_T).astype(float)
+    v.check_channels(fn, X.shape[3], W.shape[2], 2)
+    (s_r, s_c) = v.check_pair(fn, "stride", stride, 1, 2)
+    (d_r, d_c) = v.check_pair(fn, "dilation", dilation, 0, 2)
+    (op_r, op_c) = v.check_pair(fn, "output_padding", output_padding, 0, 2)
     n_ex, rows, cols, _ = X.shape
     fr, fc, _, out_ch = W.shape
-    big = np.zeros((1, rows * s_r, cols * s_c, 1))     # the forward conv's input, for 'same'
-    _, (top, bottom, left, right) = pad2D(big, pad, (fr, fc), (s_r, s_c), (d_r, d_c))
-    out_r = (rows - 1) * s_r + (fr - 1) * (d_r + 1) + 1 - top - bottom + op_r
-    out_c = (cols - 1) * s_c + (fc - 1) * (d_c + 1) + 1 - left - right + op_c
-    if isinstance(pad, str) and pad == "same":
+    same = isinstance(pad, str) and pad == "same"
+    if same and (op_r or op_c):
+        raise v.same_with_output_padding(fn, (op_r, op_c))
+    if not same and (op_r >= max(s_r, d_r + 1) or op_c >= max(s_c, d_c + 1)):
+        raise v.output_padding_too_large(fn, (op_r, op_c), (s_r, s_c), (d_r, d_c))
+    # 'same': the pad the forward conv uses on its input of in * stride cells
+    top, bottom, left, right = resolve_pad2D(fn, pad, (rows * s_r, cols * s_c), (fr, fc),
+                                             (s_r, s_c), (d_r, d_c))
+    full_r = (rows - 1) * s_r + (fr - 1) * (d_r + 1) + 1
+    full_c = (cols - 1) * s_c + (fc - 1) * (d_c + 1) + 1
+    out_r = full_r - top - bottom + op_r
+    out_c = full_c - left - right + op_c
+    if same:
         out_r, out_c = rows * s_r, cols * s_c
+    if out_r < 1 or out_c < 1:
+        raise v.transpose_output_empty(fn, (full_r, full_c), (top, bottom, left, right), (op_r, op_c))
     Z = np.zeros((n_ex, out_r, out_c, out_ch))
     for n in range(n_ex):
         for i in range(rows):

@@ -26,17 +26,59 @@ from . import _validate as v
 __all__ = ["effective_kernel", "same_pad", "causal_pad", "conv_out_len", "conv_out_shape"]
 
 
+def _eff(kernel, dilation):
+    return kernel + (kernel - 1) * dilation
+
+
+def _same_pad(in_len, kernel, stride, dilation):
+    out = -(-in_len // stride)
+    total = max((out - 1) * stride + _eff(kernel, dilation) - in_len, 0)
+    return total // 2, total - total // 2
+
+
 def effective_kernel(kernel, dilation=0):
     """Extent of a kernel of ``kernel`` taps with ``dilation`` zeros between taps.
+
+    Parameters
+    ----------
+    kernel : int >= 1
+    dilation : int >= 0, default 0
+
+    Returns
+    -------
+    int
+        ``kernel + (kernel - 1) * dilation`` (a Python int, also for NumPy integers).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or out-of-range argument, naming it.
 
     >>> effective_kernel(3, dilation=1)
     5
     """
-    return kernel + (kernel - 1) * dilation
+    fn = "effective_kernel"
+    return _eff(v.check_int(fn, "kernel", kernel, 1), v.check_int(fn, "dilation", dilation, 0))
 
 
 def same_pad(in_len, kernel, stride=1, dilation=0):
     """``(before, after)`` padding for ``'same'`` on one axis: ``ceil(in_len / stride)`` outputs.
+
+    Parameters
+    ----------
+    in_len, kernel : int >= 1
+    stride : int >= 1, default 1
+    dilation : int >= 0, default 0
+
+    Returns
+    -------
+    tuple of 2 Python ints
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or out-of-range argument, naming it (``stride=0`` is not a
+        ``ZeroDivisionError``; NumPy unsigned integers do not wrap).
 
     >>> same_pad(5, 3)          # odd kernel, stride 1: one zero each side
     (1, 1)
@@ -45,18 +87,33 @@ def same_pad(in_len, kernel, stride=1, dilation=0):
     >>> same_pad(6, 3, stride=2)  # 3 outputs; numpy-ml would pad (3, 4) and give 6
     (0, 1)
     """
-    out = -(-in_len // stride)
-    total = max((out - 1) * stride + effective_kernel(kernel, dilation) - in_len, 0)
-    return total // 2, total - total // 2
+    fn = "same_pad"
+    return _same_pad(v.check_int(fn, "in_len", in_len, 1), v.check_int(fn, "kernel", kernel, 1),
+                     v.check_int(fn, "stride", stride, 1), v.check_int(fn, "dilation", dilation, 0))
 
 
 def causal_pad(kernel, dilation=0):
     """``(left, right)`` padding for ``'causal'``: all ``eff - 1`` zeros on the left.
 
+    Parameters
+    ----------
+    kernel : int >= 1
+    dilation : int >= 0, default 0
+
+    Returns
+    -------
+    tuple of 2 Python ints
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or out-of-range argument, naming it.
+
     >>> causal_pad(3, dilation=1)
     (4, 0)
     """
-    return effective_kernel(kernel, dilation) - 1, 0
+    fn = "causal_pad"
+    return _eff(v.check_int(fn, "kernel", kernel, 1), v.check_int(fn, "dilation", dilation, 0)) - 1, 0
 
 
 def _resolve_axis_pads(fn, pad, dim, in_shape, kernel, stride, dilation):
@@ -72,8 +129,8 @@ def _resolve_axis_pads(fn, pad, dim, in_shape, kernel, stride, dilation):
             if kernel is None:
                 raise v.need_kernel(fn, pad, dim)
             if pad == "causal":
-                return [causal_pad(kernel[0], dilation[0])]
-            return [same_pad(n, k, s, d) for n, k, s, d in zip(in_shape, kernel, stride, dilation)]
+                return [(_eff(kernel[0], dilation[0]) - 1, 0)]
+            return [_same_pad(n, k, s, d) for n, k, s, d in zip(in_shape, kernel, stride, dilation)]
         raise v.bad_pad(fn, pad, dim)
     if isinstance(pad, (tuple, list)):
         names = ("(top, bottom, left, right)" if len(pad) == 4 else
@@ -110,7 +167,7 @@ def out_sizes(fn, in_shape, kernel, stride, dilation, pads):
 
     ``pads`` holds one ``(before, after)`` pair per axis.
     """
-    eff = tuple(effective_kernel(k, d) for k, d in zip(kernel, dilation))
+    eff = tuple(_eff(k, d) for k, d in zip(kernel, dilation))
     padded = tuple(n + a + b for n, (a, b) in zip(in_shape, pads))
     if any(e > p for e, p in zip(eff, padded)):
         raise v.kernel_too_large(fn, eff, padded, dilation)
@@ -188,7 +245,12 @@ def conv_out_shape(X_shape, W_shape, stride=1, pad=0, dilation=0):
         raise ValueError(f"{fn}: X_shape must have 3 (1D) or 4 (2D) entries, got {X_shape!r}. "
                          + v.LAYOUT_2D)
     layout = v.LAYOUT_2D if dim == 2 else v.LAYOUT_1D
-    Xs = v.check_shape(fn, "X_shape", X_shape, dim + 2, layout)
+    if isinstance(W_shape, (tuple, list)) and len(W_shape) in (3, 4) and len(W_shape) != len(X_shape):
+        raise ValueError(f"{fn}: X_shape has {len(X_shape)} entries ({dim}D) but W_shape has "
+                         f"{len(W_shape)} ({len(W_shape) - 2}D); give both in 1D "
+                         f"((n_ex, l_in, in_ch) and (fw, in_ch, out_ch)) or both in 2D. "
+                         + v.LAYOUT_2D)
+    Xs = v.check_shape(fn, "X_shape", X_shape, dim + 2, layout, batch_axis=0)
     Ws = v.check_shape(fn, "W_shape", W_shape, dim + 2, layout)
     v.check_channels(fn, Xs[-1], Ws[-2], dim)
     s = v.check_pair(fn, "stride", stride, 1, dim)

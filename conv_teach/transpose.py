@@ -31,7 +31,7 @@ import numpy as np
 from . import _validate as v
 from .conv import _limit, conv2d_core
 from .shapes import effective_kernel, resolve_pad2D
-from .windows import Geometry, check_size, float_dtype
+from .windows import Geometry, blocks, check_size, float_dtype, fold_into
 
 __all__ = ["conv2D_transpose", "transpose_geometry", "transposed_core"]
 
@@ -50,7 +50,10 @@ def _phases(n, k, s, d, before, out_len):
     g = gcd(s, d + 1)
     for o0 in range(min(s, out_len)):
         count = -(-(out_len - o0) // s)
-        taps = [ki for ki in range(k - 1, -1, -1) if (o0 + before - ki * (d + 1)) % s == 0]
+        # taps reaching this phase whose reads m + c (m < count) meet the input (0 <= . < n):
+        # a contiguous, evenly spaced run; the others would only multiply zeros
+        taps = [ki for ki in range(k - 1, -1, -1) if (o0 + before - ki * (d + 1)) % s == 0
+                and -count < (o0 + before - ki * (d + 1)) // s < n]
         if not taps:
             continue
         c_min = (o0 + before - taps[0] * (d + 1)) // s
@@ -62,8 +65,31 @@ def _phases(n, k, s, d, before, out_len):
         yield o0, count, taps, step, start, stop, start - c_min, count + c_max - stop
 
 
+def _scatter(Y, W, stride, dilation, before, Z, block_bytes):
+    """The definition, blocked: every input cell's weighted kernel added into the output.
+
+    Used when ``W`` holds NaN or inf, which the gather would multiply with the zeros around
+    the input (``0 * nan`` is nan where the definition adds nothing). Its buffer holds the
+    uncropped outputs of one block of examples.
+    """
+    n_ex, rows, cols, ch = Y.shape
+    fr, fc, _, out_ch = W.shape
+    (s_r, s_c), (d_r, d_c), (top, left), (out_r, out_c) = stride, dilation, before, Z.shape[1:3]
+    g = Geometry((fr, fc), stride, dilation, (0, 0, 0, 0), (rows, cols))
+    R = max((rows - 1) * s_r + (fr - 1) * (d_r + 1) + 1, top + out_r)
+    C = max((cols - 1) * s_c + (fc - 1) * (d_c + 1) + 1, left + out_c)
+    W_rows = W.astype(Z.dtype, copy=False).transpose(2, 0, 1, 3).reshape(ch, fr * fc * out_ch)
+    for n0, n1, ranges in blocks(n_ex, rows, cols * fr * fc * out_ch * Z.dtype.itemsize, block_bytes):
+        buf = np.zeros((n1 - n0, R, C, out_ch), Z.dtype)
+        for r0, r1 in ranges:
+            kernels = Y[n0:n1, r0:r1].astype(Z.dtype, copy=False).reshape(-1, ch) @ W_rows
+            fold_into(buf, kernels.reshape(n1 - n0, r1 - r0, cols, fr, fc, out_ch), g, row0=r0)
+        Z[n0:n1] = buf[:, top:top + out_r, left:left + out_c]
+    return Z
+
+
 def transposed_core(Y, W, stride, dilation, before, out_shape, fn="conv2D_transpose",
-                    max_bytes=None, block_bytes=None):
+                    max_bytes=None, block_bytes=None, what="the output Z"):
     """Transposed convolution on checked arguments, as stride-1 gathers per output phase.
 
     ``Z[n, o_r, o_c] = sum of Y[n, i, j] @ W[ki, kj]`` over ``i*s_r + ki*(d_r+1) = o_r + top``
@@ -80,7 +106,9 @@ def transposed_core(Y, W, stride, dilation, before, out_shape, fn="conv2D_transp
     dtype = float_dtype(Y, W)
     n_ex, out_ch = Y.shape[0], W.shape[3]
     shape = (n_ex,) + tuple(out_shape) + (out_ch,)
-    check_size(fn, "the output Z", shape, dtype, max_bytes)
+    check_size(fn, what, shape, dtype, max_bytes)
+    if not np.isfinite(W).all():
+        return _scatter(Y, W, stride, dilation, before, np.zeros(shape, dtype), block_bytes)
     (fr, fc), (s_r, s_c), (d_r, d_c) = W.shape[:2], stride, dilation
     rows = list(_phases(Y.shape[1], fr, s_r, d_r, before[0], out_shape[0]))
     cols = list(_phases(Y.shape[2], fc, s_c, d_c, before[1], out_shape[1]))

@@ -52,7 +52,7 @@ from . import _validate as v
 from .shapes import out_sizes, resolve_pad2D
 
 __all__ = ["Geometry", "geometry", "float_dtype", "padded_shape", "padded", "window_view",
-           "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "BLOCK_BYTES", "MAX_BYTES"]
+           "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "trim", "BLOCK_BYTES", "MAX_BYTES"]
 
 #: Target size in bytes of one block of work (tuned in benchmarks/bench_conv.py).
 BLOCK_BYTES = 8 * 2 ** 20
@@ -112,6 +112,47 @@ def geometry(fn, in_shape, kernel, stride=1, pad=0, dilation=0):
     p = resolve_pad2D(fn, pad, in_shape, k, s, d)
     out = out_sizes(fn, in_shape, k, s, d, (p[:2], p[2:]))
     return Geometry(k, s, d, p, out)
+
+
+def _useful_taps(n, k, s, d, before, out):
+    """``(first, last)`` tap of one axis that reads a real input cell for some output, or None."""
+    useful = []
+    for ki in range(k):
+        lo = before - ki * (d + 1)             # o*s must lie in [lo, lo + n - 1]
+        o_min, o_max = max(0, -(-lo // s)), min(out - 1, (lo + n - 1) // s)
+        if o_min <= o_max:
+            useful.append(ki)
+    return (useful[0], useful[-1]) if useful else None
+
+
+def trim(g, in_shape):
+    """The same windows without the taps that only ever read padding.
+
+    Returns ``None`` when every tap reads the input somewhere (nothing to trim), else
+    ``(g2, (row_slice, col_slice), (tap_rows, tap_cols))``: the outputs of ``g`` equal those
+    of ``g2`` on ``X[:, row_slice, col_slice]`` with kernel ``W[tap_rows, tap_cols]``, for a
+    zero fill and a finite kernel; or ``(None, None, None)`` when no tap ever reads the input
+    (the output is all zeros). This is what makes ``'same'`` with ``dilation=2**31`` on an
+    8x8 input cost an 8x8 convolution instead of a 2**32-wide padded copy.
+    """
+    pads = ((g.pad[0], g.pad[1]), (g.pad[2], g.pad[3]))
+    spans = [_useful_taps(n, k, s, d, p[0], o) for n, k, s, d, p, o in
+             zip(in_shape, g.kernel, g.stride, g.dilation, pads, g.out)]
+    if None in spans:
+        return None, None, None
+    if all(a == 0 and b == k - 1 for (a, b), k in zip(spans, g.kernel)):
+        return None
+    kernel, pad, cut, taps = [], [], [], []
+    for n, (a, b), s, d, (before, _), o in zip(in_shape, spans, g.stride, g.dilation, pads, g.out):
+        start = before - a * (d + 1)           # where the input begins, trimmed coordinates
+        length = (o - 1) * s + (b - a) * (d + 1) + 1     # the trimmed padded length
+        x0, x1 = max(0, -start), min(n, length - start)
+        kernel.append(b - a + 1)
+        pad.append((max(start, 0), length - max(start, 0) - (x1 - x0)))
+        cut.append(slice(x0, x1))
+        taps.append(slice(a, b + 1))
+    g2 = Geometry(tuple(kernel), g.stride, g.dilation, pad[0] + pad[1], g.out)
+    return g2, tuple(cut), tuple(taps)
 
 
 def float_dtype(*arrays):

@@ -167,3 +167,42 @@ def test_read_only_and_broadcast_inputs(case):
     dX_ref, dW_ref = conv2D_backward_loops(np.array(dZ), np.array(X_b), W, stride, pad, dilation)
     assert_allclose(dX, dX_ref, rtol=1e-12, atol=1e-12)
     assert_allclose(dW, dW_ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # inf * 0, as in the loops
+@given(conv_cases(dim=2), st.data())
+def test_non_finite_values_match_the_loops(case, data):
+    # nan/inf in W (dX takes the scatter path) and in dZ (dW's trimmed taps must not hide it)
+    X, W, stride, pad, dilation = case
+    W = W.copy()
+    W[tuple(data.draw(st.integers(0, n - 1)) for n in W.shape)] = np.nan
+    dZ = _dZ(case, 2)
+    dZ[tuple(data.draw(st.integers(0, n - 1)) for n in dZ.shape)] = np.inf
+    for got, ref in zip(conv2D_backward(dZ, X, W, stride, pad, dilation),
+                        conv2D_backward_loops(dZ, X, W, stride, pad, dilation)):
+        assert_allclose(got, ref, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("stride, pad, dilation", [(1, 1, 0), (2, 2, 1)])
+def test_extra_memory_is_bounded_by_the_block_whatever_the_batch(stride, pad, dilation):
+    import tracemalloc
+    block = 2 ** 16
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((3, 3, 8, 8))
+    for n_ex in (2, 16):
+        X = rng.standard_normal((n_ex, 16, 16, 8))
+        X_checked, g = setup2D("t", X, W.shape, stride, pad, dilation)
+        dZ = rng.standard_normal((n_ex,) + g.out + (8,))
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            base = tracemalloc.get_traced_memory()[0]
+            dX, dW = conv2d_backward_core(dZ, X_checked, W, g, block_bytes=block)
+            extra = tracemalloc.get_traced_memory()[1] - base - dX.nbytes - dW.nbytes
+        finally:
+            tracemalloc.stop()
+        # window copies, a padded block of dZ, a product block: a few blocks, not the batch
+        assert extra <= 4 * block + 2 ** 14, (n_ex, extra)
+        ref = conv2D_backward(dZ, X, W, stride, pad, dilation)
+        assert_allclose(dX, ref[0], rtol=1e-12, atol=1e-12)
+        assert_allclose(dW, ref[1], rtol=1e-12, atol=1e-12)

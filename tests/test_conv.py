@@ -351,3 +351,14 @@ def test_numpy_integer_arguments(pad, plain):
     # in 1D a 2-tuple is (left, right)
     X1, W1 = X[:, 0], W[0]
     assert_allclose(conv1D(X1, W1, np.int64(2), pad, np.int64(1)), conv1D_loops(X1, W1, 2, plain, 1))
+
+
+def test_nan_in_W_next_to_padding_is_the_same_in_loops_and_fast_code():
+    # a tap that reads padding multiplies a zero of X_pad by W: 0 * nan = nan, in every version
+    X, W = np.ones((1, 4, 1)), np.ones((3, 1, 1))
+    W[0] = np.nan                         # the tap that reads the left pad at t = 0
+    expected = np.full((1, 4, 1), np.nan)  # every output has tap 0 reading something times nan
+    for Z in (conv1D(X, W, 1, 1), conv1D_loops(X, W, 1, 1),
+              conv2D(X[:, None], W[None], 1, (0, 0, 1, 1))[:, 0],
+              conv2D_loops(X[:, None], W[None], 1, (0, 0, 1, 1))[:, 0]):
+        assert_array_equal(Z, expected)

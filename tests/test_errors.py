@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import conv_teach as ct
+import conv_teach.reference  # noqa: F401  (ct.reference)
 
 X2, W2 = np.ones((1, 5, 5, 2)), np.ones((3, 3, 2, 1))      # a good 2D pair
 X1, W1 = np.ones((1, 5, 2)), np.ones((3, 2, 1))            # a good 1D pair
@@ -190,8 +191,14 @@ CASES = [
     ("conv_out_shape_X_shape_not_a_tuple", lambda: ct.conv_out_shape(5, (3, 3, 4, 1)), ValueError,
      esc("conv_out_shape: X_shape must have 3 (1D) or 4 (2D) entries, got 5.")),
     ("conv_out_shape_W_shape_length",
+     lambda: ct.conv_out_shape((1, 5, 5, 2), (3, 3, 2, 1, 1)), ValueError,
+     esc("conv_out_shape: W_shape must be a tuple of 4 ints, got (3, 3, 2, 1, 1).")),
+    # the case: X_shape's length is what is wrong, and both are named
+    ("conv_out_shape_1D_X_2D_W", lambda: ct.conv_out_shape((1, 5, 5), (3, 3, 1, 1)), ValueError,
+     esc("conv_out_shape: X_shape has 3 entries (1D) but W_shape has 4 (2D); give both in 1D")),
+    ("conv_out_shape_2D_X_1D_W",
      lambda: ct.conv_out_shape((1, 5, 5, 2), (3, 3, 2)), ValueError,
-     esc("conv_out_shape: W_shape must be a tuple of 4 ints, got (3, 3, 2).")),
+     esc("conv_out_shape: X_shape has 4 entries (2D) but W_shape has 3 (1D)")),
     ("conv_out_shape_channels",
      lambda: ct.conv_out_shape((1, 5, 2), (3, 4, 1)), ValueError,
      esc("conv_out_shape: X has 2 input channels but W expects 4 (X.shape[2]=2, W.shape[1]=4)")),
@@ -199,9 +206,156 @@ CASES = [
      esc("conv_out_len: kernel must be an int >= 1, got 0.")),
     ("conv_out_len_in_len_float", lambda: ct.conv_out_len(5.0, 3), TypeError,
      esc("conv_out_len: in_len must be an int >= 1, got 5.0 (float)")),
+    # --- the shape helpers check their arguments (no ZeroDivisionError, no floats, no wrap)
+    ("same_pad_stride_zero", lambda: ct.same_pad(5, 3, stride=0), ValueError,
+     esc("same_pad: stride must be an int >= 1, got 0.")),
+    ("same_pad_stride_negative", lambda: ct.same_pad(5, 3, stride=-2), ValueError,
+     esc("same_pad: stride must be an int >= 1, got -2.")),
+    ("same_pad_float_length", lambda: ct.same_pad(5.5, 3), TypeError,
+     esc("same_pad: in_len must be an int >= 1, got 5.5 (float).")),
+    ("same_pad_kernel_zero", lambda: ct.same_pad(5, 0), ValueError,
+     esc("same_pad: kernel must be an int >= 1, got 0.")),
+    ("same_pad_dilation_negative", lambda: ct.same_pad(5, 3, 1, -1), ValueError,
+     esc("same_pad: dilation must be an int >= 0, got -1.")),
+    ("causal_pad_dilation_negative", lambda: ct.causal_pad(3, -2), ValueError,
+     esc("causal_pad: dilation must be an int >= 0, got -2.")),
+    ("causal_pad_kernel_bool", lambda: ct.causal_pad(True), TypeError,
+     esc("causal_pad: kernel must be an int >= 1, got the bool True.")),
+    ("effective_kernel_zero", lambda: ct.effective_kernel(0), ValueError,
+     esc("effective_kernel: kernel must be an int >= 1, got 0.")),
+    ("effective_kernel_float_dilation", lambda: ct.effective_kernel(3, 0.5), TypeError,
+     esc("effective_kernel: dilation must be an int >= 0, got 0.5 (float).")),
+    ("effective_kernel_negative_numpy_int", lambda: ct.effective_kernel(np.int8(-3)), ValueError,
+     esc("effective_kernel: kernel must be an int >= 1, got -3.")),
+    # --- sizes in Python ints before anything is allocated: refused with the size
+    ("pad2D_2_to_63", lambda: ct.pad2D(X2, 2 ** 63), MemoryError,
+     esc("pad2D: X_pad would have shape (1, 18446744073709551621, 18446744073709551621, 2) "
+         "(float64) and need ")),
+    ("pad2D_million", lambda: ct.pad2D(X2, 10 ** 6), ct.ArrayTooLarge,
+     esc("pad2D: X_pad would have shape (1, 2000005, 2000005, 2) (float64) and need 58.21 TiB "
+         "(64000320000400 bytes), more than the limit of 4.00 GiB (4294967296 bytes).")),
+    ("pad1D_huge", lambda: ct.pad1D(X1, (0, 2 ** 40)), ct.ArrayTooLarge,
+     esc("pad1D: X_pad would have shape (1, 1099511627781, 2) (float64) and need 16.00 TiB")),
+    ("pad2D_max_bytes", lambda: ct.pad2D(X2, 1, max_bytes=391), ct.ArrayTooLarge,
+     esc("pad2D: X_pad would have shape (1, 7, 7, 2) (float64) and need 784 bytes (784 bytes), "
+         "more than the limit of 391 bytes")),
+    ("dilate_2_to_63", lambda: ct.dilate(X2, 2 ** 63), ct.ArrayTooLarge,
+     esc("dilate: the dilated array would have shape (1, 36893488147419103237, "
+         "36893488147419103237, 2) (float64)")),
+    ("conv2D_output_32_GiB",
+     lambda: ct.conv2D(np.lib.stride_tricks.as_strided(np.zeros(1), (2 ** 12, 2 ** 10, 2 ** 10, 1),
+                                                       (0,) * 4), np.ones((1, 1, 1, 1)), 1, 0),
+     ct.ArrayTooLarge,
+     esc("conv2D: the output Z would have shape (4096, 1024, 1024, 1) (float64) and need "
+         "32.00 GiB (34359738368 bytes)")),
+    # the output is (1, 3, 2, 1), but the second window column starts 2**40 cells to the right
+    ("conv2D_padded_block_too_large", lambda: ct.conv2D(X2, W2, (1, 2 ** 40), (0, 0, 2 ** 40, 0)),
+     ct.ArrayTooLarge,
+     esc("conv2D: the padded input would have shape (1, 5, 1099511627781, 2) (float64)")),
+    ("conv2D_max_bytes", lambda: ct.conv2D(X2, W2, 1, 0, max_bytes=71), ct.ArrayTooLarge,
+     esc("conv2D: the output Z would have shape (1, 3, 3, 1) (float64) and need 72 bytes")),
+    ("conv2D_max_bytes_zero", lambda: ct.conv2D(X2, W2, 1, 0, max_bytes=0), ValueError,
+     esc("conv2D: max_bytes must be an int >= 1, got 0.")),
+    ("conv1D_output_too_large", lambda: ct.conv1D(X1, W1, 1, (2 ** 40, 0)), ct.ArrayTooLarge,
+     esc("conv1D: the output Z would have shape (1, 1, 1099511627779, 1) (float64) and need "
+         "8.00 TiB")),
+    ("transpose_stride_million", lambda: ct.conv2D_transpose(X2, W2, 10 ** 6, 0), ct.ArrayTooLarge,
+     esc("conv2D_transpose: the output Z would have shape (1, 4000003, 4000003, 1) (float64) and "
+         "need 116.42 TiB (128000192000072 bytes)")),
+    ("col2im_buffer_too_large",
+     lambda: ct.col2im(np.lib.stride_tricks.as_strided(np.zeros(1), (1, (2 * 10 ** 6 + 1) ** 2),
+                                                       (0, 0)), (1, 1, 1, 1), (1, 1, 1, 1), 10 ** 6, 1),
+     ct.ArrayTooLarge,
+     esc("col2im: the padded output buffer would have shape (1, 2000001, 2000001, 1) (float64) "
+         "and need 29.10 TiB")),
+    ("backward_dX_too_large",
+     lambda: ct.conv2D_backward(
+         np.lib.stride_tricks.as_strided(np.zeros(1), (2 ** 12, 2 ** 10, 2 ** 10, 1), (0,) * 4),
+         np.lib.stride_tricks.as_strided(np.zeros(1), (2 ** 12, 2 ** 10, 2 ** 10, 1), (0,) * 4),
+         np.ones((1, 1, 1, 1)), 1, 0),
+     ct.ArrayTooLarge,
+     esc("conv2D_backward: the input gradient dX would have shape (4096, 1024, 1024, 1) (float64) "
+         "and need 32.00 GiB")),
+    ("conv1D_backward_max_bytes",
+     lambda: ct.conv1D_backward(np.ones((1, 3, 1)), X1, W1, 1, 0, max_bytes=79), ct.ArrayTooLarge,
+     esc("conv1D_backward: the input gradient dX would have shape (1, 1, 5, 2) (float64) and need "
+         "80 bytes")),
+    # --- masked arrays and other subclasses whose meaning numpy would drop
+    ("masked_X", lambda: ct.conv2D(np.ma.masked_greater(X2, 0), W2, 1, 0), TypeError,
+     esc("conv2D: X is a masked array; its mask would be ignored and the hidden values used. Say "
+         "what masked cells should be: pass X.filled(0)")),
+    ("masked_W_1D", lambda: ct.conv1D(X1, np.ma.masked_array(W1), 1, 0), TypeError,
+     esc("conv1D: W is a masked array;")),
+    ("masked_dZ", lambda: ct.conv2D_backward(np.ma.ones((1, 3, 3, 1)), X2, W2, 1, 0), TypeError,
+     esc("conv2D_backward: dZ is a masked array;")),
+    ("masked_pad2D", lambda: ct.pad2D(np.ma.masked_array(X2), 1), TypeError,
+     esc("pad2D: X is a masked array;")),
+    ("matrix_X_col", lambda: ct.col2im(np.asmatrix(np.ones((9, 4))), (1, 4, 4, 1), (3, 3, 1, 1), 0, 1),
+     TypeError,
+     esc("col2im: X_col is a numpy.matrix, a NumPy subclass whose meaning (units, mask, matrix "
+         "algebra) would be dropped; pass np.asarray(X_col) to use its plain numbers.")),
+    ("masked_loops", lambda: ct.conv2D_loops(np.ma.masked_array(X2), W2, 1, 0), TypeError,
+     esc("conv2D_loops: X is a masked array;")),
+    # --- zero sizes other than the batch stay errors
+    ("zero_out_channels", lambda: ct.conv2D(X2, np.ones((3, 3, 2, 0)), 1, 0), ValueError,
+     esc("conv2D: W has an empty axis, shape (3, 3, 2, 0).")),
+    ("zero_in_channels_transpose", lambda: ct.conv2D_transpose(np.ones((1, 2, 2, 0)),
+                                                                np.ones((3, 3, 0, 1)), 1, 0),
+     ValueError, esc("conv2D_transpose: X has an empty axis, shape (1, 2, 2, 0) (only the batch "
+                     "axis may be 0).")),
+    ("col2im_X_shape_zero_rows", lambda: ct.col2im(np.ones((9, 0)), (1, 0, 4, 1), (3, 3, 1, 1), 0, 1),
+     ValueError, esc("col2im: X_shape[1] must be an int >= 1, got 0.")),
+    # --- the loop references check their arguments too, in their own names
+    ("loops_kernel_too_large", lambda: ct.conv2D_loops(np.ones((1, 2, 2, 2)), W2, 1, 0), ValueError,
+     esc("conv2D_loops: kernel (3x3 after dilation=0) is larger than the padded input (2x2)")),
+    ("loops_1D_kernel_too_large", lambda: ct.conv1D_loops(np.ones((1, 2, 2)), W1, 1, 0), ValueError,
+     esc("conv1D_loops: kernel (length 3 after dilation=0) is longer than the padded input "
+         "(length 2)")),
+    ("loops_channels", lambda: ct.conv2D_loops(np.ones((1, 5, 5, 3)), W2, 1, 0), ValueError,
+     esc("conv2D_loops: X has 3 input channels but W expects 2 (X.shape[3]=3, W.shape[2]=2)")),
+    ("loops_1D_channels", lambda: ct.conv1D_loops(np.ones((1, 5, 3)), W1, 1, 0), ValueError,
+     esc("conv1D_loops: X has 3 input channels but W expects 2 (X.shape[2]=3, W.shape[1]=2)")),
+    ("loops_stride_zero", lambda: ct.conv2D_loops(X2, W2, 0, 0), ValueError,
+     esc("conv2D_loops: stride must be an int >= 1, got 0.")),
+    ("loops_pad_unknown", lambda: ct.conv1D_loops(X1, W1, 1, "full"), ValueError,
+     esc("conv1D_loops: unknown pad 'full'")),
+    ("loops_X_ndim", lambda: ct.conv2D_loops(np.ones((5, 5, 2)), W2, 1, 0), ValueError,
+     esc("conv2D_loops: X must be 4-D, got shape (5, 5, 2) (3-D)")),
+    ("im2col_loops_W_not_shape", lambda: ct.im2col_loops(X2, W2, 0, 1), ValueError,
+     esc("im2col_loops: W_shape must be a tuple of ints, got an array of shape (3, 3, 2, 1)")),
+    ("col2im_loops_X_col_shape",
+     lambda: ct.col2im_loops(np.ones((9, 5)), (1, 4, 4, 1), (3, 3, 1, 1), 0, 1), ValueError,
+     esc("col2im_loops: X_col must have shape (in_ch*fr*fc, out_rows*out_cols*n_ex) = (9, 4)")),
+    ("backward_loops_dZ_shape",
+     lambda: ct.conv2D_backward_loops(np.ones((1, 5, 5, 1)), X2, W2, 1, 0), ValueError,
+     esc("conv2D_backward_loops: dZ must have the shape of the forward output (1, 3, 3, 1), "
+         "got (1, 5, 5, 1).")),
+    ("backward_loops_1D_dZ_shape",
+     lambda: ct.conv1D_backward_loops(np.ones((1, 5, 1)), X1, W1, 2, "causal"), ValueError,
+     esc("conv1D_backward_loops: dZ must have the shape of the forward output (1, 3, 1)")),
+    ("transpose_loops_output_padding",
+     lambda: ct.conv2D_transpose_loops(X2, W2, 2, 0, output_padding=5), ValueError,
+     esc("conv2D_transpose_loops: output_padding must be smaller than max(stride, dilation + 1) "
+         "on each axis (here (2, 2)), got (5, 5).")),
+    ("transpose_loops_same_output_padding",
+     lambda: ct.conv2D_transpose_loops(X2, W2, 2, "same", output_padding=1), ValueError,
+     esc("conv2D_transpose_loops: pad='same' already chooses the output size")),
+    ("transpose_loops_crops_everything",
+     lambda: ct.conv2D_transpose_loops(np.ones((1, 1, 1, 2)), W2, 1, 2), ValueError,
+     esc("conv2D_transpose_loops: pad (2, 2, 2, 2) crops the whole output")),
+    ("transpose_loops_channels",
+     lambda: ct.conv2D_transpose_loops(np.ones((1, 2, 2, 3)), W2, 1, 0), ValueError,
+     esc("conv2D_transpose_loops: X has 3 input channels but W expects 2")),
+    ("receptive_field_cell", lambda: ct.reference.receptive_field(5, (3, 3)), ValueError,
+     esc("receptive_field: cell must be an output position (i, j), got 5.")),
+    ("receptive_field_negative_cell", lambda: ct.reference.receptive_field((0, -1), (3, 3)),
+     ValueError, esc("receptive_field: cell[1] must be an int >= 0, got -1.")),
+    ("receptive_field_stride", lambda: ct.reference.receptive_field((0, 0), (3, 3), 0), ValueError,
+     esc("receptive_field: stride must be an int >= 1, got 0.")),
 ]
 
 
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")   # np.matrix in one row
 @pytest.mark.parametrize("call, exc, match", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_raises_a_clear_error(call, exc, match):
     with pytest.raises(exc, match=match):
@@ -231,3 +385,105 @@ def test_errors_are_raised_before_any_work():
     X = np.lib.stride_tricks.as_strided(np.zeros(1), (2 ** 12, 2 ** 10, 2 ** 10, 1), (0,) * 4)
     with pytest.raises(ValueError, match="stride must be"):
         ct.conv2D(X, np.ones((3, 3, 1, 1)), 0, 1)
+
+
+# ------------------------------------------------------------------ n_ex = 0: empty, right shape
+Xe, Xe1 = np.ones((0, 5, 5, 2)), np.ones((0, 7, 2))
+EMPTY_BATCH = [
+    # (name, call, expected shape(s) written out from the formulas)
+    ("conv2D", lambda: ct.conv2D(Xe, W2, 2, 1), (0, (5 + 2 - 3) // 2 + 1, 3, 1)),
+    ("conv1D", lambda: ct.conv1D(Xe1, W1, 2, "causal"), (0, -(-7 // 2), 1)),
+    ("conv2D_backward", lambda: ct.conv2D_backward(np.ones((0, 3, 3, 1)), Xe, W2, 2, 1),
+     [(0, 5, 5, 2), (3, 3, 2, 1)]),
+    ("conv1D_backward", lambda: ct.conv1D_backward(np.ones((0, 4, 1)), Xe1, W1, 2, "causal"),
+     [(0, 7, 2), (3, 2, 1)]),
+    ("conv2D_transpose", lambda: ct.conv2D_transpose(Xe, np.ones((3, 3, 2, 4)), 2, 1),
+     (0, (5 - 1) * 2 + 3 - 2, 9, 4)),
+    ("im2col", lambda: ct.im2col(Xe, W2.shape, 1, 2)[0], (2 * 3 * 3, 0)),
+    ("col2im", lambda: ct.col2im(np.ones((18, 0)), (0, 5, 5, 2), W2.shape, 1, 2), (0, 5, 5, 2)),
+    ("pad2D", lambda: ct.pad2D(Xe, (1, 2))[0], (0, 7, 9, 2)),
+    ("pad1D", lambda: ct.pad1D(Xe1, (1, 2))[0], (0, 10, 2)),
+    ("dilate", lambda: ct.dilate(Xe, 1), (0, 9, 9, 2)),
+    ("conv_out_shape", lambda: np.empty(ct.conv_out_shape((0, 5, 5, 2), W2.shape, 2, 1)),
+     (0, 3, 3, 1)),
+    ("conv2D_loops", lambda: ct.conv2D_loops(Xe, W2, 2, 1), (0, 3, 3, 1)),
+    ("conv1D_loops", lambda: ct.conv1D_loops(Xe1, W1, 2, "causal"), (0, 4, 1)),
+    ("im2col_loops", lambda: ct.im2col_loops(Xe, W2.shape, 1, 2), (18, 0)),
+    ("col2im_loops", lambda: ct.col2im_loops(np.ones((18, 0)), (0, 5, 5, 2), W2.shape, 1, 2),
+     (0, 5, 5, 2)),
+    ("conv2D_backward_loops", lambda: ct.conv2D_backward_loops(np.ones((0, 3, 3, 1)), Xe, W2, 2, 1),
+     [(0, 5, 5, 2), (3, 3, 2, 1)]),
+    ("conv1D_backward_loops",
+     lambda: ct.conv1D_backward_loops(np.ones((0, 4, 1)), Xe1, W1, 2, "causal"),
+     [(0, 7, 2), (3, 2, 1)]),
+    ("conv2D_transpose_loops", lambda: ct.conv2D_transpose_loops(Xe, np.ones((3, 3, 2, 4)), 2, 1),
+     (0, 9, 9, 4)),
+]
+
+
+@pytest.mark.parametrize("call, shape", [c[1:] for c in EMPTY_BATCH], ids=[c[0] for c in EMPTY_BATCH])
+def test_an_empty_batch_gives_an_empty_result_of_the_right_shape(call, shape):
+    out = call()
+    if isinstance(shape, list):          # (dX, dW): dW of an empty batch is all zeros
+        assert [a.shape for a in out] == shape
+        assert not out[1].any()
+    else:
+        assert out.shape == shape
+
+
+def test_every_public_function_takes_an_empty_batch():
+    # guards the table above: it names every function of __all__ that takes a batch
+    takes_batch = {n for n in ct.__all__ if callable(getattr(ct, n)) and n not in
+                   ("same_pad", "causal_pad", "effective_kernel", "conv_out_len",
+                    "ColumnMatrixTooLarge", "ArrayTooLarge")}
+    assert takes_batch <= {c[0] for c in EMPTY_BATCH}, takes_batch - {c[0] for c in EMPTY_BATCH}
+
+
+# ------------------------------------------------------------------ huge values that fit
+# each expected value is the arithmetic of the one or few windows that exist
+ONES = np.ones((1, 5, 5, 1))
+HUGE_BUT_FITTING = [
+    # stride 2**58: one window per axis, the top-left 3x3 of ones
+    ("conv2D_stride_2_58", lambda: ct.conv2D(ONES, np.ones((3, 3, 1, 1)), stride=2 ** 58, pad=0),
+     np.full((1, 1, 1, 1), 9.0)),
+    ("conv1D_stride_2_58", lambda: ct.conv1D(np.ones((1, 5, 1)), np.ones((3, 1, 1)), 2 ** 58, 0),
+     np.full((1, 1, 1), 3.0)),
+    ("im2col_stride_2_58", lambda: ct.im2col(ONES, (3, 3, 1, 1), 0, 2 ** 58)[0], np.ones((9, 1))),
+    ("backward_stride_2_58",
+     lambda: ct.conv2D_backward(np.ones((1, 1, 1, 1)), ONES, np.ones((3, 3, 1, 1)), 2 ** 58, 0)[0],
+     np.pad(np.ones((3, 3)), ((0, 2), (0, 2)))[None, :, :, None]),
+    ("transpose_stride_2_58",
+     lambda: ct.conv2D_transpose(np.full((1, 1, 1, 1), 2.0), np.ones((2, 2, 1, 1)), 2 ** 58, 0),
+     np.full((1, 2, 2, 1), 2.0)),
+    # 'same' with dilation 2**31 on 8x8: only the centre tap ever reads the input
+    ("same_dilation_2_31",
+     lambda: ct.conv2D(np.arange(64.).reshape(1, 8, 8, 1), np.full((3, 3, 1, 1), 2.0), 1, "same",
+                       dilation=2 ** 31),
+     2.0 * np.arange(64.).reshape(1, 8, 8, 1)),
+    ("same_dilation_2_31_backward",
+     lambda: ct.conv2D_backward(np.ones((1, 8, 8, 1)), np.ones((1, 8, 8, 1)), np.ones((3, 3, 1, 1)),
+                                1, "same", dilation=2 ** 31)[1][:, :, 0, 0],
+     np.array([[0., 0, 0], [0, 64, 0], [0, 0, 0]])),
+    ("dilate_one_cell_2_63", lambda: ct.dilate(np.full((1, 1, 1, 1), 4.0), 2 ** 63),
+     np.full((1, 1, 1, 1), 4.0)),
+    ("conv_out_len_2_62", lambda: np.array(ct.conv_out_len(2 ** 62, 3, stride=2 ** 61)), np.array(2)),
+]
+
+
+@pytest.mark.parametrize("call, expected", [c[1:] for c in HUGE_BUT_FITTING],
+                         ids=[c[0] for c in HUGE_BUT_FITTING])
+def test_huge_values_that_fit_give_the_right_answer(call, expected):
+    np.testing.assert_array_equal(call(), expected)
+
+
+def test_shape_helpers_return_python_ints_and_do_not_wrap():
+    # NumPy unsigned integers wrap below zero; the helpers compute in Python ints
+    u = np.uint8
+    assert ct.same_pad(u(5), u(3), u(2)) == (1, 1) and type(ct.same_pad(u(5), u(3))[0]) is int
+    assert ct.same_pad(u(1), u(7)) == (3, 3)               # (0 + 7 - 1) = 6, not 250
+    assert type(ct.causal_pad(np.int64(3), np.int32(1))[0]) is int
+    assert type(ct.effective_kernel(np.uint16(3), np.uint16(2))) is int
+    assert ct.effective_kernel(np.uint8(200), np.uint8(2)) == 200 + 199 * 2
+    for out in (ct.conv_out_len(np.int64(9), np.uint8(3), np.int8(2)),
+                *ct.conv_out_shape(np.array([2, 9, 9, 1]), (np.int64(3), 3, 1, 2), 2)):
+        assert type(out) is int

@@ -70,7 +70,7 @@ def test_receptive_field_is_a_column_of_X_col(case, data):
     n_ex, oh, ow, _ = conv2D(X, W, stride, pad, dilation).shape
     i, j = data.draw(st.integers(0, oh - 1), label="i"), data.draw(st.integers(0, ow - 1), label="j")
     n = data.draw(st.integers(0, n_ex - 1), label="n")
-    cells = receptive_field((i, j), W.shape, stride, (top, left), dilation)
+    cells = receptive_field((i, j), W.shape, stride, dilation=dilation)
     expected = [X_pad[n, r, c, ch] for ch in range(X.shape[3]) for r, c in cells]
     assert_array_equal(X_col[:, (i * ow + j) * n_ex + n], expected)
 

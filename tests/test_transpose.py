@@ -216,3 +216,51 @@ def test_docstring_examples(name):
     assert result.failed == 0
     if name != "conv_teach.animation_plan":
         assert result.attempted > 0
+
+
+@given(transpose_cases(), st.data())
+def test_non_finite_weights_match_the_scatter_loops(case, data):
+    # the fast path gathers (reads zeros around X); with nan/inf in W it must still add only
+    # what the definition scatters: 0 * nan would be nan where nothing is written
+    W = case.W.copy()
+    for value in (np.nan, np.inf):
+        idx = tuple(data.draw(st.integers(0, n - 1)) for n in W.shape)
+        W[idx] = value
+    case = case._replace(W=W)
+    np.testing.assert_allclose(conv2D_transpose(*case), conv2D_transpose_loops(*case),
+                               rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+# ------------------------------------------------------------------ memory
+def _extra_bytes(call):
+    """tracemalloc's peak during ``call()`` minus the result's own bytes (what it needed besides)."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        out = call()
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    return peak - sum(a.nbytes for a in (out if isinstance(out, tuple) else (out,)))
+
+
+@pytest.mark.parametrize("stride, pad, dilation", [(1, 2, 0), (2, 1, 0), (3, 0, 1)])
+def test_extra_memory_is_bounded_by_the_block_whatever_the_batch(stride, pad, dilation):
+    # the old scatter held one weighted 5x5 kernel per input cell: 25x the output's channels
+    # per input cell (batch 16 here: 4.2 MB), growing with the batch
+    from conv_teach.transpose import transpose_geometry, transposed_core
+    block = 2 ** 16
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((5, 5, 8, 8))
+    for n_ex in (2, 16):
+        X = rng.standard_normal((n_ex, 16, 16, 8))
+        g, _, _ = transpose_geometry("t", (16, 16), (5, 5), stride, pad, dilation, 0)
+        extra = _extra_bytes(lambda: transposed_core(X, W, g.stride, g.dilation, (g.pad[0], g.pad[2]),
+                                                     g.out, block_bytes=block))
+        assert extra <= 4 * block + W.nbytes + 2 ** 14, (n_ex, extra)
+    Z = conv2D_transpose(X, W, stride, pad, dilation)
+    np.testing.assert_allclose(
+        transposed_core(X, W, g.stride, g.dilation, (g.pad[0], g.pad[2]), g.out, block_bytes=block),
+        Z, rtol=1e-12, atol=1e-12)

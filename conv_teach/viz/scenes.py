@@ -74,7 +74,7 @@ def scene2D(in_rows=5, in_cols=5, in_ch=1, n_ex=1, fr=3, fc=3, out_ch=1, stride=
         X=X, W=W, W_dil=dilate(W[None, :, :, 0, 0, None], dilation)[0, :, :, 0],
         X_pad=X_pad, X_col=X_col, W_col=W_col, Z_col=W_col @ X_col, Z=Z,
         pad=p, out=out, cell=(i, j), example=n, column=(i * out[1] + j) * n_ex + n,
-        taps=receptive_field((i, j), W.shape, stride, (p[0], p[2]), dilation),
+        taps=receptive_field((i, j), W.shape, stride, dilation=dilation),
         eff=(effective_kernel(fr, dilation), effective_kernel(fc, dilation)),
         params=params)
 
