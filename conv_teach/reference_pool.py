@@ -12,6 +12,7 @@ size by counting the windows that fit.
 """
 import numpy as np
 
+from . import _validate as v
 from .pad import pad1D, pad2D
 
 __all__ = ["maxpool2D_loops", "avgpool2D_loops", "maxpool1D_loops", "avgpool1D_loops",
@@ -32,11 +33,34 @@ def _starts(padded_len, kernel, stride, dilation):
     return starts
 
 
-def _windows2D(X, pool_shape, stride, pad, dilation):
+def _check(fn, X, pool, stride, dilation, dim, dZ=None, count_include_pad=True):
+    """The library's input checks (the same messages), so a bad call never loops on garbage."""
+    layout = v.LAYOUT_POOL_2D if dim == 2 else v.LAYOUT_POOL_1D
+    X = v.check_array(fn, "X", X, dim + 2, layout, batch_axis=0)
+    if dim == 2:
+        pool = v.check_pair(fn, "pool_shape", pool, 1, 2)
+        stride, dilation = v.check_pair(fn, "stride", stride, 1, 2), v.check_pair(fn, "dilation", dilation, 0, 2)
+    else:
+        pool = v.check_int(fn, "pool_width", pool, 1)
+        stride, dilation = v.check_int(fn, "stride", stride, 1), v.check_int(fn, "dilation", dilation, 0)
+    v.check_flag(fn, "count_include_pad", count_include_pad)
+    if dZ is not None:
+        dZ = v.check_array(fn, "dZ", dZ, dim + 2, "dZ has the shape of the forward output.", batch_axis=0)
+    return np.asarray(X, float), pool, stride, dilation, (None if dZ is None else np.asarray(dZ, float))
+
+
+def _fits(fn, shape, pool, dilation, pads, count, dim):
+    """Raise the library's error for a window larger than the padded input."""
+    pool, dilation = (pool, dilation) if dim == 2 else ((pool,), (dilation,))
+    v.check_pool_fits(fn, shape, pool, dilation, pads)
+
+
+def _windows2D(X, pool_shape, stride, pad, dilation, fn="maxpool2D_loops"):
     """For every output cell ``(i, j)``: the input cells ``[(r, q), ...]`` its window reads,
     in window order (row by row), and the window's number of taps."""
     (k_r, k_c), (s_r, s_c), (d_r, d_c) = _pair(pool_shape), _pair(stride), _pair(dilation)
     _, (top, bottom, left, right) = pad2D(X, pad, (k_r, k_c), (s_r, s_c), (d_r, d_c))
+    _fits(fn, X.shape[1:3], (k_r, k_c), (d_r, d_c), ((top, bottom), (left, right)), None, 2)
     rows = _starts(X.shape[1] + top + bottom, k_r, s_r, d_r)
     cols = _starts(X.shape[2] + left + right, k_c, s_c, d_c)
     cells = {}
@@ -49,8 +73,9 @@ def _windows2D(X, pool_shape, stride, pad, dilation):
     return cells, (len(rows), len(cols)), k_r * k_c
 
 
-def _windows1D(X, pool_width, stride, pad, dilation):
+def _windows1D(X, pool_width, stride, pad, dilation, fn="maxpool1D_loops"):
     _, (left, right) = pad1D(X, pad, pool_width, stride, dilation)
+    _fits(fn, X.shape[1:2], pool_width, dilation, ((left, right),), None, 1)
     starts = _starts(X.shape[1] + left + right, pool_width, stride, dilation)
     cells = {t: [t0 + k * (dilation + 1) - left for k in range(pool_width)
                  if 0 <= t0 + k * (dilation + 1) - left < X.shape[1]]
@@ -70,8 +95,8 @@ def _argmax(values):
 def maxpool2D_loops(X, pool_shape, stride, pad, dilation=0):
     """``Z[n, i, j, c]`` = the largest input cell window ``(i, j)`` reads in channel ``c``
     (``-inf`` if it reads only padding)."""
-    X = np.asarray(X, float)
-    cells, (oh, ow), _ = _windows2D(X, pool_shape, stride, pad, dilation)
+    X, _, _, _, _ = _check("maxpool2D_loops", X, pool_shape, stride, dilation, 2)
+    cells, (oh, ow), _ = _windows2D(X, pool_shape, stride, pad, dilation, fn="maxpool2D_loops")
     Z = np.full((X.shape[0], oh, ow, X.shape[3]), -np.inf)
     for n in range(X.shape[0]):
         for (i, j), window in cells.items():
@@ -85,8 +110,8 @@ def maxpool2D_loops(X, pool_shape, stride, pad, dilation=0):
 
 def maxpool2D_backward_loops(dZ, X, pool_shape, stride, pad, dilation=0):
     """``dZ[n, i, j, c]`` is added to the cell that won window ``(i, j)`` in channel ``c``."""
-    X, dZ = np.asarray(X, float), np.asarray(dZ, float)
-    cells, _, _ = _windows2D(X, pool_shape, stride, pad, dilation)
+    X, _, _, _, dZ = _check("maxpool2D_backward_loops", X, pool_shape, stride, dilation, 2, dZ=dZ)
+    cells, _, _ = _windows2D(X, pool_shape, stride, pad, dilation, fn="maxpool2D_backward_loops")
     dX = np.zeros_like(X)
     for n in range(X.shape[0]):
         for (i, j), window in cells.items():
@@ -101,8 +126,8 @@ def maxpool2D_backward_loops(dZ, X, pool_shape, stride, pad, dilation=0):
 def avgpool2D_loops(X, pool_shape, stride, pad, count_include_pad=True):
     """``Z[n, i, j, c]`` = the sum of the input cells window ``(i, j)`` reads, divided by the
     number of taps (``count_include_pad``) or of input cells read."""
-    X = np.asarray(X, float)
-    cells, (oh, ow), taps = _windows2D(X, pool_shape, stride, pad, 0)
+    X, _, _, _, _ = _check("avgpool2D_loops", X, pool_shape, stride, 0, 2, count_include_pad=count_include_pad)
+    cells, (oh, ow), taps = _windows2D(X, pool_shape, stride, pad, 0, fn="avgpool2D_loops")
     Z = np.zeros((X.shape[0], oh, ow, X.shape[3]))
     for n in range(X.shape[0]):
         for (i, j), window in cells.items():
@@ -114,8 +139,8 @@ def avgpool2D_loops(X, pool_shape, stride, pad, count_include_pad=True):
 
 def avgpool2D_backward_loops(dZ, X, pool_shape, stride, pad, count_include_pad=True):
     """Every input cell window ``(i, j)`` reads gets ``dZ[n, i, j] / count``."""
-    X, dZ = np.asarray(X, float), np.asarray(dZ, float)
-    cells, _, taps = _windows2D(X, pool_shape, stride, pad, 0)
+    X, _, _, _, dZ = _check("avgpool2D_backward_loops", X, pool_shape, stride, 0, 2, dZ=dZ, count_include_pad=count_include_pad)
+    cells, _, taps = _windows2D(X, pool_shape, stride, pad, 0, fn="avgpool2D_backward_loops")
     dX = np.zeros_like(X)
     for n in range(X.shape[0]):
         for (i, j), window in cells.items():
@@ -127,8 +152,8 @@ def avgpool2D_backward_loops(dZ, X, pool_shape, stride, pad, count_include_pad=T
 
 def maxpool1D_loops(X, pool_width, stride, pad, dilation=0):
     """``Z[n, t, c]`` = the largest input cell window ``t`` reads in channel ``c``."""
-    X = np.asarray(X, float)
-    cells, l_out, _ = _windows1D(X, pool_width, stride, pad, dilation)
+    X, _, _, _, _ = _check("maxpool1D_loops", X, pool_width, stride, dilation, 1)
+    cells, l_out, _ = _windows1D(X, pool_width, stride, pad, dilation, fn="maxpool1D_loops")
     Z = np.full((X.shape[0], l_out, X.shape[2]), -np.inf)
     for n in range(X.shape[0]):
         for t, window in cells.items():
@@ -141,8 +166,8 @@ def maxpool1D_loops(X, pool_width, stride, pad, dilation=0):
 
 
 def maxpool1D_backward_loops(dZ, X, pool_width, stride, pad, dilation=0):
-    X, dZ = np.asarray(X, float), np.asarray(dZ, float)
-    cells, _, _ = _windows1D(X, pool_width, stride, pad, dilation)
+    X, _, _, _, dZ = _check("maxpool1D_backward_loops", X, pool_width, stride, dilation, 1, dZ=dZ)
+    cells, _, _ = _windows1D(X, pool_width, stride, pad, dilation, fn="maxpool1D_backward_loops")
     dX = np.zeros_like(X)
     for n in range(X.shape[0]):
         for t, window in cells.items():
@@ -154,8 +179,8 @@ def maxpool1D_backward_loops(dZ, X, pool_width, stride, pad, dilation=0):
 
 
 def avgpool1D_loops(X, pool_width, stride, pad, count_include_pad=True):
-    X = np.asarray(X, float)
-    cells, l_out, taps = _windows1D(X, pool_width, stride, pad, 0)
+    X, _, _, _, _ = _check("avgpool1D_loops", X, pool_width, stride, 0, 1, count_include_pad=count_include_pad)
+    cells, l_out, taps = _windows1D(X, pool_width, stride, pad, 0, fn="avgpool1D_loops")
     Z = np.zeros((X.shape[0], l_out, X.shape[2]))
     for n in range(X.shape[0]):
         for t, window in cells.items():
@@ -166,8 +191,8 @@ def avgpool1D_loops(X, pool_width, stride, pad, count_include_pad=True):
 
 
 def avgpool1D_backward_loops(dZ, X, pool_width, stride, pad, count_include_pad=True):
-    X, dZ = np.asarray(X, float), np.asarray(dZ, float)
-    cells, _, taps = _windows1D(X, pool_width, stride, pad, 0)
+    X, _, _, _, dZ = _check("avgpool1D_backward_loops", X, pool_width, stride, 0, 1, dZ=dZ, count_include_pad=count_include_pad)
+    cells, _, taps = _windows1D(X, pool_width, stride, pad, 0, fn="avgpool1D_backward_loops")
     dX = np.zeros_like(X)
     for n in range(X.shape[0]):
         for t, window in cells.items():

@@ -63,6 +63,14 @@ CASES = [
          "but the window of output position 5 reads only padding (pad (0, 1))")),
     ("dZ_shape", lambda: ct.maxpool2D_backward(np.ones((1, 4, 4, 3)), X2, 2, 1, 0), ValueError,
      esc("maxpool2D_backward: dZ must have the shape of the forward output (1, 4, 4, 2), got (1, 4, 4, 3).")),
+    ("loops_pool_zero", lambda: reference_pool.maxpool2D_loops(X2, 0, 1, 0), ValueError,
+     esc("maxpool2D_loops: pool_shape must be an int >= 1, got 0.")),
+    ("loops_window_too_large", lambda: reference_pool.avgpool1D_loops(X1, 6, 1, 0), ValueError,
+     esc("avgpool1D_loops: the pooling window (length 6 after dilation=0) is longer than the padded "
+         "input (length 5)")),
+    ("loops_count_include_pad", lambda: reference_pool.avgpool2D_backward_loops(
+        np.ones((1, 4, 4, 2)), X2, 2, 1, 0, "no"), TypeError,
+     esc("avgpool2D_backward_loops: count_include_pad must be True or False, got 'no' (str).")),
     ("dZ_ndim", lambda: ct.avgpool1D_backward(np.ones((1, 4)), X1, 2, 1, 0), ValueError,
      esc("avgpool1D_backward: dZ must be 3-D, got shape (1, 4) (2-D). dZ is (n_ex, l_out, in_ch).")),
 ]
