@@ -49,3 +49,18 @@ def __getattr__(name):
     if name in _LAZY:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'conv_teach' has no attribute {name!r}")
+
+# --- pooling (issue 13): conv_teach.pool, loop references in conv_teach.reference_pool
+from .pool import (avgpool1D, avgpool1D_backward, avgpool2D, avgpool2D_backward, maxpool1D,
+                   maxpool1D_backward, maxpool2D, maxpool2D_backward)
+from .reference_pool import (avgpool1D_backward_loops, avgpool1D_loops, avgpool2D_backward_loops,
+                             avgpool2D_loops, maxpool1D_backward_loops, maxpool1D_loops,
+                             maxpool2D_backward_loops, maxpool2D_loops)
+
+__all__ += [
+    "maxpool2D", "avgpool2D", "maxpool1D", "avgpool1D",
+    "maxpool2D_backward", "avgpool2D_backward", "maxpool1D_backward", "avgpool1D_backward",
+    "maxpool2D_loops", "avgpool2D_loops", "maxpool1D_loops", "avgpool1D_loops",
+    "maxpool2D_backward_loops", "avgpool2D_backward_loops", "maxpool1D_backward_loops",
+    "avgpool1D_backward_loops",
+]

@@ -350,3 +350,44 @@ def check_student_function(fn, value, example):
         raise TypeError(f"{fn}: pass your function itself, e.g. {example}, not the result of "
                         f"calling it; got {type(value).__name__}.")
     return value
+
+
+# --- pooling (conv_teach.pool) ------------------------------------------------------
+
+LAYOUT_POOL_2D = ("X is (n_ex, in_rows, in_cols, in_ch); pool_shape is an int or (rows, cols); "
+                  "pooling works on each channel on its own.")
+LAYOUT_POOL_1D = "X is (n_ex, l_in, in_ch); pool_width is an int."
+
+
+def check_flag(fn, name, value):
+    """A True/False switch (Python or NumPy bool); 0, 1, 'yes' and None are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{fn}: {name} must be True or False, got {value!r} ({_type_name(value)}).")
+    return bool(value)
+
+
+def check_pool_fits(fn, in_shape, pool, dilation, pads):
+    """The pooling window (after dilation) must fit in the padded input."""
+    eff = tuple(k + (k - 1) * d for k, d in zip(pool, dilation))
+    padded = tuple(n + a + b for n, (a, b) in zip(in_shape, pads))
+    if all(e <= p for e, p in zip(eff, padded)):
+        return
+    if len(eff) == 1:
+        raise ValueError(
+            f"{fn}: the pooling window (length {eff[0]} after dilation={dilation[0]}) is longer "
+            f"than the padded input (length {padded[0]}); pad more or use a smaller window.")
+    d = dilation[0] if dilation[0] == dilation[1] else tuple(dilation)
+    raise ValueError(
+        f"{fn}: the pooling window ({eff[0]}x{eff[1]} after dilation={d}) is larger than the "
+        f"padded input ({padded[0]}x{padded[1]}); pad more or use a smaller window.")
+
+
+def pool_window_only_padding(fn, where, pad):
+    """count_include_pad=False and a window reads no input cell: its average is undefined.
+
+    ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved."""
+    return ValueError(
+        f"{fn}: with count_include_pad=False every window must read at least one input cell, "
+        f"but the window of output {where} reads only padding (pad {tuple(pad)}), so its "
+        f"average is undefined. Use less padding, or count_include_pad=True (padding counts as "
+        f"zeros).")

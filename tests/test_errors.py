@@ -421,6 +421,30 @@ EMPTY_BATCH = [
 ]
 
 
+# --- pooling (issue 13, conv_teach.pool and conv_teach.reference_pool): the same guarantee
+_dZp, _dZp1 = np.ones((0, 2, 2, 2)), np.ones((0, 3, 2))
+EMPTY_BATCH += [
+    (name, call, shape) for name, call, shape in [
+        ("maxpool2D", lambda: ct.maxpool2D(Xe, 2, 2, 0), (0, 2, 2, 2)),
+        ("avgpool2D", lambda: ct.avgpool2D(Xe, 2, 2, 0, False), (0, 2, 2, 2)),
+        ("maxpool1D", lambda: ct.maxpool1D(Xe1, 2, 2, 0), (0, 3, 2)),
+        ("avgpool1D", lambda: ct.avgpool1D(Xe1, 2, 2, 0), (0, 3, 2)),
+        ("maxpool2D_backward", lambda: ct.maxpool2D_backward(_dZp, Xe, 2, 2, 0), (0, 5, 5, 2)),
+        ("avgpool2D_backward", lambda: ct.avgpool2D_backward(_dZp, Xe, 2, 2, 0), (0, 5, 5, 2)),
+        ("maxpool1D_backward", lambda: ct.maxpool1D_backward(_dZp1, Xe1, 2, 2, 0), (0, 7, 2)),
+        ("avgpool1D_backward", lambda: ct.avgpool1D_backward(_dZp1, Xe1, 2, 2, 0), (0, 7, 2)),
+        ("maxpool2D_loops", lambda: ct.maxpool2D_loops(Xe, 2, 2, 0), (0, 2, 2, 2)),
+        ("avgpool2D_loops", lambda: ct.avgpool2D_loops(Xe, 2, 2, 0), (0, 2, 2, 2)),
+        ("maxpool1D_loops", lambda: ct.maxpool1D_loops(Xe1, 2, 2, 0), (0, 3, 2)),
+        ("avgpool1D_loops", lambda: ct.avgpool1D_loops(Xe1, 2, 2, 0), (0, 3, 2)),
+        ("maxpool2D_backward_loops", lambda: ct.maxpool2D_backward_loops(_dZp, Xe, 2, 2, 0), (0, 5, 5, 2)),
+        ("avgpool2D_backward_loops", lambda: ct.avgpool2D_backward_loops(_dZp, Xe, 2, 2, 0), (0, 5, 5, 2)),
+        ("maxpool1D_backward_loops", lambda: ct.maxpool1D_backward_loops(_dZp1, Xe1, 2, 2, 0), (0, 7, 2)),
+        ("avgpool1D_backward_loops", lambda: ct.avgpool1D_backward_loops(_dZp1, Xe1, 2, 2, 0), (0, 7, 2)),
+    ]
+]
+
+
 @pytest.mark.parametrize("call, shape", [c[1:] for c in EMPTY_BATCH], ids=[c[0] for c in EMPTY_BATCH])
 def test_an_empty_batch_gives_an_empty_result_of_the_right_shape(call, shape):
     out = call()

@@ -1,0 +1,112 @@
+"""Checker for exercise 7, the max-pool backward pass: ``check_maxpool2D_backward(fn)``.
+
+Runs on the engine of :mod:`conv_teach.exercises.checks` (stub -> "not implemented yet",
+a wrong answer -> the failing case, expected and received, and a hint), with the classic
+mistakes of a max-pool backward pass as the hints' wrong answers:
+
+* ``pool_copy_to_window`` -- the gradient copied to every cell of the window;
+* ``pool_overwrite`` -- overlapping windows overwrite a cell instead of adding to it;
+* ``pool_ties_twice`` -- every cell equal to the maximum gets the gradient (ties counted twice);
+* ``pool_average`` -- the gradient shared over the window (average pooling's backward pass);
+* ``pool_last_max`` -- a tie goes to the *last* maximum instead of the first.
+
+The cases use small integers, so windows hold ties, and strides smaller than the window, so
+windows overlap: each mistake changes the answer on some case. The right answers come from
+:func:`conv_teach.maxpool2D_backward`, checked against the loop reference on every case.
+"""
+import numpy as np
+
+from .. import reference_pool as ref
+from ..pool import maxpool2D, maxpool2D_backward
+from . import checks as C
+from . import hints as H
+
+__all__ = ["check_maxpool2D_backward", "POOL_HINTS"]
+
+#: the hints of this exercise (registered with the other exercises' hints on import)
+POOL_HINTS = {
+    "pool_copy_to_window": ("gradient copied to every cell of the window? Only the maximum was "
+                            "used in the forward pass, so only it gets dZ[i, j]; the others get 0."),
+    "pool_overwrite": ("overlapping windows overwritten instead of added? A cell that is the "
+                       "maximum of several windows gets the sum of their gradients (use +=)."),
+    "pool_ties_twice": ("ties counted twice? When several cells hold the maximum, only the first "
+                        "(row by row) gets the gradient; giving it to all of them multiplies it."),
+    "pool_average": ("gradient shared over the window (dZ / window size)? That is average "
+                     "pooling's backward pass; max pooling routes all of dZ to the maximum."),
+    "pool_last_max": ("tie given to the last maximum? Take the first one in window order "
+                      "(row by row), as np.argmax does."),
+}
+for _key, _text in POOL_HINTS.items():
+    H.HINTS.setdefault(_key, _text)
+
+#: (X shape, pool, stride): no overlap without ties; overlap; ties; overlap and ties
+FIXED = [((1, 4, 4, 1), 2, 2, "distinct"), ((1, 5, 5, 1), 3, 1, "distinct"),
+         ((1, 4, 4, 1), 2, 2, "ties"), ((2, 5, 6, 2), 3, 2, "ties")]
+
+
+def wrong_maxpool2D_backward(dZ, X, pool, stride, mistake):
+    """The backward pass with one classic ``mistake`` (a key of :data:`POOL_HINTS`); no padding."""
+    dX = np.zeros(X.shape)
+    n_ex, out_rows, out_cols, ch = dZ.shape
+    for n in range(n_ex):
+        for i in range(out_rows):
+            for j in range(out_cols):
+                for c in range(ch):
+                    r0, c0 = i * stride, j * stride
+                    window = X[n, r0:r0 + pool, c0:c0 + pool, c]
+                    g = dZ[n, i, j, c]
+                    target = dX[n, r0:r0 + pool, c0:c0 + pool, c]       # a view into dX
+                    if mistake == "pool_copy_to_window":
+                        target += g
+                    elif mistake == "pool_average":
+                        target += g / window.size
+                    elif mistake == "pool_ties_twice":
+                        target += g * (window == window.max())
+                    else:
+                        flat = window.ravel()
+                        k = (flat.size - 1 - np.argmax(flat[::-1]) if mistake == "pool_last_max"
+                             else np.argmax(flat))
+                        r, q = divmod(int(k), pool)
+                        if mistake == "pool_overwrite":
+                            target[r, q] = g
+                        else:
+                            target[r, q] += g
+    return dX
+
+
+def _case(X, pool, stride, rng):
+    Z = maxpool2D(X, pool, stride, 0)
+    dZ = rng.integers(1, 6, size=Z.shape).astype(float)
+    dX = C._verify("maxpool2D_backward", maxpool2D_backward(dZ, X, pool, stride, 0),
+                   ref.maxpool2D_backward_loops(dZ, X, pool, stride, 0))
+    params = {"X.shape": X.shape, "pool_shape": pool, "stride": stride}
+    return C.Case(params, (dZ, X, pool, stride), dX,
+                  lambda: [(key, wrong_maxpool2D_backward(dZ, X, pool, stride, key))
+                           for key in POOL_HINTS])
+
+
+def _input(rng, shape, kind):
+    if kind == "distinct":
+        return (rng.permutation(int(np.prod(shape))) + 1).reshape(shape).astype(float)
+    return rng.integers(1, 5, size=shape).astype(float)          # 4 values: many ties
+
+
+def check_maxpool2D_backward(student_fn, n_random=8, draw=None):
+    """Check ``student_fn(dZ, X, pool_shape, stride) -> dX``, the max-pool backward pass.
+
+    ``X`` is NHWC ``(n_ex, in_rows, in_cols, in_ch)``, ``pool_shape`` and ``stride`` are ints,
+    there is no padding, and ``dZ`` has the output's shape. ``dX[n, r, q, c]`` is the sum of
+    ``dZ[n, i, j, c]`` over the windows ``(i, j)`` whose *first* maximum (row by row) is
+    ``(r, q)``.
+
+    Returns True if every case passes, False for a stub; raises AssertionError otherwise.
+    """
+    rng = np.random.default_rng(C.SEED)
+    cases = [_case(_input(rng, shape, kind), pool, stride, rng) for shape, pool, stride, kind in FIXED]
+    for _ in range(n_random):
+        pool, stride = int(rng.integers(2, 4)), int(rng.integers(1, 4))
+        shape = (int(rng.integers(1, 3)), int(rng.integers(pool, pool + 5)),
+                 int(rng.integers(pool, pool + 5)), int(rng.integers(1, 3)))
+        cases.append(_case(_input(rng, shape, "ties"), pool, stride, rng))
+    return C._run("check_maxpool2D_backward", student_fn, cases, len(FIXED),
+                  ["pool_shape", "stride"], draw)
