@@ -75,7 +75,8 @@ def transform_source(source, cell_type, where):
             if _NEAR_MARK.fullmatch(text):
                 raise MarkerError(
                     f"{where}: line {lineno}: {line.strip()!r} looks like an nbgrader marker but "
-                    f"is not one (nbgrader would keep the line and everything after it); the "
+                    f"is not one (nbgrader would not treat it as one: a hidden test would reach the "
+                    f"students); the "
                     f"markers are exactly " + ", ".join(MARKERS) + " (upper case, plural TESTS).")
             if open_region is None:
                 out.append(line)
@@ -216,6 +217,8 @@ def _plan(src, dst):
                              f"got the notebook name {dst}.")
         return dst, {p.name: p for p in sources}
     if not src.is_file():
+        if src.exists():
+            raise ValueError(f"release: SRC {src} is neither a notebook file nor a folder.")
         raise FileNotFoundError(f"release: SRC {src} does not exist.")
     if dst.suffix == ".ipynb":
         return dst.parent, {dst.name: src}
