@@ -30,7 +30,6 @@ from pathlib import Path
 
 import nbformat
 import psutil
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -69,16 +68,10 @@ print("swept", *_conv_teach_sweep(%d))
 """
 
 
-def kernel_process(client):
-    pid = getattr(client.km.provisioner, "pid", None) or client.km.provisioner.process.pid
-    return psutil.Process(pid)
-
-
 def peak_rss(proc):
-    """Peak resident set of ``proc`` in bytes (VmHWM), and of its children now."""
+    """Peak resident set of ``proc`` in bytes (VmHWM)."""
     status = Path(f"/proc/{proc.pid}/status").read_text()
-    hwm = int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) * 1024
-    return hwm
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) * 1024
 
 
 def cpu_seconds(proc):
@@ -86,24 +79,52 @@ def cpu_seconds(proc):
     return t.user + t.system + t.children_user + t.children_system
 
 
-def run_notebook(nb, workdir, extra_sources=(), timeout=300):
-    """Run ``nb`` in a fresh kernel in ``workdir``; return (peak bytes, cpu s, wall s, output text)."""
-    nb = nbformat.v4.new_notebook(cells=list(nb.cells), metadata=nb.metadata)
-    for src in extra_sources:
-        nb.cells.append(nbformat.v4.new_code_cell(src))
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(workdir)}})
+def run_notebook(nb, workdir, extra_sources=(), timeout=300, name="notebook"):
+    """Run ``nb``'s code cells, then ``extra_sources``, in a fresh kernel in ``workdir``.
+
+    Uses jupyter_client's blocking client (plain zmq polling): nbclient's asyncio client
+    can miss a wake-up under load and wait for its whole timeout (see present.py).
+
+    Returns
+    -------
+    (peak bytes, CPU s, wall s, text the extra cells printed)
+
+    Raises
+    ------
+    RuntimeError
+        A cell failed that is not tagged ``raises-exception``.
+    """
+    from jupyter_client.manager import KernelManager
+    sources = [(c.source, "raises-exception" in c.metadata.get("tags", []))
+               for c in nb.cells if c.cell_type == "code"]
+    sources += [(src, False) for src in extra_sources]
+    km = KernelManager(kernel_name="python3")
     t0 = time.perf_counter()
-    with client.setup_kernel():
-        proc = kernel_process(client)
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type == "code":
-                client.execute_cell(cell, index)
+    km.start_kernel(cwd=str(workdir))
+    kc = km.blocking_client()
+    kc.start_channels()
+    printed = []
+    try:
+        kc.wait_for_ready(timeout=120)
+        proc = psutil.Process(km.provisioner.pid)
+        for index, (source, may_raise) in enumerate(sources):
+            extra = index >= len(sources) - len(extra_sources)
+
+            def hook(msg, extra=extra):
+                if extra and msg["msg_type"] == "stream":
+                    printed.append(msg["content"]["text"])
+            reply = kc.execute_interactive(source, timeout=timeout, output_hook=hook,
+                                           allow_stdin=False)
+            content = reply["content"]
+            if content["status"] != "ok" and not may_raise:
+                raise RuntimeError(f"{name}: code cell {index} failed: {content.get('ename')}: "
+                                   f"{content.get('evalue')}")
         wall = time.perf_counter() - t0
         peak, cpu = peak_rss(proc), cpu_seconds(proc)
-    printed = "".join(o.get("text", "") for c in nb.cells[-len(extra_sources) or len(nb.cells):]
-                      if c.cell_type == "code" for o in c.outputs if o.output_type == "stream")
-    return peak, cpu, wall, printed
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return peak, cpu, wall, "".join(printed)
 
 
 def idle_server_rss():
@@ -158,7 +179,8 @@ def main(argv=None):
             nb = nbformat.read(path, as_version=4)
             workdir = Path(tmp) / path.stem
             workdir.mkdir()
-            peak, cpu, wall, printed = run_notebook(nb, workdir, [SWEEP % args.steps])
+            peak, cpu, wall, printed = run_notebook(nb, workdir, [SWEEP % args.steps],
+                                                    name=path.name)
             swept = re.search(r"swept (\d+) (\d+)", printed)
             apps, moves = (int(swept.group(1)), int(swept.group(2))) if swept else (0, 0)
             rows[path.stem] = dict(peak_mib=peak / MIB, cpu_s=cpu, wall_s=wall, apps=apps,

@@ -30,6 +30,8 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1e6
+# the venvs must see only what pip installs in them (not a checkout on PYTHONPATH)
+ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
 
 
 def tree_bytes(folder):
@@ -46,7 +48,7 @@ def tree_bytes(folder):
 def site_packages(venv):
     out = subprocess.run([str(venv / "bin" / "python"), "-c",
                           "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env=ENV)
     return Path(out.stdout.strip())
 
 
@@ -59,8 +61,22 @@ def dists(venv):
     return sorted(names)
 
 
+def dist_bytes(venv):
+    """{distribution: bytes} from the sizes pip wrote in each RECORD (bytecode pip compiled
+    afterwards is not listed there, so these add up to less than the tree)."""
+    out = {}
+    for record in site_packages(venv).glob("*.dist-info/RECORD"):
+        name = record.parent.name.split("-")[0].lower().replace("_", "-")
+        total = 0
+        for line in record.read_text(encoding="utf-8", errors="replace").splitlines():
+            size = line.rsplit(",", 1)[-1]
+            total += int(size) if size.isdigit() else 0
+        out[name] = total
+    return out
+
+
 def new_venv(where):
-    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, env=ENV)
     return where
 
 
@@ -72,15 +88,18 @@ def measure(requirements, where, python=sys.executable):
     t0 = time.perf_counter()
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
                     "--disable-pip-version-check", "--progress-bar", "off", *requirements],
-                   check=True)
+                   check=True, env=ENV)
     seconds = time.perf_counter() - t0
     added = [d for d in dists(venv) if d not in bare]
-    return tree_bytes(venv) - bare_bytes, added, seconds
+    sizes = dist_bytes(venv)
+    biggest = sorted(((sizes.get(d, 0), d) for d in added), reverse=True)[:5]
+    return tree_bytes(venv) - bare_bytes, added, seconds, biggest
 
 
 def build_wheel(outdir):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--disable-pip-version-check", "-w", str(outdir), str(ROOT)], check=True)
+                    "--disable-pip-version-check", "-w", str(outdir), str(ROOT)], check=True,
+                   env=ENV)
     (wheel,) = Path(outdir).glob("conv_teach-*.whl")
     return wheel
 
@@ -112,10 +131,13 @@ def main(argv=None):
                                  capture_output=True, text=True, check=True).stdout
             todo.append((f"before {args.before}", tomllib.loads(old)["project"]["dependencies"]))
         for name, reqs in todo:
-            size, added, seconds = measure(reqs, tmp / f"venv-{len(results)}")
+            size, added, seconds, biggest = measure(reqs, tmp / f"venv-{len(results)}")
             results[name] = {"bytes": size, "packages": len(added), "names": added,
-                             "install_s": round(seconds, 1)}
-            print(f"{name:<10} {size / MB:8.1f} {len(added):9d} {seconds:7.1f}", flush=True)
+                             "install_s": round(seconds, 1),
+                             "largest": {d: b for b, d in biggest}}
+            top = ", ".join(f"{d} {b / MB:.0f}" for b, d in biggest)
+            print(f"{name:<10} {size / MB:8.1f} {len(added):9d} {seconds:7.1f}   largest (MB): {top}",
+                  flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0
