@@ -2,9 +2,12 @@
 metadata; the sdist carries everything the tests need (helpers, notebooks, config).
 
 Builds both once with ``python -m build --no-isolation`` (setuptools from this environment,
-no network). CI (.ci/package_checks.sh) also installs the wheel in a clean environment."""
+no network) from a copy of the tree, so that no ``build/`` or ``*.egg-info`` lands in the
+checkout (an egg-info on PYTHONPATH makes pip think conv_teach is installed). CI
+(.ci/package_checks.sh) also installs the wheel in a clean environment."""
 import email
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -23,8 +26,12 @@ pytest.importorskip("setuptools")
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
+    tree = tmp_path_factory.mktemp("tree") / "conv_teach"
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis",
+        "node_modules", ".ipynb_checkpoints", "screenshots", "results"))
     proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out),
-                           str(ROOT)], capture_output=True, text=True)
+                           str(tree)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     (wheel,) = out.glob("*.whl")
     (sdist,) = out.glob("*.tar.gz")
