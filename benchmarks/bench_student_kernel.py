@@ -14,7 +14,10 @@ Also measured: an idle kernel that only imported conv_teach (the floor), and wit
 ``--server`` the resident memory of an idle JupyterLab server (the per-user single-user
 server of a hub). Linux only (``/proc``). Heavy: wrap it in ``flock /tmp/heavy.lock``.
 
-    python benchmarks/bench_student_kernel.py [--steps 6] [--server] [--json out.json]
+    python benchmarks/bench_student_kernel.py [--steps 6] [--server] [--one-kernel] [--json out.json]
+
+``--one-kernel`` also runs all the lessons (each followed by its sweep) one after the other in
+a single kernel: the most one student's kernel holds if they never restart it.
 """
 import argparse
 import json
@@ -163,6 +166,8 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=6, help="values per control (default 6)")
     parser.add_argument("--server", action="store_true", help="also measure an idle JupyterLab server")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--one-kernel", action="store_true",
+                        help="also run every lesson, one after the other, in ONE kernel")
     args = parser.parse_args(argv)
 
     import conv_teach
@@ -187,6 +192,17 @@ def main(argv=None):
                                    control_moves=moves)
             print(f"{path.stem:<34} {peak / MIB:9.0f} {cpu:7.1f} {wall:7.1f}   "
                   f"{apps} apps, {moves} moves", flush=True)
+        if args.one_kernel:     # every lesson and its sweep, in order, in the same kernel
+            cells = []
+            for path in lessons().values():
+                cells += nbformat.read(path, as_version=4).cells
+                cells.append(nbformat.v4.new_code_cell(SWEEP % args.steps))
+            workdir = Path(tmp) / "one-kernel"
+            workdir.mkdir()
+            peak, cpu, wall, _ = run_notebook(nbformat.v4.new_notebook(cells=cells), workdir,
+                                              name="all lessons")
+            one = dict(peak_mib=peak / MIB, cpu_s=cpu, wall_s=wall)
+            print(f"{'all lessons in one kernel':<34} {peak / MIB:9.0f} {cpu:7.1f} {wall:7.1f}")
     lesson_rows = [r for k, r in rows.items() if not k.startswith("idle")]
     summary = dict(max_peak_mib=max(r["peak_mib"] for r in lesson_rows),
                    sum_peak_mib=sum(r["peak_mib"] for r in lesson_rows),
@@ -196,6 +212,8 @@ def main(argv=None):
           f"{len(lesson_rows)} kernels left open: {summary['sum_peak_mib']:.0f} MiB; CPU for "
           f"every lesson and every control: {summary['total_cpu_s']:.0f} s "
           f"({summary['total_wall_s']:.0f} s wall)")
+    if args.one_kernel:
+        summary["one_kernel"] = one
     if args.server:
         summary["idle_jupyterlab_server_mib"] = idle_server_rss() / MIB
         print(f"idle JupyterLab server: {summary['idle_jupyterlab_server_mib']:.0f} MiB resident")
