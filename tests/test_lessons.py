@@ -196,3 +196,30 @@ def test_errors_are_one_line_and_copy_nothing(tmp_path, capsys, case):
         assert str(dest) in err
     if case == "read-only":
         assert "Operation not permitted" in err or "Permission denied" in err
+
+
+@pytest.mark.parametrize("fail_at", [None, 0, 3, 10])
+def test_into_an_existing_folder_all_or_nothing(tmp_path, monkeypatch, capsys, fail_at):
+    """An existing folder (with the student's own file) gets exercises/ created and every
+    notebook moved in, or, if a write fails part-way, is left exactly as it was."""
+    import errno
+    from conv_teach import _fileset
+    dest = tmp_path / "course"
+    dest.mkdir()
+    (dest / "mine.txt").write_text("mine")
+    if fail_at is not None:
+        real, calls = _fileset._write_bytes, []
+
+        def full(path, data):
+            calls.append(path)
+            if len(calls) > fail_at:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            real(path, data)
+        monkeypatch.setattr(_fileset, "_write_bytes", full)
+    status = main(["lessons", str(dest), "--no-open"])
+    err = capsys.readouterr().err
+    if fail_at is None:
+        assert status == 0 and _files_under(dest) == sorted(_expected_files() + ["mine.txt"])
+    else:
+        assert status == 1 and "No space left on device" in err and str(dest) in err
+        assert _files_under(dest) == ["mine.txt"] and sorted(p.name for p in dest.iterdir()) == ["mine.txt"]
