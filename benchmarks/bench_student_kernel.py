@@ -45,9 +45,11 @@ SWEEP = r"""
 def _conv_teach_sweep(steps):
     import ipywidgets as _w
     moved = 0
+    done = globals().setdefault("_conv_teach_swept", set())   # each app once per kernel
     objs = {id(v): v for v in list(globals().values())    # an app may also be _ and Out[n]
-            if isinstance(getattr(v, "controls", None), dict) and v.controls
+            if isinstance(getattr(v, "controls", None), dict) and v.controls and id(v) not in done
             and all(isinstance(c, _w.Widget) for c in v.controls.values())}.values()
+    done.update(id(v) for v in objs)
     for obj in objs:
         for name, c in obj.controls.items():
             start = c.value
