@@ -19,7 +19,7 @@ import pytest
 from conv_teach.lessons import lesson_files
 
 ROOT = Path(__file__).resolve().parents[1]
-pytest.importorskip("build")
+pytest.importorskip("build")      # both in the `test` extra
 pytest.importorskip("setuptools")
 
 
