@@ -1,6 +1,8 @@
 # Quick start: `make lessons` and `make test` (see README.md).
 # Both create .venv on first use and reuse it afterwards; the package is
-# (re)installed only when pyproject.toml is newer than .venv/.installed.
+# (re)installed only when pyproject.toml or setup.py is newer than .venv/.installed.
+# They install the package with its `dev` extra (JupyterLab, Voila, the test tools);
+# `pip install conv_teach` alone brings only the light core (see README, Install).
 
 PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
 VENV   := .venv
@@ -25,10 +27,10 @@ help:
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(VENV)/bin/python
+$(STAMP): pyproject.toml setup.py | $(VENV)/bin/python
 	@echo "Installing conv_teach and its dependencies into $(VENV) ..."
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q --progress-bar off -e '.[test]'
+	$(PIP) install -q --progress-bar off -e '.[dev]'
 	@touch $@
 
 install: $(STAMP)

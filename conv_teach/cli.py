@@ -10,6 +10,7 @@ import sys
 
 #: subcommand name -> (module, one-line help)
 COMMANDS = {
+    "lessons": ("conv_teach.lessons", "copy the lessons and exercises into a folder and open them in JupyterLab"),
     "present": ("conv_teach.present", "serve a lesson as an app with Voila (no code) for a projector"),
     "release": ("conv_teach.exercises.release", "make student notebooks from solution notebooks"),
     "animate": ("conv_teach.animation.cli", "animate a convolution setting to GIF, MP4, PNG frames or SVG"),

@@ -37,7 +37,8 @@ CELL_TIMEOUT_S = 10
 
 def add_arguments(parser):
     """Add the ``present`` options to an argparse (sub)parser."""
-    parser.add_argument("notebook", help="the lesson to present, e.g. notebooks/03_im2col.ipynb")
+    parser.add_argument("notebook", help="the lesson to present: a notebook file, or a lesson "
+                                         "number or name (03, im2col)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
                         help=f"port on {HOST} (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--no-browser", action="store_true",
@@ -77,6 +78,15 @@ def check_notebook(path):
         raise ValueError(f"notebook {str(path)!r} is JSON but not a Jupyter notebook "
                          f"(no 'cells' / 'nbformat' keys)")
     return p.resolve()
+
+
+def _lesson_argument(arg):
+    """A file as given, or the shipped lesson named by a number or name (see resolve_lesson)."""
+    from .lessons import resolve_lesson
+    path = resolve_lesson(arg)
+    if path is not arg:
+        print(f"conv-teach present: lesson {path.name} ({path.parent})", file=sys.stderr)
+    return path
 
 
 def check_port(port):
@@ -127,7 +137,7 @@ def _wait_ready(proc, port, token, timeout=60):
 def run(args):
     """Serve ``args.notebook`` with Voila until interrupted; return the exit status."""
     try:
-        nb = check_notebook(args.notebook)
+        nb = check_notebook(_lesson_argument(args.notebook))
         port = check_port(args.port)
     except ValueError as e:
         print(f"conv-teach present: error: {e}", file=sys.stderr)

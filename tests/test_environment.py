@@ -1,9 +1,12 @@
 """The project's setup files agree with each other.
 
 * environment.yml (Binder / conda) lists the same packages with the same
-  bounds as pyproject.toml (runtime dependencies + the ``test`` extra), so a
-  Binder session and ``make test`` run the same stack.  There is no conda on
-  the development machines, so this comparison stands in for a conda solve.
+  bounds as pyproject.toml's core dependencies plus the ``lab`` and ``present``
+  extras (ENVIRONMENT_EXTRAS), so a Binder session runs what ``pip install
+  "conv_teach[lab,present]"`` installs.  There is no conda on the development
+  machines, so this comparison stands in for a conda solve.
+* The core stays light (no JupyterLab, Voila or test tools), keeps Colab's
+  ipywidgets 7, and the ``dev`` extra that the Makefile installs holds the rest.
 * README's Quick start shows exactly the two commands ``make lessons`` and
   ``make test``; the Makefile has those targets and ``.ci/run`` runs the same
   test command.
@@ -38,6 +41,8 @@ CONDA_TO_PIP = {
 CONDA_ONLY = {"python", "pip"}
 
 QUICK_START = ["make lessons", "make test"]
+# the extras environment.yml mirrors besides the core
+ENVIRONMENT_EXTRAS = ("lab", "present")
 
 
 # --------------------------------------------------------------------- helpers
@@ -51,17 +56,18 @@ def load_environment() -> dict:
         return yaml.safe_load(f)
 
 
-def pip_requirements(pyproject: dict) -> dict[str, str]:
-    """{canonical name: specifier} of runtime deps + the ``test`` extra."""
+def pip_requirements(pyproject: dict, extras=ENVIRONMENT_EXTRAS) -> dict[str, str]:
+    """{canonical name: specifier} of the core deps + the given extras."""
     project = pyproject["project"]
-    lines = list(project["dependencies"]) + list(
-        project["optional-dependencies"]["test"]
-    )
+    lines = list(project["dependencies"])
+    for extra in extras:
+        lines += project["optional-dependencies"][extra]
     out: dict[str, str] = {}
     for line in lines:
         req = Requirement(line)
         name = canonicalize_name(req.name)
-        assert name not in out, f"pyproject.toml lists {name!r} twice"
+        assert name not in out or out[name] == str(req.specifier), (
+            f"pyproject.toml lists {name!r} twice with different bounds")
         assert not req.extras and req.marker is None and req.url is None, (
             f"pyproject.toml: {line!r} uses extras/markers/url, which "
             "environment.yml cannot mirror; extend tests/test_environment.py"
@@ -193,6 +199,44 @@ def test_environment_yml_python_and_pip_block():
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), (
         "a binder/ or .binder/ folder makes repo2docker ignore environment.yml"
     )
+
+
+CORE_MUST_NOT_HAVE = {"jupyterlab", "notebook", "voila", "nbval", "pytest", "ipympl",
+                      "hypothesis", "playwright", "nbgrader", "coverage"}
+
+
+def test_core_dependencies_are_light_and_keep_colabs_ipywidgets():
+    project = load_pyproject()["project"]
+    core = {canonicalize_name(Requirement(r).name): Requirement(r).specifier
+            for r in project["dependencies"]}
+    assert not CORE_MUST_NOT_HAVE & set(core), sorted(CORE_MUST_NOT_HAVE & set(core))
+    assert {"numpy", "matplotlib", "ipywidgets", "pillow", "anywidget"} <= set(core)
+    widgets = core["ipywidgets"]
+    assert widgets.contains("7.7.1") and widgets.contains("7.8.5") and widgets.contains("8.1.9")
+    assert not widgets.contains("7.6.5") and not widgets.contains("9.0.0")
+
+
+def test_dev_extra_holds_what_the_makefile_targets_need():
+    extras = load_pyproject()["project"]["optional-dependencies"]
+    assert {"lab", "present", "grade", "test", "dev"} <= set(extras)
+    (dev,) = extras["dev"]
+    req = Requirement(dev)
+    assert canonicalize_name(req.name) == "conv-teach"
+    assert req.extras == {"lab", "present", "test"}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-e '.[dev]'" in makefile
+
+
+def test_readme_extras_table_lists_every_extra():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    extras = load_pyproject()["project"]["optional-dependencies"]
+    for name, reqs in extras.items():
+        row = re.search(rf"^\| `{name}` \|(.*)$", readme, re.M)
+        assert row, f"README's extras table has no row for `{name}`"
+        for r in reqs:
+            req = Requirement(r)
+            shown = ", ".join(sorted(req.extras)) if name == "dev" else req.name
+            assert all(part in row.group(1) for part in shown.split(", ")), (name, req.name)
 
 
 def test_readme_quick_start_has_exactly_the_two_commands():

@@ -11,29 +11,51 @@ generate_assignment``:
 * ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` is removed.
 * Outputs, execution counts and ``metadata.widgets`` are cleared.
 
-All notebooks are read and checked first (an unclosed or nested marker is an error
-naming the notebook and the cell); only then is anything written, each file through a
-temporary file and a rename. An existing student notebook is never overwritten without
-``--force``.
+All notebooks are read and checked first; only then is anything written. Errors name the
+notebook and the cell (and the line, for markers):
+
+* a marker that is not closed, is nested, or is closed without being opened;
+* a line that looks like a marker but is not one (``### BEGIN HIDDEN TEST``, lower case,
+  ``BEGIN_SOLUTION``, ...): nbgrader would keep it, and release the hidden test with it;
+* a notebook whose structure is wrong (a cell that is not an object, has no or an unknown
+  ``cell_type``, a ``source`` that is not text, ``metadata`` that is not an object).
+
+The student notebooks are written as one set (see :mod:`conv_teach._fileset`): into a
+temporary folder beside the destination, then moved in, so a full disk or a read-only folder
+leaves nothing behind. Files get the usual modes from the umask. An existing student
+notebook is never overwritten without ``--force``.
 """
 import copy
 import json
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
-__all__ = ["add_arguments", "run", "release_notebook", "MarkerError"]
+from .._fileset import FileSetError, describe, write_fileset
+
+__all__ = ["add_arguments", "run", "release", "release_notebook", "MarkerError",
+           "NotebookStructureError"]
 
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 TEXT_STUB = "YOUR ANSWER HERE"
-# nbgrader's rule: any line that contains the delimiter is a marker line
-_MARK = re.compile(r"^([ \t]*).*\b(BEGIN|END) (SOLUTION|HIDDEN TESTS)\b")
+# nbgrader's rule (ClearSolutions, ClearHiddenTests): a line that contains the delimiter,
+# anywhere and case-sensitively, is a marker line, indented like its leading whitespace.
+_MARK = re.compile(r"^([ \t]*).*?(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
+# What a marker line looks like to a person: a comment whose text is begin/end plus
+# solution(s)/hidden test(s), in any case and spacing. One that is not a _MARK is a mistake.
+_DECORATION = " \t#/*<>!-:"
+_NEAR_MARK = re.compile(r"(begin|end)[\s_-]*(solutions?|hidden[\s_-]*tests?)", re.I)
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+CELL_TYPES = ("code", "markdown", "raw")
 
 
 class MarkerError(ValueError):
-    """A solution or hidden-test region is unclosed, nested or closed without being opened."""
+    """A solution or hidden-test region is unclosed, nested or closed without being opened,
+    or a line looks like a marker but is not one."""
+
+
+class NotebookStructureError(ValueError):
+    """A notebook is JSON but not a valid nbformat-4 notebook (the message names the cell)."""
 
 
 def _lines(source):
@@ -49,6 +71,13 @@ def transform_source(source, cell_type, where):
     for lineno, line in enumerate("".join(_lines(source)).splitlines(keepends=True), 1):
         m = _MARK.match(line)
         if m is None:
+            text = line.strip().strip(_DECORATION).strip()
+            if _NEAR_MARK.fullmatch(text):
+                raise MarkerError(
+                    f"{where}: line {lineno}: {line.strip()!r} looks like an nbgrader marker but "
+                    f"is not one (nbgrader would not treat it as one: a hidden test would reach the "
+                    f"students); the "
+                    f"markers are exactly " + ", ".join(MARKERS) + " (upper case, plural TESTS).")
             if open_region is None:
                 out.append(line)
             continue
@@ -79,8 +108,62 @@ def transform_source(source, cell_type, where):
     return text, top_level
 
 
+def check_structure(nb, name="notebook"):
+    """Raise :class:`NotebookStructureError` naming the cell if ``nb`` is not an nbformat-4 notebook.
+
+    Checks what :func:`release_notebook` relies on: ``nb`` is an object with ``nbformat`` 4,
+    ``metadata`` (if any) an object and ``cells`` a list; each cell an object with a known
+    ``cell_type``, a ``source`` that is a string or a list of strings, ``metadata`` (if any)
+    an object and, in code cells, ``outputs`` (if any) a list.
+    """
+    def bad(what):
+        return NotebookStructureError(f"{name}: {what}; is it a notebook saved by Jupyter?")
+
+    if not isinstance(nb, dict):
+        raise bad(f"the file holds a JSON {type(nb).__name__}, not a notebook object")
+    if nb.get("nbformat") != 4:
+        raise bad(f"'nbformat' is {nb.get('nbformat')!r}, expected 4")
+    if not isinstance(nb.get("metadata", {}), dict):
+        raise bad(f"the notebook's 'metadata' is a {type(nb['metadata']).__name__}, "
+                  "expected an object")
+    if not isinstance(nb.get("cells"), list):
+        raise bad(f"'cells' is {type(nb.get('cells')).__name__}, expected a list")
+    for index, cell in enumerate(nb["cells"]):
+        where = f"cell {index}"
+        if not isinstance(cell, dict):
+            raise bad(f"{where} is a {type(cell).__name__}, not an object")
+        if "cell_type" not in cell:
+            raise bad(f"{where} has no 'cell_type'")
+        if cell["cell_type"] not in CELL_TYPES:
+            raise bad(f"{where} has 'cell_type' {cell['cell_type']!r}, expected one of "
+                      + ", ".join(CELL_TYPES))
+        source = cell.get("source")
+        if not (isinstance(source, str) or isinstance(source, list)
+                and all(isinstance(line, str) for line in source)):
+            got = ("no 'source'" if "source" not in cell else
+                   f"a 'source' that is a {type(source).__name__}"
+                   + (" with non-text items" if isinstance(source, list) else ""))
+            raise bad(f"{where} ({cell['cell_type']}) has {got}, expected a string or a "
+                      "list of strings")
+        if not isinstance(cell.get("metadata", {}), dict):
+            raise bad(f"{where} ({cell['cell_type']}) has 'metadata' that is a "
+                      f"{type(cell['metadata']).__name__}, expected an object")
+        if cell["cell_type"] == "code" and not isinstance(cell.get("outputs", []), list):
+            raise bad(f"{where} (code) has 'outputs' that is a "
+                      f"{type(cell['outputs']).__name__}, expected a list")
+
+
 def release_notebook(nb, name="notebook"):
-    """Return the student version of the notebook ``nb`` (a dict as read from JSON; a new object)."""
+    """Return the student version of the notebook ``nb`` (a dict as read from JSON; a new object).
+
+    Raises
+    ------
+    NotebookStructureError
+        ``nb`` is not an nbformat-4 notebook (see :func:`check_structure`).
+    MarkerError
+        A marker is unclosed, nested, unmatched, or a near-miss (see the module docstring).
+    """
+    check_structure(nb, name)
     student = copy.deepcopy(nb)
     student.get("metadata", {}).pop("widgets", None)
     for index, cell in enumerate(student.get("cells", [])):
@@ -112,16 +195,18 @@ def notebook_json(nb):
 def _read(path):
     try:
         with open(path, encoding="utf-8") as f:
-            nb = json.load(f)
-    except (OSError, ValueError) as e:
+            return json.load(f)
+    except OSError as e:
+        raise ValueError(f"release: cannot read {path}: {describe(e)}") from None
+    except ValueError as e:     # JSON or UTF-8
         raise ValueError(f"release: cannot read {path} as a notebook: {e}") from None
-    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
-        raise ValueError(f"release: {path} is not an nbformat-4 notebook.")
-    return nb
 
 
 def _plan(src, dst):
-    """``[(source path, target path), ...]``; a directory SRC means its ``*.ipynb`` files."""
+    """``(folder to write into, {file name: source path})``; a directory SRC means its
+    ``*.ipynb`` files."""
+    if str(src) == "" or str(dst) == "":
+        raise ValueError("release: SRC and DST must not be empty.")
     src, dst = Path(src), Path(dst)
     if src.is_dir():
         sources = sorted(p for p in src.glob("*.ipynb") if p.is_file())
@@ -130,49 +215,61 @@ def _plan(src, dst):
         if dst.suffix == ".ipynb":
             raise ValueError(f"release: SRC {src} is a directory, so DST must be a directory, "
                              f"got the notebook name {dst}.")
-        return [(p, dst / p.name) for p in sources]
+        return dst, {p.name: p for p in sources}
     if not src.is_file():
+        if src.exists():
+            raise ValueError(f"release: SRC {src} is neither a notebook file nor a folder.")
         raise FileNotFoundError(f"release: SRC {src} does not exist.")
     if dst.suffix == ".ipynb":
-        return [(src, dst)]
-    return [(src, dst / src.name)]
-
-
-def _write_atomic(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        return dst.parent, {dst.name: src}
+    return dst, {src.name: src}
 
 
 def release(src, dst, force=False, out=sys.stdout):
     """Release SRC (a notebook or a directory of them) into DST. Returns the written paths.
 
-    Raises FileExistsError, MarkerError or FileNotFoundError before writing anything.
+    Parameters
+    ----------
+    src : str or Path
+        A solution notebook, or a folder whose ``*.ipynb`` files are solution notebooks.
+    dst : str or Path
+        The student notebook (a ``.ipynb`` name) or the folder to write into (created if
+        missing; its parent must exist).
+    force : bool
+        Overwrite student notebooks that exist already.
+    out : file
+        Where to print ``wrote PATH`` lines.
+
+    Raises
+    ------
+    FileExistsError, FileNotFoundError, MarkerError, NotebookStructureError, ValueError
+        Found before anything is written.
+    conv_teach._fileset.FileSetError
+        An operating-system error while writing (read-only or missing folder, full disk,
+        ...): the message names the path; nothing is left behind.
     """
-    plan = _plan(src, dst)
-    if any(s.resolve() == t.resolve() for s, t in plan):
-        raise ValueError("release: DST would overwrite the solution notebooks themselves.")
-    exists = [t for _, t in plan if t.exists()]
+    folder, plan = _plan(src, dst)
+    for name, s in plan.items():
+        try:
+            same = (folder / name).resolve() == s.resolve()
+        except OSError:
+            same = False
+        if same:
+            raise ValueError("release: DST would overwrite the solution notebooks themselves.")
+    exists = [folder / name for name in plan if (folder / name).exists()]
     if exists and not force:
         raise FileExistsError(
             "release: " + ", ".join(str(t) for t in exists) + (" already exists" if len(exists) == 1
                                                                else " already exist")
             + "; refusing to overwrite a student notebook (a student's work may be in it). "
             "Pass --force to overwrite.")
-    released = []
-    for s, t in plan:       # read and check everything before writing anything
-        released.append((t, notebook_json(release_notebook(_read(s), name=str(s)))))
-    for t, text in released:
-        _write_atomic(t, text)
+    files = {}
+    for name, s in plan.items():       # read and check everything before writing anything
+        files[name] = notebook_json(release_notebook(_read(s), name=str(s))).encode("utf-8")
+    written = write_fileset(folder, files, replace=force)
+    for t in written:
         print(f"wrote {t}", file=out)
-    return [t for t, _ in released]
+    return written
 
 
 def add_arguments(parser):
@@ -184,10 +281,17 @@ def add_arguments(parser):
 
 
 def run(args):
+    """Run ``conv-teach release``; every failure is one line on stderr and exit status 1."""
     try:
         release(args.src, args.dst, force=args.force)
-    except (MarkerError, FileExistsError, FileNotFoundError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        print("nothing was written.", file=sys.stderr)
+    except (FileSetError, ValueError, FileExistsError, FileNotFoundError) as e:
+        message = str(e).rstrip(".")
+        message = message[len("release: "):] if message.startswith("release: ") else message
+        print(f"conv-teach release: error: {message}; nothing was written.", file=sys.stderr)
+        return 1
+    except OSError as e:    # anything the checks above did not foresee, still in one line
+        where = f" {e.filename}" if getattr(e, "filename", None) else ""
+        print(f"conv-teach release: error:{where} {describe(e)}; nothing was written.",
+              file=sys.stderr)
         return 1
     return 0
