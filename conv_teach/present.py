@@ -66,6 +66,12 @@ PRESENT_TAG = json.loads(_TEMPLATE_CONF.read_text(encoding="utf-8"))[
 #: state-changing requests end one kernel named by its random id (a cross-site DELETE needs a
 #: CORS preflight that is not granted).
 TORNADO_SETTINGS = {"allow_remote_access": False, "disable_check_xsrf": True}
+#: the only JupyterLab extensions the page loads (Voila loads every installed one by default;
+#: others, e.g. nbgrader's or Notebook 7's, expect JupyterLab's shell, fail in Voila with
+#: console errors and slow the page down): Voila's own widget managers (it keeps the one for
+#: the installed ipywidgets) and the widgets the lessons use
+EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@voila-dashboards/widgets-manager7",
+              "@jupyter-widgets/jupyterlab-manager", "anywidget", "jupyter-matplotlib"]
 #: a kernel with no page connected for this long is ended (s), checked every CULL_INTERVAL_S.
 #: The page's own shutdown beacon ends it at once when its tab closes; this catches the rest.
 CULL_IDLE_S = 60
@@ -163,6 +169,7 @@ def voila_command(notebook, port, token, tagged=True):
            f"--token={token}", "--show_tracebacks=True",
            f"--VoilaExecutor.timeout={CELL_TIMEOUT_S}",
            f"--Voila.tornado_settings={TORNADO_SETTINGS!r}",
+           *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSIONS),
            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
            f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
            "--MappingKernelManager.cull_connected=False"]

@@ -146,6 +146,10 @@ def test_voila_command_selects_the_template_and_guards_the_server(tmp_path):
         assert value["allow_remote_access"] is False    # jupyter_server's Host check is on
         assert f"--MappingKernelManager.cull_idle_timeout={present.CULL_IDLE_S}" in cmd
         assert "--MappingKernelManager.cull_connected=False" in cmd  # open pages keep theirs
+        allow = [o.split("=", 1)[1] for o in cmd
+                 if o.startswith("--VoilaConfiguration.extension_allowlist=")]
+        assert allow == present.EXTENSIONS
+        assert "anywidget" in present.EXTENSIONS   # the views' front end
     conf = present.TEMPLATE_ROOT / "voila" / "templates" / present.TEMPLATE / "conf.json"
     assert json.loads(conf.read_text())["base_template"] == "lab"
     env = present.voila_env({"JUPYTER_PATH": "/somewhere"})

@@ -160,7 +160,7 @@ def screenshots():
     return SCREENSHOTS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def timings():
     """``t = timings(tag); t["step"] = seconds``: printed at the end of the run."""
     def new(tag):
