@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from conv_teach.views.layout import BLOCK_GAP, MAX_BLOCKS_WIDTH, grid
 
-KINDS = {"nhwc": 4, "kernel": 4, "matrix": 2, "seq": 3, "kernel1d": 3}
+KINDS = {"nhwc": 4, "nhwo": 4, "kernel": 4, "matrix": 2, "seq": 3, "kernel1d": 3}
 
 
 @given(st.sampled_from(sorted(KINDS)), st.data())
@@ -20,11 +20,11 @@ def test_every_cell_has_its_own_square(kind, data):
         near = [(x, y) for x, y in corners if abs(x - x0) < 1 - 1e-6 and abs(y - y0) < 1 - 1e-6]
         assert near == [(x0, y0)]
     assert gx.min() == 0 and gy.min() >= 0
-    if kind in ("nhwc", "kernel"):
-        block_w = shape[2] if kind == "nhwc" else shape[1]
+    if kind in ("nhwc", "nhwo", "kernel"):
+        block_w = shape[1] if kind == "kernel" else shape[2]
         # wrapped unless a single block is already wider than the limit
         assert gx.max() + 1 <= max(MAX_BLOCKS_WIDTH, block_w)
-        n_blocks = (shape[0] * shape[3]) if kind == "nhwc" else shape[2] * shape[3]
+        n_blocks = shape[2] * shape[3] if kind == "kernel" else shape[0] * shape[3]
         assert len(captions) == (n_blocks if n_blocks > 1 else 0)
 
 

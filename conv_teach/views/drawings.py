@@ -215,7 +215,7 @@ def padding_drawing(in_rows, in_cols, fr, fc, stride, pad):
                        m["wcol"], twins, sizes)
     pad_cells, _ = _pad_cells(m)
     panels = [panel("X", a["X"], "nhwc"), panel("X_pad", a["X_pad"], "nhwc", pad=pad_cells),
-              panel("W", a["W"], "kernel"), panel("Z", a["Z"], "nhwc")]
+              panel("W", a["W"], "kernel"), panel("Z", a["Z"], "nhwo")]
     readout = [f"Z shape: {a['Z'].shape}; pad resolved to (top, bottom, left, right) = {a['pads']}"]
     readout += _out_lines(p, a["pads"])
     return Drawing("padding_view", arrays, panels, [[["X", "X_pad", "W", "Z"]]], links, readout,
@@ -235,7 +235,7 @@ def dilation_drawing(in_rows, in_cols, fr, fc, stride, dilation, pad):
     pad_cells, _ = _pad_cells(m)
     gaps = np.nonzero(dilated_source(a["W"].shape, dilation).ravel() < 0)[0]
     panels = [panel("X_pad", a["X_pad"], "nhwc", pad=pad_cells), panel("W", a["W"], "kernel"),
-              panel("W_dil", W_dil, "kernel", pad=gaps), panel("Z", a["Z"], "nhwc")]
+              panel("W_dil", W_dil, "kernel", pad=gaps), panel("Z", a["Z"], "nhwo")]
     er, ec = effective_kernel(fr, dilation), effective_kernel(fc, dilation)
     readout = [f"Z shape: {a['Z'].shape}"] + _out_lines(p, a["pads"])
     readout.append(f"eff = k + (k - 1)*dilation = {er} x {ec}")
@@ -254,7 +254,7 @@ def im2col_drawing(in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation)
     pad_cells, col_pad = _pad_cells(m)
     rows, cols = _matrix_labels(m, a)
     panels = [panel("X_pad", a["X_pad"], "nhwc", pad=pad_cells), panel("W", a["W"], "kernel"),
-              panel("Z", a["Z"], "nhwc"),
+              panel("Z", a["Z"], "nhwo"),
               panel("X_col", a["X_col"], "matrix", pad=col_pad, rowlabels=rows, collabels=cols,
                     window="col")]
     readout = [f"X_col shape: {a['X_col'].shape} = (in_ch*fr*fc, out_rows*out_cols*n_ex); "
@@ -277,7 +277,7 @@ def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dil
     pad_cells, col_pad = _pad_cells(m)
     rows, cols = _matrix_labels(m, a)
     panels = [panel("X_pad", a["X_pad"], "nhwc", pad=pad_cells), panel("W", a["W"], "kernel"),
-              panel("Z", a["Z"], "nhwc"),
+              panel("Z", a["Z"], "nhwo"),
               panel("X_col", a["X_col"], "matrix", pad=col_pad, rowlabels=rows, collabels=cols,
                     window="col"),
               panel("W_col", a["W_col"], "matrix", rowlabels=[f"o{o}" for o in range(out_ch)],
@@ -344,7 +344,7 @@ def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation):
                        m["wcol"], twins, sizes, names={"X_col": "dX_col", "Z": "dZ"})
     _, col_pad = _pad_cells(m)
     rows, cols = _matrix_labels(m, a)
-    panels = [panel("dZ", dZ, "nhwc"),
+    panels = [panel("dZ", dZ, "nhwo"),
               panel("W_col", a["W_col"], "matrix", rowlabels=["o0"], collabels=rows),
               panel("dX_col", dX_col, "matrix", pad=col_pad, rowlabels=rows, collabels=cols,
                     window="col"),
@@ -374,7 +374,7 @@ def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_pa
             links.add("X", x, "Z", z, both=True)
             links.add("Z", z, "W", np.where(x >= 0, w, -1), both=True)
             links.add("W", np.where(x >= 0, w, -1), "X", x)
-    panels = [panel("X", X, "nhwc"), panel("W", W, "kernel"), panel("Z", Z, "nhwc")]
+    panels = [panel("X", X, "nhwc"), panel("W", W, "kernel"), panel("Z", Z, "nhwo")]
     t, b, l, r = g.pad
     er, ec = (effective_kernel(k, dd) for k, dd in zip((fr, fc), g.dilation))
     readout = [f"Z shape: {Z.shape}; pad resolved to (top, bottom, left, right) = {g.pad}",

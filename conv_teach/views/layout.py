@@ -5,6 +5,7 @@ Pure NumPy, no widgets. The front end places cell ``k`` (flat, C order) of a pan
 positions of its own beyond putting panels side by side. Layouts:
 
 ``nhwc``     (n, rows, cols, ch): one block per example (block rows) and channel (block columns)
+``nhwo``     the same for an output (blocks captioned ``n0 o1``: output channel o)
 ``kernel``   (fr, fc, in_ch, out_ch): one block per kernel o (block rows) and channel c
 ``matrix``   (rows, cols): one block, with row and column labels
 ``seq``      (n, t, ch): one block per example, channels as rows, positions as columns
@@ -59,10 +60,11 @@ def grid(kind, shape):
     ``captions``: ``[[text, x, y], ...]`` (text baseline at ``y``).
     """
     idx = np.indices(shape).reshape(len(shape), -1)
-    if kind == "nhwc":
+    if kind in ("nhwc", "nhwo"):
         n, r, c, ch = idx
+        letter = "c" if kind == "nhwc" else "o"
         return _blocks(n, ch, r, c, shape[1], shape[2], shape[0], shape[3],
-                       lambda br, bc: f"n{br} c{bc}")
+                       lambda br, bc: f"n{br} {letter}{bc}")
     if kind == "kernel":
         ki, kj, c, o = idx
         return _blocks(o, c, ki, kj, shape[0], shape[1], shape[3], shape[2],

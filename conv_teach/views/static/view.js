@@ -26,6 +26,7 @@ const COLOURS = {                // Okabe-Ito
   input: "#0072B2", col: "#0072B2", output: "#56B4E9", kernel: "#CC79A7",
   negative: "#D55E00", positive: "#0072B2",
 };
+const PAD_GREY = "#e3e3e3";
 let uid = 0;
 
 function ints(x) {
@@ -213,7 +214,6 @@ function render({ model, el }) {
     const defs = svgEl("defs", {}, svg);
     const hatch = svgEl("pattern", { id: `ct-hatch-${id}`, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
                                      patternTransform: "rotate(45)" }, defs);
-    svgEl("rect", { width: 0.25 * U, height: 0.25 * U, fill: "#e6e6e6" }, hatch);
     svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 0.25 * U, stroke: "#8c8c8c", "stroke-width": 0.07 * U }, hatch);
     cells = new Array(S.total).fill(null);
     mark = new Uint8Array(S.total);
@@ -244,10 +244,16 @@ function render({ model, el }) {
                                 "data-g": p.offset + k, role: "button", tabindex: "-1", "aria-pressed": "false",
                                 "aria-label": `${p.name} (${idx.join(", ")}) = ${fmt(v)}${padded ? " (padding)" : ""}` }, g);
         const cx = ox + p.gx[k], cy = oy + p.gy[k];
+        // padding: grey when it holds a zero, else its value's colour; hatched on top either way
         svgEl("rect", { class: "ct-fill", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
-                        fill: padded ? `url(#ct-hatch-${id})` : c.fill }, cg);
+                        fill: padded && v === 0 ? PAD_GREY : c.fill }, cg);
+        if (padded) {
+          svgEl("rect", { class: "ct-hatch", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
+                          fill: `url(#ct-hatch-${id})` }, cg);
+        }
         svgEl("rect", { class: "ct-ring", x: (cx + 0.12) * U, y: (cy + 0.12) * U, width: 0.76 * U, height: 0.76 * U }, cg);
-        const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U, fill: padded ? "#000" : c.text }, cg);
+        const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U,
+                                  fill: padded && v === 0 ? "#000" : c.text }, cg);
         const s = fmt(v).replace("-", "\u2212");
         t.textContent = s;
         if (s.length > 3) { t.setAttribute("textLength", 0.9 * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
