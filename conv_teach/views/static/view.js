@@ -251,12 +251,13 @@ function render({ model, el }) {
           svgEl("rect", { class: "ct-hatch", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
                           fill: `url(#ct-hatch-${id})` }, cg);
         }
-        svgEl("rect", { class: "ct-ring", x: (cx + 0.12) * U, y: (cy + 0.12) * U, width: 0.76 * U, height: 0.76 * U }, cg);
+        svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
         const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U,
                                   fill: padded && v === 0 ? "#000" : c.text }, cg);
         const s = fmt(v).replace("-", "\u2212");
         t.textContent = s;
-        if (s.length > 3) { t.setAttribute("textLength", 0.9 * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
+        // three or more characters are narrowed (not lowered) to stay inside the outlines
+        if (s.length >= 3) { t.setAttribute("textLength", (s.length > 3 ? 0.72 : 0.66) * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
         cells[p.offset + k] = cg;
       }
       frag.appendChild(g);
