@@ -337,13 +337,23 @@ function render({ model, el }) {
   function applySelection(ensureVisible) {
     if (selG !== null && cells[selG]) { cells[selG].classList.remove("ct-selected"); cells[selG].setAttribute("aria-pressed", "false"); }
     selG = selectionG();
-    if (selG !== null && ensureVisible && !cells[selG]) {
-      const p = panelOf(selG);
-      if (p && p.win) {          // bring the selected column into the window
-        winStart[p.window] = Math.max(0, p.gx[selG - p.offset] - Math.floor(p.win.n / 2));
-        draw();
-        return;
+    if (selG !== null && ensureVisible) {
+      // a cut panel shows the selected cell, or else the first of its cells the selection lights
+      let moved = false;
+      for (const p of S.panels) {
+        if (!p.win) continue;
+        const mine = [];
+        for (let i = S.indptr[selG]; i < S.indptr[selG + 1]; i++) {
+          const h = S.indices[i];
+          if (h >= p.offset && h < p.offset + p.size) mine.push(h);
+        }
+        if (mine.length && !mine.some((h) => cells[h])) {
+          const want = mine.includes(selG) ? selG : mine[0];
+          winStart[p.window] = Math.max(0, p.gx[want - p.offset] - Math.floor(p.win.n / 2));
+          moved = true;
+        }
       }
+      if (moved) { draw(); return; }
     }
     if (selG !== null && cells[selG]) { cells[selG].classList.add("ct-selected"); cells[selG].setAttribute("aria-pressed", "true"); }
   }
