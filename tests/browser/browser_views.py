@@ -22,7 +22,9 @@ from conv_teach import present, reference
 VIEWS = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
          "col2im_view", "transpose_view"]
 STEP_S = 45
-LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)\s*$", re.I)
+LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\(padding\))?\s*$", re.I)
+#: the array a slider step is checked on: the view's result
+RESULT = {"col2im_view": "dX"}
 
 
 def views_notebook(path, views=VIEWS):
@@ -120,7 +122,10 @@ class ViewInPage:
         self.page.wait_for_timeout(50)
 
     def cut(self):
-        return self.box.locator(".ct-window-note").count() > 0
+        """Is a panel cut ("showing N of M columns": a visible, non-empty .ct-window-note)?"""
+        return self.box.evaluate(
+            "b => [...b.querySelectorAll('.ct-window-note')].some(e => e.textContent.trim() && "
+            "e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')")
 
     def slider(self, description):
         s = self.box.locator(".widget-slider").filter(
@@ -187,7 +192,9 @@ def check_hover_all_panels(vp, view, tag):
                     f"{tag}: hovering {panel} {index}: the {other} cells lit differ from the loop reference"
             checked.append((panel, index, len(got)))
     vp.unhover()
-    assert not vp.lit(), f"{tag}: cells stay lit after the mouse left"
+    pinned = vp.selected()       # a view starts with its first output pinned
+    want = linked_set(view, *pinned[0]) & set(vp.cells()) if pinned else set()
+    assert vp.lit() == want, f"{tag}: after the mouse left, the lit cells are not the pinned cell's links"
     return checked
 
 
@@ -199,7 +206,12 @@ def check_keyboard(vp, view, tag):
     """Click pins a cell (and lights its links), an arrow key moves the pin to a neighbouring
     cell of the same panel, Escape clears it."""
     panel = "Z" if "Z" in vp.panels() else vp.panels()[0]
-    _, index = vp.cells(panel)[0]
+    cells = vp.cells(panel)
+    _, index = cells[0]
+    if vp.selected() == [(panel, index)]:       # clicking the pinned cell would unpin it
+        vp.cell(panel, index).click()
+        vp.unhover()
+        assert vp.selected() == [], f"{tag}: a click on the pinned {panel} {index} did not unpin it"
     vp.cell(panel, index).click()
     vp.unhover()                      # the pin must hold without the mouse
     assert vp.selected() == [(panel, index)], f"{tag}: click on {panel} {index} pinned {vp.selected()}"
@@ -219,7 +231,11 @@ def check_keyboard(vp, view, tag):
     vp.page.keyboard.press("Escape")
     vp.page.wait_for_timeout(80)
     assert vp.selected() == [], f"{tag}: Escape left {vp.selected()} selected"
-    assert not vp.lit(), f"{tag}: Escape left {len(vp.lit())} cells lit"
+    # what stays lit is the focused cell's links (focus lights, like hover), or nothing
+    focused = vp.root.evaluate("r => { const c = document.activeElement?.closest?.('.ct-cell');"
+                               " return c && r.contains(c) ? [c.dataset.panel, c.dataset.index] : null; }")
+    want = linked_set(view, focused[0], focused[1].split(",")) & set(vp.cells()) if focused else set()
+    assert vp.lit() == want, f"{tag}: after Escape {len(vp.lit())} cells are lit, not the focused cell's links"
     return panel, index, moved
 
 
@@ -245,7 +261,7 @@ def check_slider_step(vp, view, tag, control="stride", how="key"):
     seconds = vp.wait_render_after(r0)
     view.controls[control].value = v1
     assert not view.message, f"{tag}: {control}={v1} is rejected by the library: {view.message}"
-    out = "Z" if "Z" in view.arrays else sorted(view.arrays)[-1]
+    out = RESULT.get(vp.name, "Z")
     shown = vp.values(out)
     want = np.asarray(view.arrays[out])
     assert shown, f"{tag}: no {out} cell drawn after {control} -> {v1}"

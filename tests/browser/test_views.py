@@ -106,3 +106,54 @@ def test_no_errors_and_no_serious_accessibility_violations(front_end, axe):
     assert not pt.error_outputs(page), f"{fe}: an output shows an error"
     assert not errors, f"{fe}: browser console errors:\n" + "\n".join(errors)
     assert not kernel_errors.errors(), f"{fe}: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
+
+
+#: the view a lesson presents as its main picture (lesson 03's)
+MAIN_VIEW = "im2col_view"
+PROJECTORS = [(1280, 720), (1920, 1080)]
+DIGITS = """root => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...root.querySelectorAll('.ct-num')].filter(t => t.getClientRects().length).map(t => {
+    const cs = getComputedStyle(t), m = t.getScreenCTM();
+    const px = parseFloat(cs.fontSize) * Math.hypot(m.a, m.b);
+    ctx.font = `${cs.fontWeight} ${px}px ${cs.fontFamily}`;
+    const d = ctx.measureText('0123456789');
+    return d.actualBoundingBoxAscent + d.actualBoundingBoxDescent;
+  });
+}"""
+
+
+def test_projector_sizes(front_end, screenshots):
+    """Screenshots at 1280x720 and 1920x1080 (looked at by a person). In present mode the main
+    view fits the 1280x720 screen (scrolled to, heading included) with digits >= 16 px high,
+    and at 1920x1080 it grows with the width."""
+    fe, page, _, _ = front_end
+    found = {}
+    try:
+        for w, h in PROJECTORS:
+            page.set_viewport_size({"width": w, "height": h})
+            vp = bv.ViewInPage(page, MAIN_VIEW)
+            r0 = vp.render_count()
+            page.wait_for_timeout(600)              # a resize may relayout (data-render moves)
+            vp.box.scroll_into_view_if_needed()
+            if fe == "present":                     # the heading just above the view
+                page.evaluate("b => b.closest('.jp-Cell').previousElementSibling?.scrollIntoView()",
+                              vp.box.element_handle())
+            page.screenshot(path=str(screenshots / f"screen_{fe}_{w}x{h}.png"))
+            box = vp.box.bounding_box()
+            digits = vp.root.evaluate(DIGITS)
+            found[(w, h)] = dict(top=box["y"], height=box["height"], width=box["width"],
+                                 digits_min=min(digits), digits_max=max(digits), renders=vp.render_count() - r0)
+        if fe == "present":
+            small, big = found[PROJECTORS[0]], found[PROJECTORS[1]]
+            assert small["top"] >= 0 and small["top"] + small["height"] <= 720 + 1, \
+                f"at 1280x720 the main view does not fit the screen: {small}"
+            assert big["digits_min"] >= small["digits_min"], f"digits shrink on a bigger screen: {found}"
+            if small["digits_min"] < 16:   # known: reported to the views' author, see README
+                pytest.xfail(f"present 1280x720: {MAIN_VIEW} fits only with digits "
+                             f"{small['digits_min']:.0f} px high (ink of '0-9'), < 16: the views stack "
+                             f"X_col under X_pad/W/Z and leave the right of the screen empty; {found}")
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.wait_for_timeout(300)
+    print(f"{fe}: {found}")
