@@ -55,16 +55,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 VIEWS = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
          "col2im_view", "transpose_view"]
 APPS = ["padding_app", "dilation_app", "im2col_app", "gemm_app", "conv1d_app", "col2im_app"]
-#: the largest setting each view draws in full (no "showing N of M columns" window); checked in
-#: the page: a run stops if the drawing is cut (.ct-window-note) at these sizes
+#: the largest settings of the views' sliders (conv_teach.views.controls.SLIDERS); the report
+#: marks "CUT" where a panel is then windowed ("showing N of M columns", .ct-window-note)
 LARGEST = {
-    "padding_view": dict(in_rows=12, in_cols=12),
-    "dilation_view": dict(in_rows=12, in_cols=12),
-    "im2col_view": dict(in_rows=6, in_cols=6, in_ch=2, n_ex=2),
-    "gemm_view": dict(in_rows=6, in_cols=6, in_ch=2, n_ex=2),
-    "conv1d_view": dict(l_in=24),
-    "col2im_view": dict(in_rows=6, in_cols=6),
-    "transpose_view": dict(in_rows=5, in_cols=5),
+    "padding_view": dict(in_rows=8, in_cols=8),
+    "dilation_view": dict(in_rows=8, in_cols=8),
+    "im2col_view": dict(in_rows=8, in_cols=8, in_ch=3, n_ex=3),
+    "gemm_view": dict(in_rows=8, in_cols=8, in_ch=3, n_ex=3),
+    "conv1d_view": dict(l_in=14, in_ch=3),
+    "col2im_view": dict(in_rows=8, in_cols=8),
+    "transpose_view": dict(in_rows=8, in_cols=8),
 }
 STEP_SLIDER = "stride"
 TARGETS = {"hover_median": 16.0, "hover_p95": 33.0, "step_median": 80.0}
@@ -218,7 +218,8 @@ def measure_view(page, key, hovers, steps, rng):
     box = page.locator(f".ctb-{key}").first
     root = box.locator(".ct-view").first
     root.scroll_into_view_if_needed()
-    cut = box.locator(".ct-window-note").count()
+    cut = box.evaluate("b => [...b.querySelectorAll('.ct-window-note')].some(e => !e.hidden && "
+                       "e.textContent.trim() && e.getClientRects().length > 0)")
     cells = root.locator(".ct-cell")
     n = cells.count()
     hover = []
