@@ -391,3 +391,17 @@ def pool_window_only_padding(fn, where, pad):
         f"but the window of output {where} reads only padding (pad {tuple(pad)}), so its "
         f"average is undefined. Use less padding, or count_include_pad=True (padding counts as "
         f"zeros).")
+
+
+def unknown_controls(fn, unknown, known):
+    """A view built with keyword arguments that are none of its controls."""
+    return TypeError(f"{fn}: unknown control(s) {', '.join(sorted(unknown))}; "
+                     f"the controls are {', '.join(known)}.")
+
+
+def bad_cell(fn, panel, index, panels, shape=None):
+    """A cell named by ``(panel, index)`` that the view does not draw."""
+    if shape is None:
+        return ValueError(f"{fn}: panel must be one of {', '.join(panels)}, got {panel!r}.")
+    return ValueError(f"{fn}: index of {panel} must be a tuple of {len(shape)} ints inside its "
+                      f"shape {tuple(shape)}, got {index!r}.")

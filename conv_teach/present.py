@@ -1,9 +1,22 @@
 """``conv-teach present LESSON.ipynb``: serve a lesson as an app for a projector.
 
-Voila runs the notebook and shows its widgets and figures without the code cells (Voila's
-default template strips the inputs). The server listens on 127.0.0.1 only and is protected
-by a random token that is part of the printed URL, so other users of the machine cannot
-connect. The browser is opened on that URL unless ``--no-browser`` is given.
+Voila runs every cell of the notebook and shows, full screen and without code, only the cells
+the lesson tags for presenting: cell metadata ``"tags": ["present"]`` (:data:`PRESENT_TAG`),
+given to each view's code cell and to the short markdown heading above it. A lesson without
+any tagged cell is shown whole (with a note on the terminal). This is Voila's own template
+mechanism: the template ``conv_teach_present`` (shipped in ``conv_teach/present_template``,
+found through ``JUPYTER_PATH``) extends Voila's ``lab`` template, leaves untagged cells out
+(an error output is always shown) and styles the page for a projector.
+
+The server listens on 127.0.0.1 only, is protected by a random token that is part of the
+printed URL, and answers only requests whose ``Host`` header names a loopback address
+(``127.0.0.1``, ``localhost``, ``[::1]``, any port): jupyter_server's own Host check, which
+Voila switches off (``allow_remote_access=True``) and which is switched on again through
+``Voila.tornado_settings``; this refuses DNS-rebinding pages, as JupyterLab does. A page's
+kernel ends when its tab closes: Voila's page sends a shutdown beacon on ``beforeunload``,
+and as a backstop the kernel culler ends a kernel left without any connected page (the
+browser crashed, the laptop slept) after :data:`CULL_IDLE_S` seconds.
+The browser is opened on that URL unless ``--no-browser`` is given.
 
 Examples
 --------
@@ -12,6 +25,7 @@ Examples
     make present LESSON=notebooks/03_im2col.ipynb
 """
 import json
+import os
 import secrets
 import signal
 import socket
@@ -33,6 +47,35 @@ HOST = "127.0.0.1"
 #: (still ~7x the slowest cell) keeps even two stalls in one render under the browser
 #: test's 45 s wait for the page.
 CELL_TIMEOUT_S = 10
+#: the Voila template that shows only the tagged cells, full screen
+TEMPLATE = "conv_teach_present"
+#: ``JUPYTER_PATH`` entry under which Voila finds ``voila/templates/conv_teach_present``
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "present_template"
+_TEMPLATE_CONF = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE / "conf.json"
+#: the cell tag that marks what present mode shows (read from the template's conf.json, so the
+#: template and this module cannot disagree)
+PRESENT_TAG = json.loads(_TEMPLATE_CONF.read_text(encoding="utf-8"))[
+    "traitlet_configuration"]["resources"]["conv_teach_present_tag"]
+#: settings given to Voila's tornado application (``Voila.tornado_settings``, applied after
+#: Voila's own): ``allow_remote_access`` False turns jupyter_server's Host check back on (only
+#: loopback names are answered; Voila sets it True). ``disable_check_xsrf``: Voila's page ends
+#: its kernel on ``beforeunload`` with a ``sendBeacon`` POST that carries the ``_xsrf`` cookie,
+#: but a page opened with ``?token=`` never gets that cookie, so the POST was refused with 403
+#: "'_xsrf' argument missing" and the kernel lived on (voila-dashboards/voila#1458, open).
+#: Safe here: the server answers loopback Host names only and needs the token; its only
+#: state-changing requests end one kernel named by its random id (a cross-site DELETE needs a
+#: CORS preflight that is not granted).
+TORNADO_SETTINGS = {"allow_remote_access": False, "disable_check_xsrf": True}
+#: the only JupyterLab extensions the page loads (Voila loads every installed one by default;
+#: others, e.g. nbgrader's or Notebook 7's, expect JupyterLab's shell, fail in Voila with
+#: console errors and slow the page down): Voila's own widget managers (it keeps the one for
+#: the installed ipywidgets) and the widgets the lessons use
+EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@voila-dashboards/widgets-manager7",
+              "@jupyter-widgets/jupyterlab-manager", "anywidget", "jupyter-matplotlib"]
+#: a kernel with no page connected for this long is ended (s), checked every CULL_INTERVAL_S.
+#: The page's own shutdown beacon ends it at once when its tab closes; this catches the rest.
+CULL_IDLE_S = 60
+CULL_INTERVAL_S = 15
 
 
 def add_arguments(parser):
@@ -89,6 +132,25 @@ def _lesson_argument(arg):
     return path
 
 
+def tagged_cells(path):
+    """Indices of the cells of notebook ``path`` tagged :data:`PRESENT_TAG`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A notebook that :func:`check_notebook` accepted.
+
+    Returns
+    -------
+    list of int
+        Positions (from 0) of the cells present mode shows; empty if the lesson tags none.
+    """
+    with open(path, encoding="utf-8") as f:
+        cells = json.load(f)["cells"]
+    return [i for i, c in enumerate(cells)
+            if isinstance(c, dict) and PRESENT_TAG in (c.get("metadata") or {}).get("tags", [])]
+
+
 def check_port(port):
     """Return a port that is free on 127.0.0.1 (``port``, or any free one for 0); raise ValueError."""
     if not 0 <= port <= 65535:
@@ -102,17 +164,36 @@ def check_port(port):
         return s.getsockname()[1]
 
 
-def voila_command(notebook, port, token):
+def voila_command(notebook, port, token, tagged=True):
     """The Voila command line that serves ``notebook`` on 127.0.0.1:``port`` behind ``token``.
 
     Voila opens no browser itself (its own launcher drops the token from the URL) and does not
     wander to another port when ``port`` is taken, so the printed URL is the one it serves.
     Tracebacks are shown in the page, so a teacher sees what went wrong instead of a blank app.
+    With ``tagged`` (the lesson tags cells for presenting) the page shows only those, through
+    the :data:`TEMPLATE`; without, Voila's default template shows every cell's output.
+    Run it with :func:`voila_env`, which lets Voila find the template.
     """
-    return [sys.executable, "-m", "voila", str(notebook),
-            "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
-            f"--token={token}", "--show_tracebacks=True",
-            f"--VoilaExecutor.timeout={CELL_TIMEOUT_S}"]
+    cmd = [sys.executable, "-m", "voila", str(notebook),
+           "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
+           f"--token={token}", "--show_tracebacks=True",
+           f"--VoilaExecutor.timeout={CELL_TIMEOUT_S}",
+           f"--Voila.tornado_settings={TORNADO_SETTINGS!r}",
+           *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSIONS),
+           f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
+           f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+           "--MappingKernelManager.cull_connected=False"]
+    if tagged:
+        cmd.append(f"--template={TEMPLATE}")
+    return cmd
+
+
+def voila_env(environ=None):
+    """``environ`` (default ``os.environ``) with :data:`TEMPLATE_ROOT` first on ``JUPYTER_PATH``."""
+    env = dict(os.environ if environ is None else environ)
+    rest = env.get("JUPYTER_PATH")
+    env["JUPYTER_PATH"] = str(TEMPLATE_ROOT) + (os.pathsep + rest if rest else "")
+    return env
 
 
 def url_for(port, token):
@@ -144,8 +225,13 @@ def run(args):
         return 2
     token = args.token or secrets.token_hex(16)
     url = url_for(port, token)
+    tagged = bool(tagged_cells(nb))
+    if not tagged:
+        print(f"conv-teach present: {nb.name} tags no cell {PRESENT_TAG!r}; showing every cell",
+              file=sys.stderr)
     # the kernel runs next to the lesson, as in JupyterLab
-    proc = subprocess.Popen(voila_command(nb, port, token), cwd=nb.parent)
+    proc = subprocess.Popen(voila_command(nb, port, token, tagged), cwd=nb.parent,
+                            env=voila_env())
 
     def stop(signum, frame):  # `kill`: pass it on to Voila, which stops like on Ctrl+C
         proc.terminate()

@@ -2,10 +2,17 @@
 
 (The served page itself is tested in a real browser in tests/browser/test_voila_present.py.)
 """
+import ast
+import contextlib
+import http.client
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -76,8 +83,8 @@ def test_voila_command_serves_only_localhost_with_the_token(tmp_path):
     for expected in ["--no-browser", "--port=9123", "--Voila.ip=127.0.0.1", "--token=abc123",
                      "--Voila.port_retries=0"]:
         assert expected in opts
-    # Voila's default template hides the code cells: nothing may turn the sources back on
-    assert not any("strip_sources" in o or "template" in o for o in opts)
+    # the templates hide the code cells: nothing may turn the sources back on
+    assert not any("strip_sources" in o for o in opts)
     assert present.url_for(9123, "abc123") == "http://127.0.0.1:9123/?token=abc123"
     # a finite per-cell limit: without one a lost kernel-client wake-up hangs the page forever
     assert f"--VoilaExecutor.timeout={present.CELL_TIMEOUT_S}" in opts
@@ -87,11 +94,12 @@ def test_voila_command_serves_only_localhost_with_the_token(tmp_path):
 def test_voila_command_uses_only_options_voila_knows(tmp_path):
     """Every option we build is a Voila flag, alias or configurable trait (a typo would make
     Voila exit at start, or worse, be ignored)."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
     from voila.app import Voila
     from voila.configuration import VoilaConfiguration
     from voila.execute import VoilaExecutor
     classes = {"Voila": Voila, "VoilaConfiguration": VoilaConfiguration,
-               "VoilaExecutor": VoilaExecutor}
+               "VoilaExecutor": VoilaExecutor, "MappingKernelManager": MappingKernelManager}
     for opt in present.voila_command(tmp_path / "x.ipynb", 9123, "abc")[4:]:
         name = opt[2:].split("=")[0]
         if "." in name:
@@ -101,3 +109,127 @@ def test_voila_command_uses_only_options_voila_knows(tmp_path):
             assert name in Voila.aliases, opt
         else:
             assert name in Voila.flags, opt
+
+
+def _notebook(path, tagged):
+    """A throw-away lesson: untagged setup and text around a tagged heading and slider."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    tag = {"tags": [present.PRESENT_TAG]} if tagged else {}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Long lesson title\n\nUNTAGGED_TEXT"),
+        nbformat.v4.new_code_cell("import ipywidgets\nprint('UNTAGGED' + '_OUTPUT')"),
+        nbformat.v4.new_markdown_cell("## Short heading", metadata=dict(tag)),
+        nbformat.v4.new_code_cell("print('TAGGED' + '_OUTPUT')", metadata=dict(tag)),
+        nbformat.v4.new_code_cell("print('LATER' + '_OUTPUT')"),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_tagged_cells_are_found_by_the_present_tag(tmp_path):
+    assert present.PRESENT_TAG == "present"   # the name lessons use (README, lessons helper)
+    assert present.tagged_cells(_notebook(tmp_path / "a.ipynb", True)) == [2, 3]
+    assert present.tagged_cells(_notebook(tmp_path / "b.ipynb", False)) == []
+
+
+def test_voila_command_selects_the_template_and_guards_the_server(tmp_path):
+    nb = tmp_path / "x.ipynb"
+    tagged = present.voila_command(nb, 9123, "abc", tagged=True)
+    untagged = present.voila_command(nb, 9123, "abc", tagged=False)
+    assert f"--template={present.TEMPLATE}" in tagged
+    assert not any(o.startswith("--template") for o in untagged)   # Voila's default: every cell
+    for cmd in (tagged, untagged):
+        settings = [o for o in cmd if o.startswith("--Voila.tornado_settings=")]
+        assert len(settings) == 1
+        value = ast.literal_eval(settings[0].split("=", 1)[1])
+        assert value["allow_remote_access"] is False    # jupyter_server's Host check is on
+        assert f"--MappingKernelManager.cull_idle_timeout={present.CULL_IDLE_S}" in cmd
+        assert "--MappingKernelManager.cull_connected=False" in cmd  # open pages keep theirs
+        allow = [o.split("=", 1)[1] for o in cmd
+                 if o.startswith("--VoilaConfiguration.extension_allowlist=")]
+        assert allow == present.EXTENSIONS
+        assert "anywidget" in present.EXTENSIONS   # the views' front end
+    conf = present.TEMPLATE_ROOT / "voila" / "templates" / present.TEMPLATE / "conf.json"
+    assert json.loads(conf.read_text())["base_template"] == "lab"
+    env = present.voila_env({"JUPYTER_PATH": "/somewhere"})
+    assert env["JUPYTER_PATH"].split(":") == [str(present.TEMPLATE_ROOT), "/somewhere"]
+    assert present.voila_env({})["JUPYTER_PATH"] == str(present.TEMPLATE_ROOT)
+
+
+def _get(port, token, host):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", f"/?token={token}", headers={"Host": host})
+        r = conn.getresponse()
+        return r.status, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def _kernels(proc):
+    import psutil
+    return [k for k in psutil.Process(proc.pid).children(recursive=True)
+            if any("ipykernel" in part for part in k.cmdline())]
+
+
+@contextlib.contextmanager
+def _serve(nb, token):
+    """``conv-teach present NB --no-browser --port P --token TOKEN`` until the block ends;
+    yields ``(process, port)`` once Voila serves its static files. The output is kept in
+    ``process.output`` after the block."""
+    port = present.check_port(0)
+    proc = subprocess.Popen([sys.executable, "-m", "conv_teach", "present", str(nb), "--no-browser",
+                             "--port", str(port), "--token", token], cwd=nb.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        t0 = time.monotonic()
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() - t0 < 60, "present did not start"
+                time.sleep(0.25)
+        yield proc, port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.output = proc.communicate(timeout=30)[0]
+
+
+@pytest.mark.parametrize("tagged", [True, False], ids=["tagged", "untagged"])
+def test_served_page_shows_tagged_cells_and_answers_only_loopback_hosts(tmp_path, tagged):
+    """The real ``conv-teach present`` over HTTP (no browser): what the page holds, and who
+    gets an answer. ``Host: evil.example.com`` with the right token is refused and starts no
+    kernel (a DNS-rebinding page would send exactly that)."""
+    nb = _notebook(tmp_path / "lesson.ipynb", tagged)
+    with _serve(nb, "tok123") as (proc, port):
+        for bad in ["evil.example.com", f"evil.example.com:{port}", f"10.0.0.7:{port}"]:
+            status, _ = _get(port, "tok123", bad)
+            assert status == 403, (bad, status)
+        assert _kernels(proc) == [], "a refused request started a kernel"
+        status, _ = _get(port, "wrong-token", f"127.0.0.1:{port}")
+        assert status in (302, 403), status          # the token is still needed
+        for good in [f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"]:
+            status, html = _get(port, "tok123", good)
+            assert status == 200, (good, status)
+            assert "TAGGED_OUTPUT" in html and "Short heading" in html
+            assert ("UNTAGGED_OUTPUT" in html) is not tagged
+            assert ("UNTAGGED_TEXT" in html) is not tagged
+            assert ("LATER_OUTPUT" in html) is not tagged
+            assert "print(" not in html                # never any code
+            assert ("conv-teach present" in html) is tagged   # the template's stylesheet
+    assert ("tags no cell 'present'" in proc.output) is not tagged
+
+
+def test_an_error_in_an_untagged_cell_is_still_shown(tmp_path):
+    """Hidden cells still run; if one fails, the teacher sees its traceback, not a blank page."""
+    import nbformat
+    nb = _notebook(tmp_path / "lesson.ipynb", True)
+    book = nbformat.read(nb, as_version=4)
+    book.cells[1].source = "raise RuntimeError('SETUP_' + 'BROKE')"
+    nbformat.write(book, nb)
+    with _serve(nb, "tok") as (proc, port):
+        status, html = _get(port, "tok", f"127.0.0.1:{port}")
+    assert status == 200 and "SETUP_BROKE" in html

@@ -145,32 +145,44 @@ def port_taken(error, server):
     return isinstance(error, RuntimeError) and "in use" in server.log()
 
 
-def start_lab(root_dir, tmp):
-    """JupyterLab serving ``root_dir``; returns a ready :class:`Server`."""
+def start_lab(root_dir, tmp, app="lab"):
+    """JupyterLab 4 (``app="lab"``) or Notebook 7 (``app="notebook"``) serving ``root_dir``;
+    returns a ready :class:`Server`, whose ``notebook_url(name)`` opens one notebook."""
     for attempt in range(PORT_ATTEMPTS):
         try:
-            return _start_lab(root_dir, tmp)
+            return _start_lab(root_dir, tmp, app)
         except RuntimeError as e:
             if attempt == PORT_ATTEMPTS - 1 or not port_taken(e, e.server):
                 raise
 
 
-def _start_lab(root_dir, tmp):
+# app -> (python module, its config class, display name, URL of one notebook)
+JUPYTER_APPS = {
+    "lab": ("jupyterlab", "LabApp", "JupyterLab", "/lab/tree/{name}?token={token}&reset"),
+    "notebook": ("notebook", "JupyterNotebookApp", "Notebook 7", "/notebooks/{name}?token={token}"),
+}
+
+
+def _start_lab(root_dir, tmp, app="lab"):
+    module, cls, title, page = JUPYTER_APPS[app]
     port, token = free_port(), secrets.token_hex(16)
     settings = tmp / "settings"
     for rel, content in LAB_SETTINGS.items():
         f = settings / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps(content))
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+    cmd = [sys.executable, "-m", module, "--no-browser", f"--port={port}",
            "--ServerApp.port_retries=0", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root_dir}", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={tmp / 'workspaces'}", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+           f"--ServerApp.root_dir={root_dir}", f"--{cls}.user_settings_dir={settings}",
+           f"--{cls}.workspaces_dir={tmp / 'workspaces'}"]
+    if app == "lab":
+        cmd += ["--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # jupyter_server refuses to run as root without it (CI is root)
-    server = Server("JupyterLab", cmd, root_dir, jupyter_env(tmp), tmp / "lab.log")
+    server = Server(title, cmd, root_dir, jupyter_env(tmp), tmp / f"{app}.log")
     server.base, server.token = f"http://127.0.0.1:{port}", token
+    server.notebook_url = lambda name: server.base + page.format(name=name, token=token)
     try:
         server.wait_http(f"{server.base}/api/status?token={token}")
     except BaseException as e:

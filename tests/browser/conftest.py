@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import browser_axe
 import browser_servers as servers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ def page(browser, request):
     yield p
     try:
         rep = getattr(request.node, "rep_call", None)
-        if rep is not None and rep.failed:
+        if rep is not None and rep.failed and not p.is_closed():
             SCREENSHOTS.mkdir(exist_ok=True)
             name = "".join(c if c.isalnum() else "_" for c in request.node.name)
             p.screenshot(path=str(SCREENSHOTS / f"FAILED_{name}.png"), timeout=10_000)
@@ -113,9 +114,33 @@ def lab(browser, lesson_copy, tmp_path_factory):
     assert not leftovers, f"had to kill JupyterLab processes {leftovers}"
 
 
+@pytest.fixture(scope="session")
+def notebook7(browser, lesson_copy, tmp_path_factory):
+    """Notebook 7 on 127.0.0.1 serving the lesson copy; stopped with its kernels in every case."""
+    server = servers.start_lab(lesson_copy, tmp_path_factory.mktemp("nb7"), app="notebook")
+    yield server
+    leftovers = server.stop()
+    assert not leftovers, f"had to kill Notebook 7 processes {leftovers}"
+
+
+@pytest.fixture(scope="session")
+def axe(browser):
+    """The axe-core module (browser_axe), or skip (fail under CONV_TEACH_REQUIRE_BROWSER=1)
+    when ``npm ci`` has not installed it in tests/browser."""
+    reason = browser_axe.why_no_axe()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"accessibility tests required (CONV_TEACH_REQUIRE_BROWSER=1) but {reason}")
+        _skip_reason.append(reason)
+        pytest.skip(f"accessibility tests skipped: {reason}")
+    return browser_axe
+
+
 @pytest.fixture
 def present_server(browser, lesson_copy, tmp_path_factory, request):
-    """Factory: ``conv-teach present LESSON --no-browser --port P``, stopped in every case."""
+    """Factory: ``conv-teach present LESSON --no-browser --port P``, stopped in every case.
+
+    ``LESSON``: a file name in the lesson copy, or the path of any notebook."""
     started = []
 
     def start(name):
@@ -135,7 +160,7 @@ def screenshots():
     return SCREENSHOTS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def timings():
     """``t = timings(tag); t["step"] = seconds``: printed at the end of the run."""
     def new(tag):

@@ -13,61 +13,10 @@ import time
 import pytest
 
 import browser_page as pt
+from browser_jupyter import IDLE, LAB_BENIGN, RUN_ALL_DONE, menu, run_all, wait_kernel_idle
 from browser_lessons import LAB, check_app, move_slider
 
 pytestmark = pytest.mark.browser
-
-IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
-# every code cell numbered ([3]:), or an error shown: Run All is over either way
-RUN_ALL_DONE = """() => {
-  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-  const errors = document.querySelectorAll(%r);
-  return errors.length > 0 || (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)));
-}""" % pt.ERROR_OUTPUTS
-
-# console errors JupyterLab itself logs on a clean start, matched precisely (none so far)
-LAB_BENIGN = []
-
-
-STARTED = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-  .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
-
-
-def menu(page, top, item):
-    page.click(f".lm-MenuBar-itemLabel:text-is('{top}')")
-    page.click(f".lm-Menu-itemLabel:text-is('{item}')")
-
-
-def wait_kernel_idle(lab, page, notebook):
-    """The notebook's kernel runs and is idle, for the server and in the page.
-
-    (The page's indicator says 'idle' for a moment before the kernel even starts.)"""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < pt.STEP_S:
-        try:
-            sessions = lab.api("GET", "/api/sessions")
-        except OSError:  # jupyter_server may answer 500 while a kernel is starting
-            sessions = []
-        if any(s["path"].endswith(notebook) and s["kernel"]["execution_state"] == "idle"
-               for s in sessions):
-            break
-        page.wait_for_timeout(250)
-    else:
-        pytest.fail(f"no idle kernel for {notebook} after {pt.STEP_S} s; server log, with the "
-                    f"kernel's stack:\n{lab.kernel_stacks()}")
-    page.wait_for_selector(IDLE)
-
-
-def run_all(page):
-    """Run > Run All Cells, again if the click got lost (no cell started within 10 s)."""
-    for attempt in range(3):
-        menu(page, "Run", "Run All Cells")
-        try:
-            page.wait_for_function(STARTED, timeout=10_000, polling=250)
-            return
-        except Exception:
-            if attempt == 2:
-                raise
 
 
 @pytest.mark.parametrize("notebook, key_slider, drag_slider, expect", LAB,

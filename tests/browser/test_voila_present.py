@@ -2,10 +2,13 @@
 without code, and moving a slider redraws the figure with the library's numbers."""
 import time
 
+import nbformat
+import psutil
 import pytest
 
 import browser_page as pt
 from browser_lessons import VOILA, check_app, move_slider
+from conv_teach import present
 
 pytestmark = pytest.mark.browser
 
@@ -55,3 +58,33 @@ def test_present_mode_in_voila(present_server, page, screenshots, timings, noteb
     assert not errors, f"{notebook} in Voila: browser console errors:\n" + "\n".join(errors)
     assert not kernel_errors.errors(), \
         f"{notebook} in Voila: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
+
+
+def kernels(server):
+    """The ipykernel processes under a present server."""
+    try:
+        kids = psutil.Process(server.proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [k for k in kids if any("ipykernel" in part for part in k.cmdline())]
+
+
+def test_closing_the_tab_ends_its_kernel(present_server, page, tmp_path):
+    """A page's kernel ends when its tab closes (Voila's beforeunload beacon, which needs the
+    XSRF check off; see conv_teach.present.TORNADO_SETTINGS), not 60 s later by the culler."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(description='k')",
+                                          metadata={"tags": [present.PRESENT_TAG]})]
+    nbformat.write(nb, tmp_path / "tab.ipynb")
+    server = present_server(tmp_path / "tab.ipynb")
+    page.goto(server.url)
+    page.locator(pt.SLIDER).wait_for(state="visible")
+    assert len(kernels(server)) == 1
+    t0 = time.monotonic()
+    page.close(run_before_unload=True)    # as a person closing the tab: beforeunload runs
+    while kernels(server) and time.monotonic() - t0 < 25:   # loaded 2-core box: generous
+        time.sleep(0.25)
+    assert not kernels(server), (f"the kernel still runs {time.monotonic() - t0:.0f} s after its "
+                                 f"tab closed:\n{server.log()[-2000:]}")
+    assert time.monotonic() - t0 < present.CULL_IDLE_S / 2   # the beacon did it, not the culler
+    assert "Kernel shutdown" in server.log()

@@ -1,0 +1,166 @@
+"""The linked views in a real browser, in JupyterLab 4, Notebook 7 and present mode (Voila).
+
+One notebook shows every view built with its defaults (browser_views.views_notebook); each
+front end opens it once (module-scoped page) and every view is then checked in it:
+
+* it renders (``.ct-view[data-view=...]``, ``data-render`` >= 1);
+* hovering one cell of every panel lights exactly what ``view.linked`` names (the view built in
+  this process with the same arguments) and, X_pad <-> Z, exactly what the loop reference
+  ``reference.receptive_field`` says: an output's taps, a pixel's windows;
+* click pins, an arrow key moves the pin to a neighbour, Escape clears (JupyterLab: every view;
+  elsewhere the first view, as the code path is the same);
+* one arrow-key step of the ``stride`` slider redraws with the library's numbers;
+* the page logged no console error and the kernel reported none; axe-core finds no serious or
+  critical violation inside the views.
+"""
+import time
+
+import pytest
+
+import browser_page as pt
+import browser_servers as servers
+import browser_views as bv
+from browser_jupyter import LAB_BENIGN, open_and_run_all
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "ct_views_under_test.ipynb"
+FRONT_ENDS = ["lab", "notebook", "present"]
+# Voila's "lab" template (which present mode extends) links Font Awesome from a CDN; the page
+# may only talk to 127.0.0.1, so these two fetches fail (the same CSS is bundled in Voila's JS)
+# Notebook 7.6.5's shortcuts plugin (notebook_core, pluginChanged handler) reads
+# `plugins[id].schema` of a plugin whose settings are not loaded yet, on every start, with or
+# without user settings, with no notebook open too; nothing visible depends on it
+NOTEBOOK_BENIGN = [r"^pageerror: Cannot read properties of undefined \(reading 'schema'\)$"]
+VOILA_BENIGN = [r"^console\.error: Failed to load resource: net::ERR_[A-Z_]+ \(https://cdn\.jsdelivr\.net/"
+                r"npm/@fortawesome/fontawesome-free@%5E5/css/(all|v4-shims)\.min\.css:0\)$"]
+
+
+@pytest.fixture(scope="module", params=FRONT_ENDS)
+def front_end(request, browser, lesson_copy, tmp_path_factory, timings):
+    """(name, page, console errors, kernel errors) with the views notebook run in that front end."""
+    name = request.param
+    nb = bv.views_notebook(lesson_copy / NOTEBOOK)
+    t = timings(f"views_{name}")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(pt.STEP_S * 1000)
+    context.route(lambda url: not url.startswith("http://127.0.0.1:"), lambda route: route.abort())
+    page = context.new_page()
+    errors = pt.ConsoleErrors(page, {"present": VOILA_BENIGN, "notebook": NOTEBOOK_BENIGN}.get(name, LAB_BENIGN))
+    kernel_errors = pt.KernelErrors(page)
+    server = None
+    try:
+        t0 = time.monotonic()
+        if name == "present":
+            server = servers.start_present(nb, tmp_path_factory.mktemp("present_views"))
+            t["server"] = time.monotonic() - t0
+            t0 = time.monotonic()
+            page.goto(server.url, timeout=2 * pt.STEP_S * 1000)
+            t["page"] = time.monotonic() - t0
+        else:  # the session's server (the lesson tests use it too); its kernels are shut below
+            server = request.getfixturevalue("lab" if name == "lab" else "notebook7")
+            t["server"] = time.monotonic() - t0
+            t["kernel idle"], t["run all"] = open_and_run_all(server, page, NOTEBOOK, app=name)
+        tracebacks = pt.error_outputs(page)
+        assert not tracebacks, f"{name}: a cell shows an error:\n" + "\n---\n".join(tracebacks)
+        yield name, page, errors, kernel_errors
+    finally:
+        context.close()
+        if name == "present" and server is not None:
+            leftovers = server.stop()
+            assert not leftovers, f"had to kill {name} processes {leftovers}"
+        elif server is not None:                 # free the CPU for what follows
+            for session in server.api("GET", "/api/sessions"):
+                server.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+@pytest.mark.parametrize("view_name", bv.VIEWS)
+def test_view_renders_links_and_steps(front_end, view_name, screenshots, timings):
+    fe, page, _, _ = front_end
+    tag = f"{fe}/{view_name}"
+    t = timings(f"views_{fe}")
+    t0 = time.monotonic()
+    vp = bv.ViewInPage(page, view_name)
+    vp.wait()
+    view = bv.build(view_name)
+    assert not vp.cut(), f"{tag}: the default drawing is cut ('showing N of M')"
+    drawn = set(vp.panels())
+    assert drawn, f"{tag}: no cell drawn"
+    assert drawn <= set(view.arrays), f"{tag}: panels {drawn - set(view.arrays)} are not arrays of the view"
+    bv.check_hover_all_panels(vp, view, tag)
+    if fe == "lab" or view_name == bv.VIEWS[0]:
+        try:
+            bv.check_keyboard(vp, view, tag)
+        except AssertionError as e:
+            if fe != "notebook" or "moved the pin" not in str(e):
+                raise
+            # known, reported: Notebook 7.6's document-level keydown handling cancels arrow
+            # keys inside outputs (the same eats them on ipywidgets sliders, see below)
+            pytest.xfail(f"Notebook 7: arrow keys do not reach the view: {e}")
+    vp.box.screenshot(path=str(screenshots / f"views_{fe}_{view_name}.png"))
+    # Notebook 7.6 eats arrow keys on an ipywidgets slider handle (a keydown handler in the
+    # document's capture phase cancels them; JupyterLab and Voila do not): drag it there
+    step = bv.check_slider_step(vp, view, tag, how="drag" if fe == "notebook" else "key")
+    if step:
+        vp.box.screenshot(path=str(screenshots / f"views_{fe}_{view_name}_after_step.png"))
+    t[view_name] = time.monotonic() - t0
+
+
+def test_no_errors_and_no_serious_accessibility_violations(front_end, axe):
+    fe, page, errors, kernel_errors = front_end
+    violations = axe.violations(page, ".ct-view")
+    assert not violations, f"{fe}: axe-core {axe.version()} inside .ct-view:\n" + "\n".join(violations)
+    assert not pt.error_outputs(page), f"{fe}: an output shows an error"
+    assert not errors, f"{fe}: browser console errors:\n" + "\n".join(errors)
+    assert not kernel_errors.errors(), f"{fe}: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
+
+
+#: the view a lesson presents as its main picture (lesson 03's)
+MAIN_VIEW = "im2col_view"
+PROJECTORS = [(1280, 720), (1920, 1080)]
+DIGITS = """root => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...root.querySelectorAll('.ct-num')].filter(t => t.getClientRects().length).map(t => {
+    const cs = getComputedStyle(t), m = t.getScreenCTM();
+    const px = parseFloat(cs.fontSize) * Math.hypot(m.a, m.b);
+    ctx.font = `${cs.fontWeight} ${px}px ${cs.fontFamily}`;
+    const d = ctx.measureText('0123456789');
+    return d.actualBoundingBoxAscent + d.actualBoundingBoxDescent;
+  });
+}"""
+
+
+def test_projector_sizes(front_end, screenshots):
+    """Screenshots at 1280x720 and 1920x1080 (looked at by a person). In present mode the main
+    view fits the 1280x720 screen (scrolled to, heading included) with digits >= 16 px high,
+    and at 1920x1080 it grows with the width."""
+    fe, page, _, _ = front_end
+    found = {}
+    try:
+        for w, h in PROJECTORS:
+            page.set_viewport_size({"width": w, "height": h})
+            vp = bv.ViewInPage(page, MAIN_VIEW)
+            r0 = vp.render_count()
+            page.wait_for_timeout(600)              # a resize may relayout (data-render moves)
+            vp.box.scroll_into_view_if_needed()
+            if fe == "present":                     # the heading just above the view
+                page.evaluate("b => b.closest('.jp-Cell').previousElementSibling?.scrollIntoView()",
+                              vp.box.element_handle())
+            page.screenshot(path=str(screenshots / f"screen_{fe}_{w}x{h}.png"))
+            box = vp.box.bounding_box()
+            digits = vp.root.evaluate(DIGITS)
+            found[(w, h)] = dict(top=box["y"], height=box["height"], width=box["width"],
+                                 digits_min=min(digits), digits_max=max(digits), renders=vp.render_count() - r0)
+        if fe == "present":
+            small, big = found[PROJECTORS[0]], found[PROJECTORS[1]]
+            assert small["top"] >= 0 and small["top"] + small["height"] <= 720 + 1, \
+                f"at 1280x720 the main view does not fit the screen: {small}"
+            assert big["digits_min"] >= small["digits_min"], f"digits shrink on a bigger screen: {found}"
+            if small["digits_min"] < 16:   # known: reported to the views' author, see README
+                pytest.xfail(f"present 1280x720: {MAIN_VIEW} fits only with digits "
+                             f"{small['digits_min']:.0f} px high (ink of '0-9'), < 16: the views stack "
+                             f"X_col under X_pad/W/Z and leave the right of the screen empty; {found}")
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.wait_for_timeout(300)
+    print(f"{fe}: {found}")
