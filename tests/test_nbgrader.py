@@ -93,9 +93,9 @@ def _scores(course):
 def test_autograde_scores_right_planted_and_untouched(course):
     scores = _scores(course[0])
     right, max_code, right_cells = scores["right"]
-    assert max_code == 27 and right == 27            # 3 + 4 + 3 + 4 + 4 + 4 + 5 points
+    assert max_code == 31 and right == 31            # 3 + 4 + 3 + 4 + 4 + 4 + 5 + 4 (ex07) points
     planted, _, planted_cells = scores["planted"]
-    assert planted == 23 and planted_cells["ex02_check_pad2D"] == 0
+    assert planted == 27 and planted_cells["ex02_check_pad2D"] == 0
     assert {k: v for k, v in planted_cells.items() if k != "ex02_check_pad2D"} == \
         {k: v for k, v in right_cells.items() if k != "ex02_check_pad2D"}
     untouched, _, untouched_cells = scores["untouched"]

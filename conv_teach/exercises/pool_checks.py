@@ -20,10 +20,14 @@ from .. import reference_pool as ref
 from ..pool import maxpool2D, maxpool2D_backward
 from . import checks as C
 from . import hints as H
+from .runner import SEED, Case, run_cases
 
 __all__ = ["check_maxpool2D_backward", "POOL_HINTS"]
 
 #: the hints of this exercise (registered with the other exercises' hints on import)
+#: the library functions an answer may not simply call (see exercises.taught)
+TAUGHT = ("maxpool2D_backward", "maxpool2D_backward_loops")
+
 POOL_HINTS = {
     "pool_copy_to_window": ("gradient copied to every cell of the window? Only the maximum was "
                             "used in the forward pass, so only it gets dZ[i, j]; the others get 0."),
@@ -80,7 +84,7 @@ def _case(X, pool, stride, rng):
     dX = C._verify("maxpool2D_backward", maxpool2D_backward(dZ, X, pool, stride, 0),
                    ref.maxpool2D_backward_loops(dZ, X, pool, stride, 0))
     params = {"X.shape": X.shape, "pool_shape": pool, "stride": stride}
-    return C.Case(params, (dZ, X, pool, stride), dX,
+    return Case(params, (dZ, X, pool, stride), dX,
                   lambda: [(key, wrong_maxpool2D_backward(dZ, X, pool, stride, key))
                            for key in POOL_HINTS])
 
@@ -91,7 +95,7 @@ def _input(rng, shape, kind):
     return rng.integers(1, 5, size=shape).astype(float)          # 4 values: many ties
 
 
-def check_maxpool2D_backward(student_fn, n_random=8, draw=None):
+def check_maxpool2D_backward(student_fn, n_random=8, draw=None, time_limit=None, grading=False):
     """Check ``student_fn(dZ, X, pool_shape, stride) -> dX``, the max-pool backward pass.
 
     ``X`` is NHWC ``(n_ex, in_rows, in_cols, in_ch)``, ``pool_shape`` and ``stride`` are ints,
@@ -100,13 +104,16 @@ def check_maxpool2D_backward(student_fn, n_random=8, draw=None):
     ``(r, q)``.
 
     Returns True if every case passes, False for a stub; raises AssertionError otherwise.
+    An answer that only calls ``conv_teach.maxpool2D_backward`` (or its loop version) is
+    refused, as in the other checkers.
     """
-    rng = np.random.default_rng(C.SEED)
+    __tracebackhide__ = True
+    rng = np.random.default_rng(SEED)
     cases = [_case(_input(rng, shape, kind), pool, stride, rng) for shape, pool, stride, kind in FIXED]
     for _ in range(n_random):
         pool, stride = int(rng.integers(2, 4)), int(rng.integers(1, 4))
         shape = (int(rng.integers(1, 3)), int(rng.integers(pool, pool + 5)),
                  int(rng.integers(pool, pool + 5)), int(rng.integers(1, 3)))
         cases.append(_case(_input(rng, shape, "ties"), pool, stride, rng))
-    return C._run("check_maxpool2D_backward", student_fn, cases, len(FIXED),
-                  ["pool_shape", "stride"], draw)
+    return run_cases("check_maxpool2D_backward", student_fn, cases, len(FIXED),
+                     ["pool_shape", "stride"], TAUGHT, draw, None, time_limit, grading)
