@@ -79,6 +79,9 @@ function render({ model, el }) {
   const id = ++uid;
   const root = document.createElement("div");
   root.className = "ct-view";
+  // JupyterLab / Notebook 7 (lumino) leave the keys to us inside the view: arrows, Enter, Escape
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.setAttribute("data-p-suppress-shortcuts", "true");
   root.dataset.render = "0";
   const readout = document.createElement("div"); readout.className = "ct-readout";
   const message = document.createElement("div"); message.className = "ct-message";
@@ -406,17 +409,20 @@ function render({ model, el }) {
     if (!to || !stage.contains(to)) hover(null);
   });
   stage.addEventListener("click", (e) => { const g = cellOf(e); if (g !== null) pin(g); });
-  stage.addEventListener("keydown", (e) => {
+  // keys are taken at the window, capture phase, for events inside this view only: Notebook 7
+  // stops their propagation before they reach the output area (seen in Chromium)
+  const onKey = (e) => {
+    if (!e.target || !stage.contains(e.target)) return;
     const g = cellOf(e);
     if (e.key === "Escape") {
       model.set("selection", null); model.save_changes(); onSelection();
-      e.preventDefault(); return;
+      e.preventDefault(); e.stopPropagation(); return;
     }
     if (g === null) return;
-    if (e.key === "Enter" || e.key === " ") { pin(g); e.preventDefault(); return; }
+    if (e.key === "Enter" || e.key === " ") { pin(g); e.preventDefault(); e.stopPropagation(); return; }
     if (e.key.startsWith("Arrow")) {
       const n = neighbour(g, e.key);
-      e.preventDefault();
+      e.preventDefault(); e.stopPropagation();
       if (n === null) return;
       if (selG !== null) {       // a pinned selection moves with the keys
         const p = panelOf(n);
@@ -426,7 +432,8 @@ function render({ model, el }) {
       }
       focusCell(n);
     }
-  });
+  };
+  window.addEventListener("keydown", onKey, true);
 
   function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; draw(); }
   function setMessage() {
@@ -467,6 +474,7 @@ function render({ model, el }) {
   if (ro) ro.observe(stage);
   return () => {
     if (ro) ro.disconnect();
+    window.removeEventListener("keydown", onKey, true);
     model.off("change:data", setData);
     model.off("change:selection", onSelection);
     model.off("change:message", setMessage);
