@@ -48,8 +48,13 @@ def settings_of(draw, kind):
                  in_ch=draw(st.integers(1, 3)), out_ch=draw(st.integers(1, 2)),
                  n_ex=draw(st.integers(1, 2)), pad=draw(st.sampled_from(PADS_1D)))
         return p
-    p.update(in_rows=draw(st.integers(1, 8)), in_cols=draw(st.integers(1, 8)),
-             fr=draw(st.integers(1, 5)), fc=draw(st.integers(1, 5)),
+    p.update(in_rows=draw(st.integers(1, 8)), in_cols=draw(st.integers(1, 8)))
+    for k, n in (("fr", "in_rows"), ("fc", "in_cols")):   # mostly kernels that fit (some don't)
+        p[k] = draw(st.integers(1, min(5, (p[n] + 3) // (p["dilation"] + 1) + 1)))
+    if draw(st.integers(0, 3)) == 0:     # now and then (rows, cols) pairs, as the library takes
+        p["stride"] = (p["stride"], draw(st.integers(1, 3)))
+        p["dilation"] = (p["dilation"], draw(st.integers(0, 2)))
+    p.update(
              in_ch=draw(st.integers(1, 3)), out_ch=draw(st.integers(1, 3)),
              n_ex=draw(st.integers(1, 2)))
     if kind == "transpose":
