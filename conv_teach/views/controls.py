@@ -24,8 +24,8 @@ PAD_OPTIONS_2D = [("0", 0), ("1", 1), ("2", 2), ("3", 3), ("'same'", "same"), ("
 PAD_OPTIONS_1D = [("0", 0), ("1", 1), ("2", 2), ("3", 3), ("(1, 2)", (1, 2)), ("(2, 0)", (2, 0)),
                   ("'same'", "same"), ("'valid'", "valid"), ("'causal'", "causal")]
 
-_STYLE = {"description_width": "90px"}
-_LAYOUT = {"width": "260px"}
+_STYLE = {"description_width": "112px"}  # "output_padding" whole
+_LAYOUT = {"width": "280px"}
 
 
 def make_controls(values, one_d=False):

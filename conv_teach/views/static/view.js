@@ -79,6 +79,9 @@ function render({ model, el }) {
   const id = ++uid;
   const root = document.createElement("div");
   root.className = "ct-view";
+  // JupyterLab / Notebook 7 (lumino) leave the keys to us inside the view: arrows, Enter, Escape
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.setAttribute("data-p-suppress-shortcuts", "true");
   root.dataset.render = "0";
   const readout = document.createElement("div"); readout.className = "ct-readout";
   const message = document.createElement("div"); message.className = "ct-message";
@@ -410,13 +413,13 @@ function render({ model, el }) {
     const g = cellOf(e);
     if (e.key === "Escape") {
       model.set("selection", null); model.save_changes(); onSelection();
-      e.preventDefault(); return;
+      e.preventDefault(); e.stopPropagation(); return;
     }
     if (g === null) return;
-    if (e.key === "Enter" || e.key === " ") { pin(g); e.preventDefault(); return; }
+    if (e.key === "Enter" || e.key === " ") { pin(g); e.preventDefault(); e.stopPropagation(); return; }
     if (e.key.startsWith("Arrow")) {
       const n = neighbour(g, e.key);
-      e.preventDefault();
+      e.preventDefault(); e.stopPropagation();
       if (n === null) return;
       if (selG !== null) {       // a pinned selection moves with the keys
         const p = panelOf(n);
