@@ -236,3 +236,64 @@ def test_settings_are_those_of_the_views():
     from conv_teach.views.builders import DEFAULTS
     for name, controls in DEFAULTS.items():
         assert set(controls) <= set(SETTINGS[name[:-5]]), name
+
+
+# ---- wired into the views (kernel side) ---------------------------------------------------
+VIEW_CHANGES = {   # one control change per view that changes the code
+    "padding_view": ("pad", "same"), "dilation_view": ("dilation", 2),
+    "im2col_view": ("stride", 2), "gemm_view": ("out_ch", 3), "conv1d_view": ("pad", "same"),
+    "col2im_view": ("pad", (1, 0, 2, 0)), "transpose_view": ("output_padding", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_CHANGES))
+def test_view_code_follows_the_controls(name):
+    pytest.importorskip("ipywidgets")
+    pytest.importorskip("anywidget")
+    import conv_teach.views as V
+    view = getattr(V, name)()
+    for fw in ("torch", "keras"):
+        assert view.code(fw) == framework_code(name, fw, **view.values())
+        assert view.code_box.texts[fw].value == view.code(fw)      # what the view shows
+    before = {fw: view.code(fw) for fw in ("torch", "keras")}
+    control, value = VIEW_CHANGES[name]
+    view.controls[control].value = value
+    for fw in ("torch", "keras"):
+        assert view.code(fw) != before[fw]
+        assert view.code(fw) == framework_code(name, fw, **{**view.values(), control: value})
+        assert view.code_box.texts[fw].value == view.code(fw)
+
+
+def test_view_with_rejected_settings_shows_no_code_and_code_raises():
+    pytest.importorskip("ipywidgets")
+    pytest.importorskip("anywidget")
+    import conv_teach.views as V
+    view = V.padding_view()
+    view.controls["fr"].value = 5
+    view.controls["in_rows"].value = 2
+    view.controls["pad"].value = 0
+    assert view.message                                   # the library rejected it ...
+    with pytest.raises(ValueError, match="conv2D"):       # ... so there is no code
+        view.code("torch")
+    assert view.code_box.texts["keras"].value.startswith("# no code: these settings are rejected")
+
+
+@needs_torch
+def test_view_code_runs_on_the_views_own_arrays():
+    """The code shown under the default gemm view reproduces the Z it draws."""
+    import conv_teach.views as V
+    view = V.gemm_view(stride=2, pad="same", dilation=1)
+    from conv_teach.views.drawings import example_data     # the X the view draws, unpadded
+    v = view.values()
+    ns = dict(X=example_data((v["n_ex"], v["in_rows"], v["in_cols"], v["in_ch"]), 0, 0, 10),
+              W=view.arrays["W"])
+    exec(view.code("torch"), ns)
+    assert_allclose(ns["Z"], view.arrays["Z"], rtol=1e-12)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import conv_teach.framework_code as mod
+    result = doctest.testmod(mod)
+    assert result.attempted >= 1 and result.failed == 0
