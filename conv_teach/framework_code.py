@@ -155,6 +155,21 @@ def _crop(name, axes_start, axes_len, full, pads_needed):
     return lines
 
 
+def _text(lines, width=88):
+    """The source text; a trailing comment that would make a line longer than ``width``
+    goes on its own line above it (the view shows the code in a box of about that width)."""
+    out = []
+    for block in lines:
+        for line in block.split("\n"):
+            code, sep, comment = line.partition("   # ")
+            if sep and len(line) > width:
+                indent = code[:len(code) - len(code.lstrip())]
+                out += [f"{indent}# {comment}", code]
+            else:
+                out.append(line)
+    return "\n".join(out) + "\n"
+
+
 # ---- conv2D and its backward pass -------------------------------------------------------
 def _conv2d(framework, p, backward):
     fn = "framework_code"
@@ -213,7 +228,7 @@ def _torch_conv2d(what, p, s, d, k, pad, tblr, backward):
                   "dX = x_in.grad" + _T_OUT]
     else:
         lines += [_T_X, *pad_lines, "with torch.no_grad():", "    Z = conv(x)" + _T_OUT]
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 def _keras_conv2d(what, p, s, d, k, pad, tblr):
@@ -238,7 +253,7 @@ def _keras_conv2d(what, p, s, d, k, pad, tblr):
               "Z = keras.ops.convert_to_numpy(conv(x))"]
     if detour:
         lines.append(f"Z = Z[:, ::{s[0]}, ::{s[1]}, :]")
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 def _keras_transposed(lines, src, filters, k, s, d, kernel_expr, full, start, length):
@@ -278,7 +293,7 @@ def _keras_conv2d_backward(what, p, s, d, k, tblr, z_shape):
                               "np.asarray(W, dtype='float64')", full, (t, l),
                               (p["in_rows"], p["in_cols"]))
     lines.append("dX = Z")
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 # ---- conv2D_transpose -------------------------------------------------------------------
@@ -296,7 +311,7 @@ def _transpose(framework, p):
         lines = [f"# {what} in Keras 3 (any backend)", *_K_HEAD, "x = np.asarray(X, dtype='float64')"]
         lines = _keras_transposed(lines, "x", p["out_ch"], k, s, d,
                                   "np.asarray(W, dtype='float64').transpose(0, 1, 3, 2)", full, (t, l), out)
-        return "\n".join(lines) + "\n"
+        return _text(lines)
     direct = t == b and l == r and not isinstance(pad, str)
     args = [str(p["in_ch"]), str(p["out_ch"]), f"kernel_size={k}", f"stride={_lit(s)}"]
     args += ([f"padding={_lit((t, l))}", f"output_padding={_lit(op)}"] if direct
@@ -312,7 +327,7 @@ def _transpose(framework, p):
         lines.insert(len(_T_HEAD) + 1, f"# torch's padding crops symmetrically only: for {why}, "
                      "compute the full output and crop it")
         lines += _crop("Z", (t, l), out, full, need)
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 # ---- conv1D -----------------------------------------------------------------------------
@@ -347,7 +362,7 @@ def _conv1d(framework, p):
                  "x = torch.as_tensor(X, dtype=torch.float64).permute(0, 2, 1)   # NLC -> NCL",
                  *pad_lines, "with torch.no_grad():",
                  "    Z = conv(x).permute(0, 2, 1).numpy()   # NCL -> NLC"]
-        return "\n".join(lines) + "\n"
+        return _text(lines)
     detour = s > 1 and d > 0
     named = isinstance(pad, str) and not detour
     padding = repr(pad) if named else "'valid'"
@@ -367,4 +382,4 @@ def _conv1d(framework, p):
               "Z = keras.ops.convert_to_numpy(conv(x))"]
     if detour:
         lines.append(f"Z = Z[:, ::{s}, :]")
-    return "\n".join(lines) + "\n"
+    return _text(lines)
