@@ -128,8 +128,17 @@ def _plus1(pair):
     return tuple(d + 1 for d in pair)
 
 
-def _call(head, args):
-    return f"{head}(" + ", ".join(args) + ")"
+def _call(head, args, width=88):
+    """``head(arg, ...)``, wrapped at ``width`` with the arguments aligned after the ``(``."""
+    lines, line = [], f"{head}("
+    for i, arg in enumerate(args):
+        piece = arg + (")" if i == len(args) - 1 else ",")
+        if len(line) + len(piece) + 1 > width and not line.endswith("("):
+            lines.append(line)
+            line = " " * (len(head) + 1) + piece
+        else:
+            line += ("" if line.endswith("(") else " ") + piece
+    return "\n".join(lines + [line])
 
 
 _T_HEAD = ["import numpy as np", "import torch", "import torch.nn.functional as F", ""]
@@ -158,13 +167,17 @@ def _crop(name, axes_start, axes_len, full, pads_needed):
 def _text(lines, width=88):
     """The source text; a trailing comment that would make a line longer than ``width``
     goes on its own line above it (the view shows the code in a box of about that width)."""
-    out = []
+    out, start = [], 0
     for block in lines:
         for line in block.split("\n"):
+            if not (out and out[-1].rstrip().endswith((",", "("))):
+                start = len(out)                 # the first line of a statement
             code, sep, comment = line.partition("   # ")
-            if sep and len(line) > width:
-                indent = code[:len(code) - len(code.lstrip())]
-                out += [f"{indent}# {comment}", code]
+            if sep and len(line) > width:        # above the statement, at its indent
+                first = out[start] if start < len(out) else code
+                indent = first[:len(first) - len(first.lstrip())]
+                out.insert(start, f"{indent}# {comment}")
+                out.append(code)
             else:
                 out.append(line)
     return "\n".join(out) + "\n"
