@@ -409,7 +409,10 @@ function render({ model, el }) {
     if (!to || !stage.contains(to)) hover(null);
   });
   stage.addEventListener("click", (e) => { const g = cellOf(e); if (g !== null) pin(g); });
-  stage.addEventListener("keydown", (e) => {
+  // keys are taken at the window, capture phase, for events inside this view only: Notebook 7
+  // stops their propagation before they reach the output area (seen in Chromium)
+  const onKey = (e) => {
+    if (!e.target || !stage.contains(e.target)) return;
     const g = cellOf(e);
     if (e.key === "Escape") {
       model.set("selection", null); model.save_changes(); onSelection();
@@ -429,7 +432,8 @@ function render({ model, el }) {
       }
       focusCell(n);
     }
-  });
+  };
+  window.addEventListener("keydown", onKey, true);
 
   function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; draw(); }
   function setMessage() {
@@ -470,6 +474,7 @@ function render({ model, el }) {
   if (ro) ro.observe(stage);
   return () => {
     if (ro) ro.disconnect();
+    window.removeEventListener("keydown", onKey, true);
     model.off("change:data", setData);
     model.off("change:selection", onSelection);
     model.off("change:message", setMessage);
