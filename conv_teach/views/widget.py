@@ -17,6 +17,7 @@ import numpy as np
 import traitlets
 
 from .. import _validate as v
+from .code_box import CodeBox
 from .drawings import drawing
 from .readout import explain
 from .words import sentence
@@ -85,7 +86,8 @@ class View(widgets.VBox):
         self.drawing = None
         box = widgets.Box(list(self.controls.values()),
                           layout=widgets.Layout(display="flex", flex_flow="row wrap"))
-        super().__init__([box, self.canvas])
+        self.code_box = CodeBox()
+        super().__init__([box, self.canvas, self.code_box])
         self.add_class("conv-teach-view")
         if values_first is not None:    # a picture of valid values first, in case the asked
             self._draw(values_first)    # combination is rejected (then it shows, greyed)
@@ -138,6 +140,16 @@ class View(widgets.VBox):
         index = self._check_cell("linked", panel, index)
         return self.drawing.links.linked(panel, index)
 
+    def code(self, framework):
+        """The current settings as ``'torch'`` or ``'keras'`` code (also shown in the view).
+
+        See :func:`conv_teach.framework_code.framework_code`; run with ``X`` and ``W`` bound
+        (and ``dZ`` in col2im_view) it leaves the library's result in ``Z`` (``dX``).
+        Raises the library's error when the settings are rejected.
+        """
+        from ..framework_code import framework_code
+        return framework_code(self.name, framework, **self.values())
+
     def values(self):
         return {name: w.value for name, w in self.controls.items()}
 
@@ -149,6 +161,7 @@ class View(widgets.VBox):
             self._draw(values)
         except LIBRARY_ERRORS as err:
             self._stale(err, values)
+        self.code_box.show(self.name, values)
 
     def _draw(self, values):
         d = drawing(self.name, **values)     # the library's error, if any, comes from here
