@@ -269,3 +269,17 @@ def check_student_function(fn, value, example):
         raise TypeError(f"{fn}: pass your function itself, e.g. {example}, not the result of "
                         f"calling it; got {type(value).__name__}.")
     return value
+
+
+def unknown_controls(fn, unknown, known):
+    """A view built with keyword arguments that are none of its controls."""
+    return TypeError(f"{fn}: unknown control(s) {', '.join(sorted(unknown))}; "
+                     f"the controls are {', '.join(known)}.")
+
+
+def bad_cell(fn, panel, index, panels, shape=None):
+    """A cell named by ``(panel, index)`` that the view does not draw."""
+    if shape is None:
+        return ValueError(f"{fn}: panel must be one of {', '.join(panels)}, got {panel!r}.")
+    return ValueError(f"{fn}: index of {panel} must be a tuple of {len(shape)} ints inside its "
+                      f"shape {tuple(shape)}, got {index!r}.")

@@ -1,0 +1,117 @@
+"""The seven views. Each ``xxx_view(**controls)`` returns a :class:`~conv_teach.views.View`.
+
+Keyword arguments are control names (see :mod:`conv_teach.views.controls`); unknown names
+raise a TypeError listing the known ones. A combination the library rejects is not raised:
+the view shows the library's message and the last valid picture, greyed.
+"""
+from .. import _validate as v
+from .controls import make_controls
+from .widget import View
+
+__all__ = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
+           "col2im_view", "transpose_view", "DEFAULTS"]
+
+#: view -> default values of its controls, in the order the controls are shown
+DEFAULTS = {
+    "padding_view": dict(in_rows=5, in_cols=5, fr=3, fc=3, stride=1, pad=1),
+    "dilation_view": dict(in_rows=7, in_cols=7, fr=3, fc=3, stride=1, dilation=1, pad=0),
+    "im2col_view": dict(in_rows=4, in_cols=4, in_ch=1, n_ex=1, fr=3, fc=3, stride=1, pad=1,
+                        dilation=0),
+    "gemm_view": dict(in_rows=5, in_cols=5, in_ch=1, n_ex=1, out_ch=2, fr=3, fc=3, stride=1,
+                      pad=0, dilation=0),
+    "conv1d_view": dict(l_in=8, fw=3, in_ch=1, stride=1, pad="causal", dilation=0),
+    "col2im_view": dict(in_rows=4, in_cols=4, fr=3, fc=3, stride=1, pad=1, dilation=0),
+    "transpose_view": dict(in_rows=3, in_cols=3, fr=3, fc=3, stride=2, pad=0, dilation=0,
+                           output_padding=0),
+}
+
+#: the cell selected when nothing (valid) is: the first output cell (the first input cell of
+#: a transposed convolution, whose story starts at the input)
+FIRST_CELL = {"col2im_view": "dZ", "transpose_view": "X"}
+
+
+def _first_cell(name):
+    def first(d):
+        panel = FIRST_CELL.get(name, "Z")
+        return panel, (0,) * d.arrays[panel].ndim
+    return first
+
+
+def _view(name, initial):
+    defaults = DEFAULTS[name]
+    unknown = set(initial) - set(defaults)
+    if unknown:
+        raise v.unknown_controls(name, unknown, list(defaults))
+    values = {**defaults, **initial}
+    controls = make_controls(values, one_d=name == "conv1d_view")
+    return View(name, controls, _first_cell(name), values_first=defaults)
+
+
+def padding_view(**controls):
+    """Padding: ``X``, ``X_pad`` (hatched border), the kernel ``W`` and the output ``Z``.
+
+    Controls: in_rows, in_cols, fr, fc, stride, pad. Arrays: X, X_pad, W, Z.
+    Hover an output cell: its window in ``X_pad`` (and the pixels of ``X`` inside it) lights.
+    Hover a pixel: every output that reads it lights.
+    """
+    return _view("padding_view", controls)
+
+
+def dilation_view(**controls):
+    """Stride and dilation: ``X_pad``, ``W``, the dilated kernel ``W_dil`` and ``Z``.
+
+    Controls: in_rows, in_cols, fr, fc, stride, dilation, pad. Arrays: X_pad, W, W_dil, Z.
+    An output cell lights the taps it reads in ``X_pad``: the gaps of the dilation stay dark.
+    """
+    return _view("dilation_view", controls)
+
+
+def im2col_view(**controls):
+    """im2col: every example's ``X_pad`` per channel, ``W``, ``Z`` and ``X_col``.
+
+    Controls: in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation.
+    Arrays: X_pad, W, Z, X_col (rows labelled ``c0 (0,1)``: channel, tap; columns
+    ``(i,j) n1``: output cell, example). An output cell lights its receptive field in every
+    channel and its ``X_col`` column; a pixel lights every ``X_col`` entry that copies it and
+    every output that reads it; an ``X_col`` entry lights its pixel, its output and its tap.
+    """
+    return _view("im2col_view", controls)
+
+
+def gemm_view(**controls):
+    """Convolution as one matrix product: ``W_col @ X_col = Z_col``, reshaped into ``Z``.
+
+    Controls: those of :func:`im2col_view` and out_ch. Arrays: X_pad, W, Z, X_col, W_col, Z_col.
+    An output cell lights its ``X_col`` column, its ``W_col`` row and its ``Z_col`` entry.
+    """
+    return _view("gemm_view", controls)
+
+
+def conv1d_view(**controls):
+    """conv1D as conv2D on one row: ``X_pad`` (channels as rows), ``W``, ``Z`` and ``X_col``.
+
+    Controls: l_in, fw, in_ch, stride, pad (also ``'causal'``), dilation.
+    Arrays: X_pad (n, t, ch), W (fw, in_ch, 1), Z (n, t, 1), X_col.
+    """
+    return _view("conv1d_view", controls)
+
+
+def col2im_view(**controls):
+    """col2im and the backward pass: ``dZ``, ``W_col``, ``dX_col = W_col.T @ dZ_col``,
+    ``dX = col2im(dX_col)`` and ``counts = col2im(ones)`` (how many windows read each pixel).
+
+    Controls: in_rows, in_cols, fr, fc, stride, pad, dilation.
+    Arrays: dZ, W_col, dX_col, dX, counts. A ``dX`` pixel lights the ``dX_col`` entries summed
+    into it and the gradients ``dZ`` they come from.
+    """
+    return _view("col2im_view", controls)
+
+
+def transpose_view(**controls):
+    """Transposed convolution: every input cell of ``X`` writes its weighted kernel into ``Z``.
+
+    Controls: in_rows, in_cols, fr, fc, stride, pad, dilation, output_padding.
+    Arrays: X, W, Z. An input cell lights the output cells it writes into; an output cell lights
+    the input cells writing into it and the taps they write through; a tap lights its writes.
+    """
+    return _view("transpose_view", controls)

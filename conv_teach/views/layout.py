@@ -1,0 +1,60 @@
+"""Where each cell of an array is drawn: grid positions in cell units, block captions, labels.
+
+Pure NumPy, no widgets. The front end places cell ``k`` (flat, C order) of a panel at
+``(gx[k], gy[k])`` and writes the captions and labels where they are given; it computes no
+positions of its own beyond putting panels side by side. Layouts:
+
+``nhwc``     (n, rows, cols, ch): one block per example (block rows) and channel (block columns)
+``kernel``   (fr, fc, in_ch, out_ch): one block per kernel o (block rows) and channel c
+``matrix``   (rows, cols): one block, with row and column labels
+``seq``      (n, t, ch): one block per example, channels as rows, positions as columns
+``kernel1d`` (fw, in_ch, out_ch): one block per kernel o, channels as rows
+"""
+import numpy as np
+
+__all__ = ["grid", "BLOCK_GAP", "CAPTION_BAND"]
+
+#: space between blocks of one panel, and the band above a block row for its captions
+BLOCK_GAP = 0.5
+CAPTION_BAND = 0.7
+
+
+def _blocks(brow, bcol, r, c, nrows, ncols, n_brows, n_bcols, caption):
+    """Place cell (r, c) of block (brow, bcol); blocks are nrows x ncols."""
+    band = CAPTION_BAND if n_brows * n_bcols > 1 else 0.0
+    gx = bcol * (ncols + BLOCK_GAP) + c
+    gy = brow * (nrows + BLOCK_GAP + band) + band + r
+    captions = []
+    if band:
+        for br in range(n_brows):
+            for bc in range(n_bcols):
+                captions.append([caption(br, bc), bc * (ncols + BLOCK_GAP),
+                                 br * (nrows + BLOCK_GAP + band) + band - 0.15])
+    return gx.astype(float), gy.astype(float), captions
+
+
+def grid(kind, shape):
+    """``(gx, gy, captions)`` for an array of ``shape`` drawn as ``kind`` (see the module).
+
+    ``gx``, ``gy``: float arrays, one entry per cell in flat order (top-left corner, cell units).
+    ``captions``: ``[[text, x, y], ...]`` (text baseline at ``y``).
+    """
+    idx = np.indices(shape).reshape(len(shape), -1)
+    if kind == "nhwc":
+        n, r, c, ch = idx
+        return _blocks(n, ch, r, c, shape[1], shape[2], shape[0], shape[3],
+                       lambda br, bc: f"n{br} c{bc}")
+    if kind == "kernel":
+        ki, kj, c, o = idx
+        return _blocks(o, c, ki, kj, shape[0], shape[1], shape[3], shape[2],
+                       lambda br, bc: f"o{br} c{bc}")
+    if kind == "matrix":
+        r, c = idx
+        return c.astype(float), r.astype(float), []
+    if kind == "seq":
+        n, t, ch = idx
+        return _blocks(n, 0 * n, ch, t, shape[2], shape[1], shape[0], 1, lambda br, bc: f"n{br}")
+    if kind == "kernel1d":
+        k, c, o = idx
+        return _blocks(o, 0 * o, c, k, shape[1], shape[0], shape[2], 1, lambda br, bc: f"o{br}")
+    raise ValueError(f"grid: unknown layout kind {kind!r}")

@@ -1,0 +1,457 @@
+// conv_teach views: the front end (an anywidget ES module, no build step, nothing fetched).
+//
+// The kernel computes every array and every link (conv_teach.views.drawings); this file only
+// draws the arrays it receives and follows the link table: cell g lights the global cells
+// indices[indptr[g] .. indptr[g + 1]). It holds no convolution arithmetic.
+//
+// DOM contract (tests and the browser helper rely on it; see VIEWS_CONTRACT.md):
+//   .ct-view[data-view][data-render]  root; data-render counts completed redraws
+//   .ct-cell[data-panel][data-index][aria-label]  every drawn cell (an SVG <g>)
+//   .ct-lit / .ct-selected             lit and pinned cells
+//   .ct-sentence[aria-live=polite]     the selection in words (written by the kernel)
+//   .ct-message                        the library's message; root gets .ct-stale meanwhile
+//   .ct-window-note                    "showing N of M columns" when a panel is cut
+
+const NS = "http://www.w3.org/2000/svg";
+// a cell is never drawn narrower than this many px before a panel is cut to a window:
+// text is 0.46 cell high, so digits (0.73 em) stay >= 12 px high
+const MIN_CELL_PX = 36;
+// the picture stops growing when cells reach this size (CSS variable --ct-max-cell overrides)
+const MAX_CELL_PX = 46;
+const U = 40;                    // SVG user units per cell (fonts below ~1 unit render badly)
+const GAP = 1;                   // between panels, in cells
+const TITLE = 0.9;               // title band above a panel
+const LABEL_FONT = 0.32, CHAR = 0.2;   // label font (cells) and the width of one of its chars
+const COLOURS = {                // Okabe-Ito
+  input: "#0072B2", col: "#0072B2", output: "#56B4E9", kernel: "#CC79A7",
+  negative: "#D55E00", positive: "#0072B2",
+};
+let uid = 0;
+
+function ints(x) {
+  if (Array.isArray(x)) return Int32Array.from(x);
+  if (x instanceof ArrayBuffer) return new Int32Array(x.slice(0));
+  if (ArrayBuffer.isView(x)) return new Int32Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength));
+  return new Int32Array(0);
+}
+
+function svgEl(tag, attrs, parent) {
+  const e = document.createElementNS(NS, tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function hexRgb(h) { return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)); }
+function mix(hex, t) {           // white -> hex by t in [0, 1]
+  const c = hexRgb(hex);
+  return c.map((v) => Math.round(255 + (v - 255) * t));
+}
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function fillOf(p, v) {
+  let rgb;
+  if (p.signed) rgb = mix(v < 0 ? COLOURS.negative : COLOURS.positive, Math.min(Math.abs(v) / p.vmax, 1));
+  else rgb = mix(COLOURS[p.role] || COLOURS.input, Math.min(Math.abs(v) / p.vmax, 1));
+  const L = luminance(rgb);
+  return { fill: `rgb(${rgb.join(",")})`, text: (L + 0.05) ** 2 > 0.05 * 1.05 ? "#000" : "#fff" };
+}
+function fmt(v) {
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) >= 1000 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+}
+
+function unravel(k, shape) {
+  const idx = new Array(shape.length);
+  for (let a = shape.length - 1; a >= 0; a--) { idx[a] = k % shape[a]; k = Math.floor(k / shape[a]); }
+  return idx;
+}
+function ravel(idx, shape) {
+  let k = 0;
+  for (let a = 0; a < shape.length; a++) k = k * shape[a] + idx[a];
+  return k;
+}
+
+function render({ model, el }) {
+  const id = ++uid;
+  const root = document.createElement("div");
+  root.className = "ct-view";
+  root.dataset.render = "0";
+  const readout = document.createElement("div"); readout.className = "ct-readout";
+  const message = document.createElement("div"); message.className = "ct-message";
+  message.setAttribute("role", "status");
+  const stage = document.createElement("div"); stage.className = "ct-stage";
+  const note = document.createElement("div"); note.className = "ct-window-note"; note.hidden = true;
+  const help = document.createElement("div"); help.className = "ct-help";
+  help.textContent = "Hover or focus a cell: every cell linked to it gets an orange outline. " +
+    "Click pins it, Escape clears, arrow keys move.";
+  const sentence = document.createElement("p"); sentence.className = "ct-sentence";
+  sentence.setAttribute("aria-live", "polite");
+  root.append(readout, message, stage, note, help, sentence);
+  el.appendChild(root);
+
+  let S = null;                  // the current data, prepared
+  let cells = [];                // global cell number -> its <g> (null when not drawn)
+  let lit = [];                  // global numbers lit now
+  let mark = new Uint8Array(0);
+  let hoverG = null, selG = null, renders = 0;
+  const winStart = {};           // window group -> first column shown
+  let lastBudget = 0;
+
+  function prepare(data) {
+    const panels = data.panels.map((p) => ({ ...p }));
+    let off = 0;
+    const byName = {};
+    for (const p of panels) {
+      p.size = p.values.length; p.offset = off; off += p.size; byName[p.name] = p;
+      p.padSet = new Set(p.pad);
+      p.cw = 0; p.chh = 0;
+      for (let k = 0; k < p.size; k++) { p.cw = Math.max(p.cw, p.gx[k] + 1); p.chh = Math.max(p.chh, p.gy[k] + 1); }
+      const rl = p.rowlabels.reduce((m, [t]) => Math.max(m, t.length), 0);
+      const cl = p.collabels.reduce((m, [t]) => Math.max(m, t.length), 0);
+      p.left = rl ? rl * CHAR + 0.3 : 0;
+      p.top = TITLE + (cl ? cl * CHAR + 0.3 : 0) + (p.captions.length ? 0.1 : 0);
+      // neighbours for the arrow keys: rows and columns of the panel's own grid
+      p.rows = new Map(); p.cols = new Map();
+      for (let k = 0; k < p.size; k++) {
+        const ry = p.gy[k], cx = p.gx[k];
+        if (!p.rows.has(ry)) p.rows.set(ry, []);
+        if (!p.cols.has(cx)) p.cols.set(cx, []);
+        p.rows.get(ry).push(k); p.cols.get(cx).push(k);
+      }
+      for (const l of p.rows.values()) l.sort((a, b) => p.gx[a] - p.gx[b]);
+      for (const l of p.cols.values()) l.sort((a, b) => p.gy[a] - p.gy[b]);
+    }
+    return { view: data.view, panels, byName, total: off, tables: data.tables,
+             indptr: ints(data.indptr), indices: ints(data.indices) };
+  }
+
+  function panelOf(g) {
+    for (const p of S.panels) if (g >= p.offset && g < p.offset + p.size) return p;
+    return null;
+  }
+
+  // ---- layout: tables of panels, wrapped and cut to the width; positions in cell units ----
+  function layout(budget) {
+    const boxes = [];            // {p, x, y}
+    const notes = [];
+    let y = 0, width = 0;
+    for (const p of S.panels) p.win = null;
+    for (const table of S.tables) {
+      const present = table.map((row) => row.map((n) => (n && S.byName[n]) || null));
+      const widthOf = (p) => p.left + (p.win ? p.win.n : p.cw);
+      const tableWidth = () => {
+        const ncol = Math.max(...present.map((r) => r.length));
+        let w = 0;
+        for (let c = 0; c < ncol; c++) w += Math.max(0, ...present.map((r) => (r[c] ? widthOf(r[c]) : 0))) + (c ? GAP : 0);
+        return w;
+      };
+      // cut windowed panels (all of one group by the same amount) until the table fits
+      const windowed = present.flat().filter((p) => p && p.window);
+      let over = tableWidth() - budget;
+      if (over > 0 && windowed.length) {
+        for (const p of windowed) {
+          const total = p.cw, n = Math.max(3, Math.min(total, Math.floor(total - over)));
+          if (n < total) {
+            const start = Math.max(0, Math.min(winStart[p.window] || 0, total - n));
+            winStart[p.window] = start;
+            p.win = { start, n, total };
+          }
+        }
+      }
+      if (present.length === 1) {            // one row: wrap onto lines when too wide
+        let x = 0, lineH = 0;
+        for (const p of present[0]) {
+          if (!p) continue;
+          const w = widthOf(p), h = p.top + p.chh;
+          if (x > 0 && x + w > budget) { y += lineH + GAP; x = 0; lineH = 0; }
+          boxes.push({ p, x, y }); x += w + GAP; lineH = Math.max(lineH, h); width = Math.max(width, x - GAP);
+        }
+        y += lineH + GAP;
+      } else {                               // a grid of slots (the GEMM picture)
+        const ncol = Math.max(...present.map((r) => r.length));
+        const colW = [], rowH = [];
+        for (let c = 0; c < ncol; c++) colW.push(Math.max(0, ...present.map((r) => (r[c] ? widthOf(r[c]) : 0))));
+        for (const r of present) rowH.push(Math.max(0, ...r.map((p) => (p ? p.top + p.chh : 0))));
+        present.forEach((r, i) => {
+          let x = 0;
+          r.forEach((p, c) => {
+            // right-align a slot's panel so that matrices that multiply line up
+            if (p) boxes.push({ p, x: x + colW[c] - widthOf(p), y });
+            x += colW[c] + GAP;
+          });
+          width = Math.max(width, x - GAP);
+          y += rowH[i] + (i < present.length - 1 ? 0.3 : GAP);
+        });
+      }
+    }
+    for (const p of S.panels) if (p.win) notes.push(p);
+    return { boxes, width: Math.max(width, 1), height: Math.max(y - GAP, 1), notes };
+  }
+
+  function cellVisible(p, k) {
+    return !p.win || (p.gx[k] >= p.win.start && p.gx[k] < p.win.start + p.win.n);
+  }
+
+  function draw() {
+    const width = stage.clientWidth || root.clientWidth || 1000;
+    const budget = Math.max(12, Math.floor(width / MIN_CELL_PX));
+    lastBudget = budget;
+    const L = layout(budget);
+    const svg = svgEl("svg", { viewBox: `0 0 ${L.width * U} ${L.height * U}`, class: "ct-svg", role: "group",
+                               "aria-label": `${S.view}: ${S.panels.map((p) => p.title).join(", ")}` });
+    const maxCell = parseFloat(getComputedStyle(root).getPropertyValue("--ct-max-cell")) || MAX_CELL_PX;
+    svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+    svg.style.maxWidth = `${L.width * maxCell}px`;
+    const defs = svgEl("defs", {}, svg);
+    const hatch = svgEl("pattern", { id: `ct-hatch-${id}`, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
+                                     patternTransform: "rotate(45)" }, defs);
+    svgEl("rect", { width: 0.25 * U, height: 0.25 * U, fill: "#e6e6e6" }, hatch);
+    svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 0.25 * U, stroke: "#8c8c8c", "stroke-width": 0.07 * U }, hatch);
+    cells = new Array(S.total).fill(null);
+    mark = new Uint8Array(S.total);
+    const frag = document.createDocumentFragment();
+    for (const { p, x, y } of L.boxes) {
+      const g = svgEl("g", { class: "ct-panel", "data-panel": p.name, transform: `translate(${x * U},${y * U})` });
+      const ox = p.left - (p.win ? p.win.start : 0), oy = p.top;
+      svgEl("text", { class: "ct-title", x: 0, y: 0.62 * U }, g).textContent = p.title;
+      for (const [t, cx, cy] of p.captions) {
+        if (p.win && (cx < p.win.start || cx >= p.win.start + p.win.n)) continue;
+        svgEl("text", { class: "ct-caption", x: (ox + cx) * U, y: (oy + cy) * U }, g).textContent = t;
+      }
+      for (const [t, ry] of p.rowlabels) {
+        svgEl("text", { class: "ct-label", x: (p.left - 0.15) * U, y: (oy + ry + 0.5) * U, "text-anchor": "end",
+                        "dominant-baseline": "central" }, g).textContent = t;
+      }
+      for (const [t, cx] of p.collabels) {
+        if (p.win && (cx < p.win.start || cx >= p.win.start + p.win.n)) continue;
+        svgEl("text", { class: "ct-label", transform: `translate(${(ox + cx + 0.5) * U},${(oy - 0.15) * U}) rotate(-90)`,
+                        "dominant-baseline": "central" }, g).textContent = t;
+      }
+      for (let k = 0; k < p.size; k++) {
+        if (!cellVisible(p, k)) continue;
+        const v = p.values[k], idx = unravel(k, p.shape);
+        const padded = p.padSet.has(k);
+        const c = fillOf(p, v);
+        const cg = svgEl("g", { class: "ct-cell", "data-panel": p.name, "data-index": idx.join(","),
+                                "data-g": p.offset + k, role: "button", tabindex: "-1", "aria-pressed": "false",
+                                "aria-label": `${p.name} (${idx.join(", ")}) = ${fmt(v)}${padded ? " (padding)" : ""}` }, g);
+        const cx = ox + p.gx[k], cy = oy + p.gy[k];
+        svgEl("rect", { class: "ct-fill", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
+                        fill: padded ? `url(#ct-hatch-${id})` : c.fill }, cg);
+        svgEl("rect", { class: "ct-ring", x: (cx + 0.12) * U, y: (cy + 0.12) * U, width: 0.76 * U, height: 0.76 * U }, cg);
+        const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U, fill: padded ? "#000" : c.text }, cg);
+        const s = fmt(v).replace("-", "\u2212");
+        t.textContent = s;
+        if (s.length > 3) { t.setAttribute("textLength", 0.9 * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
+        cells[p.offset + k] = cg;
+      }
+      frag.appendChild(g);
+    }
+    svg.appendChild(frag);
+    stage.replaceChildren(svg);
+    // the window note: which columns of which panels are shown, and buttons to move
+    note.replaceChildren();
+    note.hidden = L.notes.length === 0;
+    const groups = new Map();
+    for (const p of L.notes) if (!groups.has(p.window)) groups.set(p.window, p);
+    for (const [grp, p] of groups) {
+      const names = L.notes.filter((q) => q.window === grp).map((q) => q.name).join(" and ");
+      const line = document.createElement("span");
+      line.textContent = `${names}: showing ${p.win.n} of ${p.win.total} columns ` +
+        `(${p.win.start}\u2013${p.win.start + p.win.n - 1}) `;
+      const back = document.createElement("button"), fwd = document.createElement("button");
+      back.type = fwd.type = "button";
+      back.textContent = "\u25C0"; fwd.textContent = "\u25B6";
+      back.setAttribute("aria-label", `show earlier columns of ${names}`);
+      fwd.setAttribute("aria-label", `show later columns of ${names}`);
+      back.disabled = p.win.start === 0; fwd.disabled = p.win.start + p.win.n >= p.win.total;
+      const step = Math.max(1, Math.floor(p.win.n / 2));
+      back.onclick = () => { winStart[grp] = Math.max(0, p.win.start - step); redraw(); };
+      fwd.onclick = () => { winStart[grp] = Math.min(p.win.total - p.win.n, p.win.start + step); redraw(); };
+      note.append(line, back, fwd);
+    }
+    lit = [];
+    applySelection(false);
+    light(hoverG !== null ? hoverG : selG);
+    const focusable = (selG !== null && cells[selG]) || cells.find((c) => c);
+    if (focusable) focusable.setAttribute("tabindex", "0");
+    root.dataset.render = String(++renders);
+  }
+
+  function redraw() {
+    const active = document.activeElement;
+    const hadFocus = active && root.contains(active) && active.classList && active.classList.contains("ct-cell");
+    const fg = hadFocus ? Number(active.dataset.g) : null;
+    draw();
+    if (fg !== null && cells[fg]) cells[fg].focus({ preventScroll: true });
+  }
+
+  // ---- lighting: touch only the cells whose state changes ----
+  function light(g) {
+    const next = [];
+    if (g !== null && g !== undefined && S && g < S.total) {
+      for (let i = S.indptr[g]; i < S.indptr[g + 1]; i++) next.push(S.indices[i]);
+    }
+    for (const h of lit) mark[h] = 1;
+    for (const h of next) {
+      if (mark[h] === 1) mark[h] = 2;
+      else if (cells[h]) cells[h].classList.add("ct-lit");
+    }
+    for (const h of lit) {
+      if (mark[h] === 1 && cells[h]) cells[h].classList.remove("ct-lit");
+      mark[h] = 0;
+    }
+    for (const h of next) mark[h] = 0;
+    lit = next;
+  }
+
+  function hover(g) {
+    if (g === hoverG) return;
+    hoverG = g;
+    light(g !== null ? g : selG);
+  }
+
+  function selectionG() {
+    const s = model.get("selection");
+    if (!s || !S || !S.byName[s.panel]) return null;
+    const p = S.byName[s.panel];
+    if (s.index.length !== p.shape.length || s.index.some((v, a) => v < 0 || v >= p.shape[a])) return null;
+    return p.offset + ravel(s.index, p.shape);
+  }
+
+  function applySelection(ensureVisible) {
+    if (selG !== null && cells[selG]) { cells[selG].classList.remove("ct-selected"); cells[selG].setAttribute("aria-pressed", "false"); }
+    selG = selectionG();
+    if (selG !== null && ensureVisible && !cells[selG]) {
+      const p = panelOf(selG);
+      if (p && p.win) {          // bring the selected column into the window
+        winStart[p.window] = Math.max(0, p.gx[selG - p.offset] - Math.floor(p.win.n / 2));
+        draw();
+        return;
+      }
+    }
+    if (selG !== null && cells[selG]) { cells[selG].classList.add("ct-selected"); cells[selG].setAttribute("aria-pressed", "true"); }
+  }
+
+  function pin(g) {
+    const p = panelOf(g);
+    if (g === selG) model.set("selection", null);
+    else model.set("selection", { panel: p.name, index: unravel(g - p.offset, p.shape) });
+    model.save_changes();
+    onSelection();
+  }
+
+  function onSelection() {
+    applySelection(true);
+    light(hoverG !== null ? hoverG : selG);
+  }
+
+  function cellOf(e) {
+    const c = e.target && e.target.closest ? e.target.closest(".ct-cell") : null;
+    return c && root.contains(c) ? Number(c.dataset.g) : null;
+  }
+
+  function neighbour(g, key) {
+    const p = panelOf(g), k = g - p.offset;
+    let line, pos;
+    if (key === "ArrowLeft" || key === "ArrowRight") { line = p.rows.get(p.gy[k]); }
+    else { line = p.cols.get(p.gx[k]); }
+    pos = line.indexOf(k) + (key === "ArrowRight" || key === "ArrowDown" ? 1 : -1);
+    if (pos < 0 || pos >= line.length) return null;
+    return p.offset + line[pos];
+  }
+
+  function focusCell(g) {
+    if (!cells[g]) {
+      const p = panelOf(g);
+      if (p && p.win) { winStart[p.window] = Math.max(0, p.gx[g - p.offset] - Math.floor(p.win.n / 2)); draw(); }
+    }
+    const c = cells[g];
+    if (!c) return;
+    for (const o of stage.querySelectorAll('.ct-cell[tabindex="0"]')) o.setAttribute("tabindex", "-1");
+    c.setAttribute("tabindex", "0");
+    c.focus({ preventScroll: false });
+  }
+
+  stage.addEventListener("pointerover", (e) => { const g = cellOf(e); if (g !== null) hover(g); });
+  stage.addEventListener("pointerleave", () => hover(null));
+  stage.addEventListener("focusin", (e) => { const g = cellOf(e); if (g !== null) hover(g); });
+  stage.addEventListener("focusout", (e) => {
+    const to = e.relatedTarget;
+    if (!to || !stage.contains(to)) hover(null);
+  });
+  stage.addEventListener("click", (e) => { const g = cellOf(e); if (g !== null) pin(g); });
+  stage.addEventListener("keydown", (e) => {
+    const g = cellOf(e);
+    if (e.key === "Escape") {
+      model.set("selection", null); model.save_changes(); onSelection();
+      e.preventDefault(); return;
+    }
+    if (g === null) return;
+    if (e.key === "Enter" || e.key === " ") { pin(g); e.preventDefault(); return; }
+    if (e.key.startsWith("Arrow")) {
+      const n = neighbour(g, e.key);
+      e.preventDefault();
+      if (n === null) return;
+      if (selG !== null) {       // a pinned selection moves with the keys
+        const p = panelOf(n);
+        model.set("selection", { panel: p.name, index: unravel(n - p.offset, p.shape) });
+        model.save_changes();
+        onSelection();
+      }
+      focusCell(n);
+    }
+  });
+
+  function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; draw(); }
+  function setMessage() {
+    const m = model.get("message") || "";
+    message.textContent = m;
+    root.classList.toggle("ct-stale", m !== "");
+  }
+  function setReadout() {
+    readout.replaceChildren(...(model.get("readout") || []).map((line, i) => {
+      const d = document.createElement(i === 0 ? "strong" : "code");
+      d.textContent = line;
+      const w = document.createElement("div"); w.appendChild(d); return w;
+    }));
+  }
+  function setSentence() { sentence.textContent = model.get("sentence") || ""; }
+  function setView() { root.dataset.view = model.get("view_name"); }
+
+  setView(); setReadout(); setMessage(); setSentence();
+  // first draw once the element has a width (it is attached after render returns)
+  requestAnimationFrame(() => { setData(); });
+  model.on("change:data", setData);
+  model.on("change:selection", onSelection);
+  model.on("change:message", setMessage);
+  model.on("change:readout", setReadout);
+  model.on("change:sentence", setSentence);
+  model.on("change:view_name", setView);
+
+  let pending = false;
+  const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(() => {
+    if (pending || !S) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const budget = Math.max(12, Math.floor((stage.clientWidth || 1000) / MIN_CELL_PX));
+      if (budget !== lastBudget) redraw();
+    });
+  }) : null;
+  if (ro) ro.observe(stage);
+  return () => {
+    if (ro) ro.disconnect();
+    model.off("change:data", setData);
+    model.off("change:selection", onSelection);
+    model.off("change:message", setMessage);
+    model.off("change:readout", setReadout);
+    model.off("change:sentence", setSentence);
+    model.off("change:view_name", setView);
+  };
+}
+
+export default { render };
