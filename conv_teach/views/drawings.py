@@ -361,7 +361,7 @@ def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_pa
     X = example_data((1, in_rows, in_cols, 1), 0, 0, 10)
     W = example_data((fr, fc, 1, 1), 1, -1, 3)
     Z = conv2D_transpose(X, W, stride, pad, dilation, output_padding)
-    g, op, full = transpose_geometry("conv2D_transpose", (in_rows, in_cols), (fr, fc), stride, pad,
+    g, op, _ = transpose_geometry("conv2D_transpose", (in_rows, in_cols), (fr, fc), stride, pad,
                                      dilation, output_padding)
     src = transpose_sources(X.shape, (fr, fc), stride, pad, dilation, output_padding)
     arrays = {"X": X, "W": W, "Z": Z}
@@ -376,11 +376,11 @@ def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_pa
             links.add("W", np.where(x >= 0, w, -1), "X", x)
     panels = [panel("X", X, "nhwc"), panel("W", W, "kernel"), panel("Z", Z, "nhwc")]
     t, b, l, r = g.pad
-    readout = [f"Z shape: {Z.shape}",
-               f"out_rows = ({in_rows} - 1)*{stride} + {full[0] - (in_rows - 1) * g.stride[0]} - {t} - {b}"
-               f" + {op[0]} = {Z.shape[1]}",
-               f"out_cols = ({in_cols} - 1)*{stride} + {full[1] - (in_cols - 1) * g.stride[1]} - {l} - {r}"
-               f" + {op[1]} = {Z.shape[2]}"]
+    er, ec = (effective_kernel(k, dd) for k, dd in zip((fr, fc), g.dilation))
+    readout = [f"Z shape: {Z.shape}; pad resolved to (top, bottom, left, right) = {g.pad}",
+               f"out_rows = (in_rows - 1)*stride + eff - top - bottom + output_padding = "
+               f"({in_rows} - 1)*{g.stride[0]} + {er} - {t} - {b} + {op[0]} = {Z.shape[1]}",
+               f"out_cols = ({in_cols} - 1)*{g.stride[1]} + {ec} - {l} - {r} + {op[1]} = {Z.shape[2]}"]
     return Drawing("transpose_view", arrays, panels, [[["X", "W", "Z"]]], links.table(), readout)
 
 

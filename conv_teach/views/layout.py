@@ -17,19 +17,38 @@ __all__ = ["grid", "BLOCK_GAP", "CAPTION_BAND"]
 #: space between blocks of one panel, and the band above a block row for its captions
 BLOCK_GAP = 0.5
 CAPTION_BAND = 0.7
+#: widest row of blocks (cells): more blocks than fit wrap onto the next line, so that a
+#: panel stays narrow enough to be drawn with legible digits (the front end allows 27 cells
+#: across a 1000 px output)
+MAX_BLOCKS_WIDTH = 24
 
 
 def _blocks(brow, bcol, r, c, nrows, ncols, n_brows, n_bcols, caption):
-    """Place cell (r, c) of block (brow, bcol); blocks are nrows x ncols."""
+    """Place cell (r, c) of block (brow, bcol); blocks are nrows x ncols.
+
+    Blocks form a grid (block rows x block columns) when a block row fits in
+    :data:`MAX_BLOCKS_WIDTH`; otherwise each block row wraps onto as many lines as it needs.
+    """
     band = CAPTION_BAND if n_brows * n_bcols > 1 else 0.0
-    gx = bcol * (ncols + BLOCK_GAP) + c
-    gy = brow * (nrows + BLOCK_GAP + band) + band + r
+    per_line = max(1, int((MAX_BLOCKS_WIDTH + BLOCK_GAP) // (ncols + BLOCK_GAP)))
+    if n_bcols <= per_line:
+        def place(br, bc):
+            return br, bc
+    else:                      # each block row (example) starts a new line
+        lines = -(-n_bcols // per_line)
+
+        def place(br, bc):
+            return br * lines + bc // per_line, bc % per_line
+    line, pos = place(brow, bcol)
+    gx = pos * (ncols + BLOCK_GAP) + c
+    gy = line * (nrows + BLOCK_GAP + band) + band + r
     captions = []
     if band:
         for br in range(n_brows):
             for bc in range(n_bcols):
-                captions.append([caption(br, bc), bc * (ncols + BLOCK_GAP),
-                                 br * (nrows + BLOCK_GAP + band) + band - 0.15])
+                ln, ps = place(br, bc)
+                captions.append([caption(br, bc), ps * (ncols + BLOCK_GAP),
+                                 ln * (nrows + BLOCK_GAP + band) + band - 0.15])
     return gx.astype(float), gy.astype(float), captions
 
 

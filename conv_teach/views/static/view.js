@@ -172,14 +172,19 @@ function render({ model, el }) {
         y += lineH + GAP;
       } else {                               // a grid of slots (the GEMM picture)
         const ncol = Math.max(...present.map((r) => r.length));
-        const colW = [], rowH = [];
+        const colW = [], rowTop = [], rowH = [];
         for (let c = 0; c < ncol; c++) colW.push(Math.max(0, ...present.map((r) => (r[c] ? widthOf(r[c]) : 0))));
-        for (const r of present) rowH.push(Math.max(0, ...r.map((p) => (p ? p.top + p.chh : 0))));
+        for (const r of present) {
+          const top = Math.max(0, ...r.map((p) => (p ? p.top : 0)));
+          rowTop.push(top);
+          rowH.push(top + Math.max(0, ...r.map((p) => (p ? p.chh : 0))));
+        }
         present.forEach((r, i) => {
           let x = 0;
           r.forEach((p, c) => {
-            // right-align a slot's panel so that matrices that multiply line up
-            if (p) boxes.push({ p, x: x + colW[c] - widthOf(p), y });
+            // cells right-aligned in their slot column and top-aligned in their slot row, so
+            // that the matrices of a product line up (W_col's rows with Z_col's rows...)
+            if (p) boxes.push({ p, x: x + colW[c] - widthOf(p), y: y + rowTop[i] - p.top });
             x += colW[c] + GAP;
           });
           width = Math.max(width, x - GAP);
