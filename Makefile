@@ -16,7 +16,7 @@ PIP := $(VENV)/bin/python -m pip --disable-pip-version-check
 .PHONY: help install lessons present test bench clean-venv
 
 help:
-	@echo "make lessons     open the lessons in JupyterLab (creates/reuses .venv)"
+	@echo "make lessons     open your copies of the lessons (lessons/) in JupyterLab"
 	@echo "make present LESSON=notebooks/03_im2col.ipynb"
 	@echo "                 serve one lesson as an app (no code) for a projector"
 	@echo "make test        run every test, incl. the notebooks under nbval"
@@ -35,8 +35,11 @@ $(STAMP): pyproject.toml setup.py | $(VENV)/bin/python
 
 install: $(STAMP)
 
+# The lessons open as working copies in lessons/ (git-ignored), made on first use and never
+# overwritten, so that working in them never dirties notebooks/ or breaks `make test`.
 lessons: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(VENV)/bin/python tools/lesson_copies.py notebooks lessons
+	cd lessons && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) 00_start_here.ipynb
 
 LESSON ?= notebooks/03_im2col.ipynb
 present: $(STAMP)
