@@ -26,7 +26,7 @@ __all__ = ["lessons_dir", "lesson_files", "lessons", "resolve_lesson", "copy_les
 
 #: where ``conv-teach lessons`` copies to when no DIR is given (in the current folder)
 DEFAULT_DIR = "conv-teach-lessons"
-_LESSON = re.compile(r"^(\d+)_(\w+)\.ipynb$")
+_LESSON = re.compile(r"^(\d+[a-z]?)_(\w+)\.ipynb$")    # 03_im2col, 00a_what_convolution_does
 _HERE = Path(__file__).resolve().parent
 
 
@@ -57,14 +57,24 @@ def lesson_files(root=None):
 
 
 def lessons(root=None):
-    """``{number: path}`` of the numbered lessons ``NN_name.ipynb``, in order."""
+    """``{number: path}`` of the numbered lessons ``NN_name.ipynb`` (``NN`` may carry one letter,
+    as in ``00a``), in file-name order; the number is the text before the first underscore."""
     root = Path(root) if root is not None else lessons_dir()
     out = {}
     for p in sorted(root.glob("*.ipynb")):
         m = _LESSON.match(p.name)
         if m:
-            out[int(m.group(1))] = p
+            out[m.group(1)] = p
     return out
+
+
+def _same_number(a, b):
+    """'3' == '03' == '003'; '0a' == '00a' (case-insensitive); '3' != '03a'."""
+    def split(t):
+        t = t.lower()
+        letter = t[-1] if t[-1].isalpha() else ""
+        return int(t[:len(t) - len(letter)]), letter
+    return split(a) == split(b)
 
 
 def _names(found):
@@ -105,9 +115,10 @@ def resolve_lesson(arg, root=None):
     if looks_like_path:
         name = Path(text).name
         return next((p for p in found.values() if p.name == name), arg)
-    if text.isdigit():
-        if int(text) in found:
-            return found[int(text)]
+    if re.fullmatch(r"\d+[a-zA-Z]?", text):
+        match = [p for number, p in found.items() if _same_number(number, text)]
+        if match:
+            return match[0]
         raise ValueError(f"there is no lesson {text}; the lessons are {_names(found)}")
     key = text.lower()
     matches = [p for n, p in found.items()

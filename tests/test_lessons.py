@@ -32,7 +32,8 @@ def test_a_checkout_finds_the_repository_notebooks():
 
 def test_lessons_are_numbered_from_the_files():
     found = L.lessons()
-    assert list(found) == sorted(found) and found[0].name == "00_start_here.ipynb"
+    assert list(found) == sorted(found) and found["00"].name == "00_start_here.ipynb"
+    assert found["00a"].name == "00a_what_convolution_does.ipynb"
     assert {p.name for p in found.values()} == {p.name for p in NOTEBOOKS.glob("[0-9]*_*.ipynb")}
 
 
@@ -45,6 +46,9 @@ def test_resolve_lesson_by_number_and_name(tmp_path, monkeypatch):
                 "03_im2col.ipynb", "trans"]:
         want = NOTEBOOKS / "07_transposed_conv.ipynb" if arg == "trans" else im2col
         assert L.resolve_lesson(arg) == want, arg
+    for arg in ["00a", "0a", "00A", "what_convolution_does"]:           # a lettered lesson
+        assert L.resolve_lesson(arg) == NOTEBOOKS / "00a_what_convolution_does.ipynb", arg
+    assert L.resolve_lesson("0") == NOTEBOOKS / "00_start_here.ipynb"
 
 
 def test_resolve_lesson_keeps_existing_files_and_unknown_paths(tmp_path, monkeypatch):
@@ -55,7 +59,7 @@ def test_resolve_lesson_keeps_existing_files_and_unknown_paths(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("arg, message", [
-    ("99", r"there is no lesson 99; the lessons are 00_start_here, 01_padding"),
+    ("99", r"there is no lesson 99; the lessons are 00_start_here, 00a_what_convolution_does, 01_padding"),
     ("fourier", r"'fourier' is neither a file nor a lesson; .* 03_im2col"),
     ("co", r"'co' matches several lessons"),
 ])
@@ -80,7 +84,7 @@ def test_present_reaches_voila_with_the_lesson(tmp_path, monkeypatch):
     seen = {}
 
     class FakeVoila:
-        def __init__(self, cmd, cwd):
+        def __init__(self, cmd, cwd, env=None):
             seen["cmd"], seen["cwd"] = cmd, cwd
 
         def wait(self, timeout=None):
