@@ -161,12 +161,12 @@ def receptive_oracle(view, panel, index):
     if panel == "Z":
         n, i, j, _ = index
         return "X_pad", {("X_pad", (n, r, cc, ch)) for r, cc in
-                         reference.receptive_field((i, j), (fr, fc), stride, (0, 0), dilation)
+                         reference.receptive_field((i, j), (fr, fc), stride, dilation)
                          for ch in range(in_ch)}
     if panel == "X_pad":
         n, r, cc, _ = index
         return "Z", {("Z", (n, i, j, o)) for i in range(oh) for j in range(ow)
-                     if (r, cc) in reference.receptive_field((i, j), (fr, fc), stride, (0, 0), dilation)
+                     if (r, cc) in reference.receptive_field((i, j), (fr, fc), stride, dilation)
                      for o in range(out_ch)}
     return None
 
