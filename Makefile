@@ -21,7 +21,7 @@ help:
 	@echo "                 serve one lesson as an app (no code) for a projector"
 	@echo "make test        run every test, incl. the notebooks under nbval"
 	@echo "                 (extra pytest options: make test PYTEST_ARGS=\"-k conv -x\")"
-	@echo "make bench       run every benchmark: conv, widgets, notebooks, animation"
+	@echo "make bench       run every benchmark: conv, animation, notebooks"
 	@echo "make clean-venv  delete .venv"
 
 $(VENV)/bin/python:
@@ -50,7 +50,6 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_conv.py
-	$(VENV)/bin/python benchmarks/bench_widgets.py
 	$(VENV)/bin/python benchmarks/bench_animation.py
 	$(VENV)/bin/python benchmarks/bench_notebooks.py
 

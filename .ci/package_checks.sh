@@ -5,7 +5,7 @@
 #  2. install the wheel ALONE (no extras, every dependency resolved by pip) into a clean
 #     virtualenv and run .ci/smoke_test.py there: proves the core dependencies suffice;
 #  3. install the wheel with the `test` extra and ipywidgets 7.7.1 (Colab's) into another
-#     virtualenv (in parallel with 2) and run the kernel-side widget/view tests there;
+#     virtualenv (in parallel with 2) and run the kernel-side view tests (tests/test_views*.py) there;
 #  4. collect the tests of the unpacked sdist (so the sdist carries every test helper);
 #  5. an editable install still finds the lessons in notebooks/.
 # Usage: bash .ci/package_checks.sh   (PYTHON=python3.11 to choose the interpreter)
@@ -43,14 +43,15 @@ mkdir "$WORK/smoke"
 # run outside the repository, so that only the installed wheel can be imported
 (cd "$WORK/smoke" && "$WORK/core/bin/python" "$REPO/.ci/smoke_test.py")
 
-step "kernel-side widget/view tests with ipywidgets 7.7.1"
+step "kernel-side view tests with ipywidgets 7.7.1"
 wait "$IPYW7_PID" || true
 [ -f "$WORK/ipyw7.ok" ] || { cat "$WORK/ipyw7.log"; echo "installing the test venv failed" >&2; exit 1; }
 "$WORK/ipyw7/bin/python" -c "import ipywidgets; assert ipywidgets.__version__ == '7.7.1', ipywidgets.__version__; print('ipywidgets', ipywidgets.__version__)"
 mkdir "$WORK/sdist"
 tar -xzf "$SDIST" -C "$WORK/sdist"
 SRC=$(ls -d "$WORK"/sdist/*/)
-WIDGET_TESTS=$(cd "$SRC" && ls tests/test_widgets*.py tests/test_views*.py 2>/dev/null || true)
+WIDGET_TESTS=$(cd "$SRC" && ls tests/test_views*.py)
+[ -n "$WIDGET_TESTS" ] || { echo "no tests/test_views*.py in the sdist" >&2; exit 1; }
 # `pytest` (not `python -m pytest`) from the sdist: the installed wheel is what gets imported
 (cd "$SRC" && "$WORK/ipyw7/bin/pytest" -q -p no:cacheprovider -W ignore::DeprecationWarning $WIDGET_TESTS)
 

@@ -1,6 +1,6 @@
 """Smoke test of an installed wheel without extras (run by .ci/package_checks.sh outside the
 repository): the core dependencies are enough to import conv_teach, copy the lessons,
-construct and update a view or app, run a checker and animate to a GIF.
+construct and update a view, run a checker and animate to a GIF.
 
 Exits non-zero with a message on the first failure.
 """
@@ -54,26 +54,21 @@ def main():
         assert 'pip install "conv_teach[lab]"' in again.stdout, again.stdout   # no JupyterLab
         say(f"conv-teach lessons copied {len(names)} notebooks; a second run kept them all")
 
-        # a view (conv_teach.views, when present) or an app, constructed and updated
-        if importlib.util.find_spec("conv_teach.views") is not None:
-            from conv_teach.views import im2col_view
-            view = im2col_view()
-            controls = getattr(view, "controls", None)
-            if controls:
-                controls["stride"].value = 2
-            else:
-                view.stride = 2
-            say("conv_teach.views.im2col_view constructed and updated:", type(view).__name__)
-        from conv_teach.widgets import im2col_app
-        app = im2col_app(pad=1)
-        c = {k: w.value for k, w in app.controls.items()}
-        app.controls["stride"].value = 2
-        rows = (c["in_rows"] + 2 - c["fr"]) // 2 + 1     # pad 1 each side, stride 2
-        cols = (c["in_cols"] + 2 - c["fc"]) // 2 + 1
-        assert app.arrays["X_col"].shape == (c["in_ch"] * c["fr"] * c["fc"], rows * cols * c["n_ex"]), (
-            app.arrays["X_col"].shape, c)
-        assert getattr(app.message, "value", app.message) == "", app.message
-        say("widgets.im2col_app updated to stride 2: X_col", app.arrays["X_col"].shape)
+        # a view (conv_teach.views), constructed and updated; the shapes come from conv_out_shape
+        from conv_teach.views import im2col_view
+        view = im2col_view(pad=1)
+        c = {k: w.value for k, w in view.controls.items()}
+        view.controls["stride"].value = 2
+        X_shape = (c["n_ex"], c["in_rows"], c["in_cols"], c["in_ch"])
+        W_shape = (c["fr"], c["fc"], c["in_ch"], 1)
+        Z_shape = ct.conv_out_shape(X_shape, W_shape, stride=2, pad=1, dilation=c["dilation"])
+        n, rows, cols, _ = Z_shape
+        assert view.arrays["Z"].shape == Z_shape, (view.arrays["Z"].shape, Z_shape, c)
+        assert view.arrays["X_col"].shape == (c["in_ch"] * c["fr"] * c["fc"], rows * cols * n), (
+            view.arrays["X_col"].shape, c)
+        assert getattr(view.message, "value", view.message) == "", view.message
+        say("views.im2col_view updated to stride 2: Z", view.arrays["Z"].shape,
+            "X_col", view.arrays["X_col"].shape)
 
         # a checker, on the library's own pad2D
         from conv_teach.exercises import check_pad2D

@@ -1,9 +1,8 @@
 """What one student costs a JupyterHub: memory and CPU of the kernels that run the lessons.
 
 For every lesson (``conv_teach.lessons.lessons()``), a fresh IPython kernel, as JupyterLab
-starts one per open notebook, runs all its code cells, then moves every app or view the
-lesson made (any object with a ``.controls`` dict of widgets: ``conv_teach.widgets`` apps,
-``conv_teach.views`` when they have controls) through its controls: each control over up to
+starts one per open notebook, runs all its code cells, then moves every view the
+lesson made (every ``conv_teach.views.View`` in the kernel's globals) through its controls: each control over up to
 ``--steps`` values of its range, then back. Measured on the kernel process, before it is
 shut down:
 
@@ -40,15 +39,14 @@ from conv_teach.lessons import lessons  # noqa: E402
 
 MIB = 2 ** 20
 
-# Runs in the kernel after the lesson: sweep every control of every app/view it made.
+# Runs in the kernel after the lesson: sweep every control of every view it made.
 SWEEP = r"""
 def _conv_teach_sweep(steps):
-    import ipywidgets as _w
+    from conv_teach.views import View as _View
     moved = 0
-    done = globals().setdefault("_conv_teach_swept", set())   # each app once per kernel
-    objs = {id(v): v for v in list(globals().values())    # an app may also be _ and Out[n]
-            if isinstance(getattr(v, "controls", None), dict) and v.controls and id(v) not in done
-            and all(isinstance(c, _w.Widget) for c in v.controls.values())}.values()
+    done = globals().setdefault("_conv_teach_swept", set())   # each view once per kernel
+    objs = {id(v): v for v in list(globals().values())    # a view may also be _ and Out[n]
+            if isinstance(v, _View) and id(v) not in done}.values()
     done.update(id(v) for v in objs)
     for obj in objs:
         for name, c in obj.controls.items():
@@ -189,11 +187,11 @@ def main(argv=None):
             peak, cpu, wall, printed = run_notebook(nb, workdir, [SWEEP % args.steps],
                                                     name=path.name)
             swept = re.search(r"swept (\d+) (\d+)", printed)
-            apps, moves = (int(swept.group(1)), int(swept.group(2))) if swept else (0, 0)
-            rows[path.stem] = dict(peak_mib=peak / MIB, cpu_s=cpu, wall_s=wall, apps=apps,
+            views, moves = (int(swept.group(1)), int(swept.group(2))) if swept else (0, 0)
+            rows[path.stem] = dict(peak_mib=peak / MIB, cpu_s=cpu, wall_s=wall, views=views,
                                    control_moves=moves)
             print(f"{path.stem:<34} {peak / MIB:9.0f} {cpu:7.1f} {wall:7.1f}   "
-                  f"{apps} apps, {moves} moves", flush=True)
+                  f"{views} views, {moves} moves", flush=True)
         if args.one_kernel:     # every lesson and its sweep, in order, in the same kernel
             cells = []
             for path in lessons().values():

@@ -1,4 +1,4 @@
-"""How fast the linked views answer in a real browser, beside today's matplotlib apps.
+"""How fast the linked views answer in a real browser, beside the removed matplotlib apps' figures.
 
 Run from the repository root (it starts Voila on 127.0.0.1 and a headless Debian Chromium,
 and stops both)::
@@ -18,14 +18,19 @@ Measured in the page, on the browser's own clock (``performance.now()``):
   painted: the view's root raises ``data-render`` after a redraw (views contract), then the
   next animation frame as above. This includes the round trip to the kernel, the library's
   recomputation and the transfer of the new arrays.
-* **apps** (``conv_teach.widgets``, today's matplotlib apps, measured in the same run and the
-  same way as the figures in issue 9): ``keydown`` on the app's ``stride`` slider to the new
-  PNG decoded and painted.
+* **apps, historical reference**: the matplotlib widget apps (``conv_teach.widgets``) that the
+  views replaced are gone, so they are no longer measured. The report prints, labelled as
+  history, what they measured the same way (``keydown`` on the app's ``stride`` slider to the
+  new PNG decoded and painted) in the last run before their removal, 2026-11-30 on this machine:
+  110-135 ms median per step per app, p95 up to 156 ms; issue 9 measured 111-173 ms median
+  (``APPS_HISTORY`` below). These figures are not re-measured: compare with care on another
+  machine.
 
 Every view is measured at its default size and at the largest setting it still draws in
 full (``LARGEST`` below). Targets (issue 9): hover median < 16 ms and p95 < 33 ms; step median
 < 80 ms at default sizes. The JSON holds ``hover_ms`` and ``step_ms`` (median, p95) of the
-worst view (default sizes), ``per_view`` detail, ``apps`` and the machine's load.
+worst view (default sizes), ``per_view`` detail, ``apps_history`` (the fixed historical
+figures above) and the machine's load.
 Headless Chromium paints at most once per 16.7 ms frame, so a hover can never measure less
 than the wait for the next frame (0-16.7 ms, ~8 ms on average).
 """
@@ -54,7 +59,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-sync"]
 VIEWS = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
          "col2im_view", "transpose_view"]
-APPS = ["padding_app", "dilation_app", "im2col_app", "gemm_app", "conv1d_app", "col2im_app"]
 #: the largest settings of the views' sliders (conv_teach.views.controls.SLIDERS); the report
 #: marks "CUT" where a panel is then windowed ("showing N of M columns", .ct-window-note)
 LARGEST = {
@@ -68,7 +72,14 @@ LARGEST = {
 }
 STEP_SLIDER = "stride"
 TARGETS = {"hover_median": 16.0, "hover_p95": 33.0, "step_median": 80.0}
-ISSUE_APPS_MS = "73-222 ms per step, median 111-173 ms per app"
+#: the removed matplotlib apps (conv_teach.widgets), slider step to new PNG painted: NOT measured
+#: by this script any more; the figures of the last run before their removal, and issue 9's
+APPS_HISTORY = {
+    "source": "measured before the apps were removed, not in this run",
+    "last_run": {"date": "2026-11-30", "machine": "this project's 2-core dev machine",
+                 "step_ms": {"median_range": [110, 135], "p95_max": 156}},
+    "issue_9": {"step_ms": {"median_range": [111, 173], "range": [73, 222]}},
+}
 
 # In-page probes. Each returns a Promise of milliseconds; `after_paint` resolves in the first
 # task after the next animation frame.
@@ -104,43 +115,24 @@ window.__ctb = (() => {
         setTimeout(() => { obs.disconnect(); rej(new Error('no redraw within 20 s')); }, 20000);
       });
     },
-    armAppStep(box) {
-      return new Promise((res, rej) => {
-        let t0 = null; const fig = box.querySelector('.widget-output');
-        const old = fig.querySelector('img'), src0 = old && old.src;
-        box.addEventListener('keydown', e => { t0 = e.timeStamp; }, {capture: true, once: true});
-        const obs = new MutationObserver(async () => {
-          const img = fig.querySelector('img');
-          if (!img || img.src === src0) return;
-          obs.disconnect(); await img.decode(); const t1 = await afterPaint();
-          res({ms: t1 - t0});
-        });
-        obs.observe(fig, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
-        setTimeout(() => { obs.disconnect(); rej(new Error('no new PNG within 20 s')); }, 20000);
-      });
-    },
   };
 })();
 """
 
 
-def build_notebook(path, only=None, with_apps=True):
-    """A notebook with every view (default and largest size) and, if wanted, every app.
+def build_notebook(path, only=None):
+    """A notebook with every view, at its default and at its largest size.
 
     Returns the list of (key, kind, builder, kwargs); each output is marked with the DOM class
     ``ctb-<key>`` so the page can find it."""
     import nbformat
     items = [(f"{v}-default", "view", v, {}) for v in VIEWS]
     items += [(f"{v}-largest", "view", v, LARGEST[v]) for v in VIEWS]
-    if with_apps:
-        items += [(f"{a}", "app", a, {}) for a in APPS]
     if only:
         items = [it for it in items if any(o in it[0] for o in only)]
-    cells = [("import conv_teach.views as V\n" if any(k == "view" for _, k, _, _ in items) else "")
-             + ("import conv_teach.widgets as A" if with_apps else "")]
+    cells = ["import conv_teach.views as V"]
     for key, kind, name, kw in items:
-        mod = "V" if kind == "view" else "A"
-        cells.append(f"w = {mod}.{name}(**{kw!r})\nw.add_class('ctb-{key}')\nw")
+        cells.append(f"w = V.{name}(**{kw!r})\nw.add_class('ctb-{key}')\nw")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     nbformat.write(nb, path)
@@ -247,20 +239,6 @@ def measure_view(page, key, hovers, steps, rng):
             "hover_raw": [round(x, 2) for x in hover], "step_raw": [round(x, 2) for x in step[1:]]}
 
 
-def measure_app(page, key, steps):
-    box = page.locator(f".ctb-{key}").first
-    box.scroll_into_view_if_needed()
-    handle = slider_handle(box, STEP_SLIDER)
-    step = []
-    for k in step_keys(handle, steps + 1):
-        handle.focus()
-        box.evaluate("b => { window.__ctbPending = window.__ctb.armAppStep(b); }")
-        page.keyboard.press(k)
-        step.append(page.evaluate("() => window.__ctbPending")["ms"])
-        page.wait_for_timeout(100)
-    return {"step_ms": stats(step[1:]), "step_raw": [round(x, 2) for x in step[1:]]}
-
-
 def run(args):
     import random
 
@@ -268,10 +246,10 @@ def run(args):
     rng = random.Random(args.seed)
     tmp = Path(tempfile.mkdtemp(prefix="bench_views_"))
     nb = tmp / "bench_views.ipynb"
-    items = build_notebook(nb, args.only, with_apps=not args.no_apps)
+    items = build_notebook(nb, args.only)
     log = open(tmp / "voila.log", "w")
     proc, url = start_voila(nb, log)
-    result = {"per_view": {}, "apps": {}}
+    result = {"per_view": {}}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -285,20 +263,14 @@ def run(args):
                 page.wait_for_timeout(500)
                 for key, kind, name, kw in items:
                     t0 = time.monotonic()
-                    if kind == "view":
-                        r = measure_view(page, key, args.hovers, args.steps, rng)
-                        r.update(view=name, size="default" if not kw else "largest", kwargs=kw)
-                        result["per_view"][key] = r
-                        print(f"{key:26s} cells {r['cells']:4d}{' CUT' if r['cut'] else ''}  hover "
-                              f"median {r['hover_ms']['median']:6.1f} p95 {r['hover_ms']['p95']:6.1f}"
-                              f"  step median {r['step_ms']['median']:6.1f} p95 "
-                              f"{r['step_ms']['p95']:6.1f} ms  ({time.monotonic() - t0:.0f} s)",
-                              flush=True)
-                    else:
-                        r = measure_app(page, key, args.steps)
-                        result["apps"][key] = r
-                        print(f"{key:26s} (matplotlib app)  step median {r['step_ms']['median']:6.1f}"
-                              f" p95 {r['step_ms']['p95']:6.1f} ms", flush=True)
+                    r = measure_view(page, key, args.hovers, args.steps, rng)
+                    r.update(view=name, size="default" if not kw else "largest", kwargs=kw)
+                    result["per_view"][key] = r
+                    print(f"{key:26s} cells {r['cells']:4d}{' CUT' if r['cut'] else ''}  hover "
+                          f"median {r['hover_ms']['median']:6.1f} p95 {r['hover_ms']['p95']:6.1f}"
+                          f"  step median {r['step_ms']['median']:6.1f} p95 "
+                          f"{r['step_ms']['p95']:6.1f} ms  ({time.monotonic() - t0:.0f} s)",
+                          flush=True)
                 result["chromium"] = browser.version
             finally:
                 browser.close()
@@ -324,10 +296,7 @@ def summarize(result):
         out["step_ms_all_sizes"] = {
             "median": max(v["step_ms"]["median"] for v in result["per_view"].values()),
             "p95": max(v["step_ms"]["p95"] for v in result["per_view"].values())}
-    if result["apps"]:
-        meds = [a["step_ms"]["median"] for a in result["apps"].values()]
-        out["apps_step_ms"] = {"median_range": [min(meds), max(meds)],
-                               "p95": max(a["step_ms"]["p95"] for a in result["apps"].values())}
+    out["apps_history"] = APPS_HISTORY      # fixed figures, not measured in this run
     out["targets"] = TARGETS
     out["load_avg_1min"] = os.getloadavg()[0]
     return out
@@ -342,9 +311,6 @@ def report(out):
     for v in out["per_view"].values():
         print(f"{v['view']:16s} {v['size']:8s} {v['cells']:5d} {v['hover_ms']['median']:9.1f} "
               f"{v['hover_ms']['p95']:6.1f} {v['step_ms']['median']:8.1f} {v['step_ms']['p95']:6.1f}")
-    for k, a in out["apps"].items():
-        print(f"{k:16s} {'(mpl)':8s} {'':5s} {'':>9s} {'':>6s} {a['step_ms']['median']:8.1f} "
-              f"{a['step_ms']['p95']:6.1f}")
     if "hover_ms" in out:
         h, s = out["hover_ms"], out["step_ms"]
         verdict = lambda ok: "PASS" if ok else "FAIL"  # noqa: E731
@@ -352,19 +318,21 @@ def report(out):
               f"({verdict(h['median'] < TARGETS['hover_median'])} < 16), p95 {h['p95']:.1f} ms "
               f"({verdict(h['p95'] < TARGETS['hover_p95'])} < 33); step median {s['median']:.1f} ms "
               f"({verdict(s['median'] < TARGETS['step_median'])} < 80), p95 {s['p95']:.1f} ms")
-    if out.get("apps_step_ms"):
-        lo, hi = out["apps_step_ms"]["median_range"]
-        print(f"today's matplotlib apps, same run: step median {lo:.0f}-{hi:.0f} ms per app "
-              f"(p95 up to {out['apps_step_ms']['p95']:.0f} ms); issue 9 measured {ISSUE_APPS_MS}")
+    last, issue = APPS_HISTORY["last_run"], APPS_HISTORY["issue_9"]["step_ms"]
+    lo, hi = last["step_ms"]["median_range"]
+    print(f"historical reference, NOT measured in this run (the matplotlib apps are removed): "
+          f"their slider step took median {lo}-{hi} ms per app, p95 up to "
+          f"{last['step_ms']['p95_max']} ms (last run before removal, {last['date']}, "
+          f"{last['machine']}); issue 9 measured median {issue['median_range'][0]}-"
+          f"{issue['median_range'][1]} ms ({issue['range'][0]}-{issue['range'][1]} ms per step)")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--hovers", type=int, default=40, help="hovers per view and size")
-    parser.add_argument("--steps", type=int, default=12, help="slider steps per view, size and app")
+    parser.add_argument("--steps", type=int, default=12, help="slider steps per view and size")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-apps", action="store_true", help="skip today's matplotlib apps")
     parser.add_argument("--only", nargs="*", help="only items whose key contains one of these")
     args = parser.parse_args(argv)
     if not os.access(CHROMIUM, os.X_OK):

@@ -11,8 +11,8 @@ Conventions (stated once, see the README's table): ``X`` is NHWC
 pad is ``(top, bottom, left, right)``; ``dilation=d`` inserts ``d`` zeros between kernel
 taps (torch's ``dilation`` is ``d + 1``); "convolution" is cross-correlation.
 
-The figures (``conv_teach.viz``), the ipywidgets apps (``conv_teach.widgets``) and the linked
-browser views (``conv_teach.views``) are imported on first use, so ``import conv_teach``
+The figures (``conv_teach.viz``) and the linked browser views (``conv_teach.views``) are
+imported on first use, so ``import conv_teach``
 imports neither matplotlib nor ipywidgets.
 """
 import importlib
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # submodules that pull in matplotlib or ipywidgets: imported when first touched
-_LAZY = {"viz", "widgets", "views", "exercises", "animation", "cli"}
+_LAZY = {"viz", "views", "exercises", "animation", "cli"}
 
 
 def __getattr__(name):

@@ -276,7 +276,7 @@ def test_formula_doctests():
 
 
 def test_the_figures_need_no_widgets():
-    """viz draws with matplotlib alone; only conv_teach.widgets brings in ipywidgets."""
+    """viz draws with matplotlib alone; only conv_teach.views brings in ipywidgets."""
     import subprocess
     import sys
     code = ("import sys, conv_teach.viz as v; v.Im2colFigure(pad=1).fig.canvas.draw(); "

@@ -10,7 +10,7 @@ students read. So, in every notebook (lessons and exercises):
   execution count (otherwise nbval silently compares nothing, or the picture is missing);
 * no ``NBVAL`` comment in any cell, no ``metadata.widgets`` (stale widget state, random model ids),
   no stored widget view, kernelspec ``python3``;
-* a cell that makes an app or a view (``xxx_app(...)``, ``xxx_view(...)``) is tagged
+* a cell that makes a view (``xxx_view(...)``) is tagged
   ``nbval-ignore-output``: widget reprs differ from run to run.
 
 ``problems()`` returns every violation in words; the last tests feed it bad notebooks to show that
@@ -25,8 +25,8 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CHECKED, IGNORED, FIGURE = "nbval-check-output", "nbval-ignore-output", "figure"
 
-#: a call that builds an app or a view, e.g. ``padding_app(...)`` or ``ct.views.im2col_view()``
-WIDGET_CALL = re.compile(r"\b(padding|dilation|im2col|gemm|conv1d|col2im|transpose)_(app|view)\s*\(")
+#: a call that builds a view, e.g. ``ct.views.im2col_view()``
+WIDGET_CALL = re.compile(r"\b(padding|dilation|im2col|gemm|conv1d|col2im|transpose)_view\s*\(")
 
 #: exercise notebooks that still carry ``# NBVAL_...`` comments: their conversion to tags belongs
 #: to the exercises' own change (issue 11, branch ``exer``); drop an entry once it is converted.
@@ -80,7 +80,7 @@ def problems(nb, nbval_comments_allowed=False):
             if WIDGET_MIME in out.get("data", {}):
                 found.append(f"{where}: stored widget view output")
         if WIDGET_CALL.search(cell.source) and not ignored:
-            found.append(f"{where}: makes an app or a view but is not tagged {IGNORED}")
+            found.append(f"{where}: makes a view but is not tagged {IGNORED}")
     return found
 
 
@@ -118,7 +118,7 @@ def _figure_cell():
 def _clean():
     return _notebook(nbformat.v4.new_markdown_cell("# 01 · A question?"), _checked_cell(),
                      nbformat.v4.new_code_cell("assert 1 + 1 == 2"),
-                     nbformat.v4.new_code_cell("app = ct.widgets.padding_app()\napp",
+                     nbformat.v4.new_code_cell("v = ct.views.padding_view()\nv",
                                                metadata={"tags": [IGNORED]}),
                      _figure_cell())
 
@@ -137,7 +137,7 @@ def test_a_clean_notebook_has_no_problems():
     (lambda nb: setattr(nb.cells[4], "outputs", []), "no picture"),
     (lambda nb: setattr(nb.cells[4], "outputs", [nbformat.v4.new_output("stream", text="x")]),
      "stores no PNG"),
-    (lambda nb: setattr(nb.cells[2], "source", "ct.views.im2col_view(stride=2)"), "makes an app or a view"),
+    (lambda nb: setattr(nb.cells[2], "source", "ct.views.im2col_view(stride=2)"), "makes a view"),
     (lambda nb: setattr(nb.cells[2], "source", "# NBVAL_IGNORE_OUTPUT\nassert 1"), "NBVAL comment"),
     (lambda nb: nb.cells[1].metadata["tags"].append(IGNORED), "tagged both"),
     (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output(

@@ -3,7 +3,7 @@
 A builder draws the arrays of one *scene* (:mod:`conv_teach.viz.scenes`) and redraws them
 in place: ``update(**params)`` recomputes with the library (raising its error before any
 artist is touched), refills the images, moves the rectangles and rewrites the texts.
-Builders hold no widget state; :mod:`conv_teach.widgets` drives them.
+Builders hold no widget state (the interactive path is :mod:`conv_teach.views`).
 """
 import inspect
 

@@ -12,7 +12,7 @@ A builder is a small class::
 library's error for a bad combination, before anything is touched), then refills the
 existing images (``set_data``), moves the existing rectangles (``set_bounds``) and
 rewrites the existing texts, so a redraw costs one canvas draw. Builders hold no widget
-state; :mod:`conv_teach.widgets` drives them.
+state (the interactive path is :mod:`conv_teach.views`).
 
 Colours (see :mod:`conv_teach.viz.palette`): input blue, padding grey hatched, the
 selected output cell and everything it reads orange, output sky blue, kernels purple.

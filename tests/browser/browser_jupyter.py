@@ -62,14 +62,18 @@ def run_all(page):
 
 
 
-def open_and_run_all(server, page, notebook, app="lab"):
-    """Open ``notebook`` (no outputs saved) in JupyterLab or Notebook 7, Run All, wait until
-    every cell ran; fail with the kernel's stack if that takes over ``pt.STEP_S`` s.
-    Returns seconds (kernel idle, run all)."""
+def open_and_run_all(server, page, notebook, app="lab", clear=False):
+    """Open ``notebook`` in JupyterLab or Notebook 7, Run All, wait until every cell ran; fail
+    with the kernel's stack if that takes over ``pt.STEP_S`` s. A notebook with stored outputs
+    (a lesson's figures) needs ``clear`` (JupyterLab only): its stored prompts would otherwise
+    count as run. Returns seconds (kernel idle, run all)."""
     t0 = time.monotonic()
     page.goto(server.notebook_url(notebook))
     wait_kernel_idle(server, page, notebook, indicator=(app == "lab"))
     t1 = time.monotonic()
+    if clear:
+        menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_selector(".jp-Notebook .jp-OutputArea-output", state="detached")
     run_all(page)
     try:
         page.wait_for_function(RUN_ALL_DONE, timeout=pt.STEP_S * 1000, polling=250)

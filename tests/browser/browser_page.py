@@ -1,24 +1,12 @@
-"""What the browser tests do in a page: find a conv_teach app, move its sliders, compare pixels.
-
-The app contract (conv_teach.widgets): a VBox whose readout is an ``HTML`` widget with the DOM
-class ``conv-teach-readout`` (output shape and the formula with numbers), whose messages go to
-``conv-teach-error``, and whose figure is an inline PNG in an ``Output`` widget or an ipympl canvas.
+"""What the browser tests do in a page: collect console and kernel errors, find error outputs,
+move an ipywidgets slider, wait for a text. The linked views' own DOM contract is in
+browser_views.
 """
 import re
 import time
 
-import numpy as np
-from PIL import Image
 
 STEP_S = 45          # bound for one step (a redraw, a run of all cells) on a loaded 2-core box
-PIXEL_DIFF = 30      # summed RGB difference that counts a pixel as changed
-MIN_CHANGED = 0.01   # fraction of changed pixels that counts as "the figure changed"
-
-APP = ".jp-OutputArea-output:has(.conv-teach-readout)"
-READOUT = ".conv-teach-readout"
-ERROR = ".conv-teach-error"
-# the Output widget holding the inline PNG (it stays while the PNG inside is replaced), or ipympl
-FIGURE = ".widget-output:has(img), .jupyter-matplotlib-figure"
 SLIDER = ".widget-slider"
 # Python errors shown in a page: error outputs and anything written to stderr
 ERROR_OUTPUTS = (".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
@@ -93,45 +81,6 @@ class KernelErrors:
         benign = {r"stderr: No such comm target registered: jupyter.widget.control\n"}
         benign |= {f"stderr: No such comm: {c}\\n" for c in self.control_comms}
         return [e for e in self.raw if e not in benign]
-
-
-def image(locator, path):
-    """Element screenshot saved to ``path``, as an int16 RGB array."""
-    for attempt in range(3):
-        try:
-            locator.screenshot(path=str(path), timeout=STEP_S * 1000)
-            break
-        except Exception as e:  # the element was swapped by a redraw during the shot: retake
-            if "not attached" not in str(e) or attempt == 2:
-                raise
-    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
-
-
-def changed_fraction(a, b):
-    """Fraction of pixels that differ (1.0 if the element changed size)."""
-    if a.shape != b.shape:
-        return 1.0
-    return float((np.abs(a - b).sum(axis=2) > PIXEL_DIFF).mean())
-
-
-def wait_figure_change(page, figure, before, path, timeout=STEP_S):
-    """Poll element screenshots until the figure differs from ``before``, then until it is steady.
-
-    Returns (changed fraction, final image)."""
-    t0 = time.monotonic()
-    now = before
-    while time.monotonic() - t0 < timeout:
-        page.wait_for_timeout(200)
-        now = image(figure, path)
-        if changed_fraction(before, now) > MIN_CHANGED:
-            break
-    while time.monotonic() - t0 < timeout:  # steady: two equal frames in a row
-        page.wait_for_timeout(250)
-        again = image(figure, path)
-        if changed_fraction(now, again) == 0.0:
-            break
-        now = again
-    return changed_fraction(before, now), now
 
 
 class Slider:

@@ -59,11 +59,12 @@ def linked_set(view, panel, index):
 
 
 class ViewInPage:
-    """One view's output in the page: ``box`` (the widget with its controls), ``root`` (.ct-view)."""
+    """One view's output in the page: ``box`` (the widget with its controls; by default the one
+    marked ``ctv-<name>``, or the locator given), ``root`` (.ct-view)."""
 
-    def __init__(self, page, name):
+    def __init__(self, page, name, box=None):
         self.page, self.name = page, name
-        self.box = page.locator(f".ctv-{name}").first
+        self.box = box if box is not None else page.locator(f".ctv-{name}").first
         self.root = self.box.locator(f".ct-view[data-view='{name}']").first
 
     def wait(self, timeout=STEP_S):

@@ -1,5 +1,6 @@
-"""Present mode (``conv-teach present``, Voila) in a real browser: the lesson loads as an app
-without code, and moving a slider redraws the figure with the library's numbers."""
+"""Present mode (``conv-teach present``, Voila) in a real browser: the lesson loads without code,
+its linked view lights an output's receptive field on hover, and a slider step redraws it with
+the library's numbers (browser_lessons.check_lesson_view); a tab's kernel ends when it closes."""
 import time
 
 import nbformat
@@ -7,7 +8,7 @@ import psutil
 import pytest
 
 import browser_page as pt
-from browser_lessons import VOILA, check_app, move_slider
+from browser_lessons import VOILA, check_lesson_view
 from conv_teach import present
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,8 @@ CODE = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor"
 
 
 @pytest.mark.parametrize("notebook, slider, expect", VOILA, ids=[n.split(".")[0] for n, *_ in VOILA])
-def test_present_mode_in_voila(present_server, page, screenshots, timings, notebook, slider, expect):
+def test_present_mode_in_voila(present_server, lesson_copy, page, axe, screenshots, timings, notebook,
+                               slider, expect):
     tag = f"voila_{notebook.split('.')[0]}"
     t = timings(tag)
     t0 = time.monotonic()
@@ -34,30 +36,28 @@ def test_present_mode_in_voila(present_server, page, screenshots, timings, noteb
     t0 = time.monotonic()
     try:
         page.goto(server.url)           # Voila runs every cell, then renders the page
+        page.locator(".ct-view").first.wait_for(state="visible", timeout=2 * pt.STEP_S * 1000)
     except Exception as e:
-        pytest.fail(f"{notebook}: Voila did not render the lesson within {pt.STEP_S} s ({e})\n"
-                    f"server log, with the kernel's stack:\n{server.kernel_stacks()}")
-    app = page.locator(pt.APP).first
-    app.locator(pt.READOUT).wait_for(state="visible", timeout=2 * pt.STEP_S * 1000)
-    figure = app.locator(pt.FIGURE).first
-    figure.wait_for(state="visible")
-    t["page -> app"] = time.monotonic() - t0
+        pytest.fail(f"{notebook}: Voila did not render the lesson's view within {2 * pt.STEP_S} s "
+                    f"({e})\nserver log, with the kernel's stack:\n{server.kernel_stacks()}")
+    t["page -> view"] = time.monotonic() - t0
     assert page.locator(".jp-CodeCell.jp-mod-noInput").count() > 0, "no code cell rendered"
     assert page.locator(CODE).count() == 0, "present mode shows code"
     tracebacks = pt.error_outputs(page)
     assert not tracebacks, f"{notebook} in Voila shows an error:\n" + "\n---\n".join(tracebacks)
-    page.wait_for_timeout(300)
-    before = pt.image(figure, screenshots / f"{tag}_figure_before.png")
     page.screenshot(path=str(screenshots / f"{tag}_page_before.png"), full_page=True)
 
-    _, t["key -> new figure"] = move_slider(
-        page, app, slider, "key", figure, before, screenshots / f"{tag}_figure_after.png", expect)
+    t["key -> redraw"] = check_lesson_view(page, lesson_copy / notebook, slider, expect, tag,
+                                           screenshots)
     page.screenshot(path=str(screenshots / f"{tag}_page_after.png"), full_page=True)
 
     assert not pt.error_outputs(page), "an output shows an error after the slider moved"
     assert not errors, f"{notebook} in Voila: browser console errors:\n" + "\n".join(errors)
     assert not kernel_errors.errors(), \
         f"{notebook} in Voila: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
+    violations = axe.violations(page, ".ct-view")
+    assert not violations, f"{notebook} in Voila: axe-core {axe.version()} inside .ct-view:\n" + \
+        "\n".join(violations)
 
 
 def kernels(server):
