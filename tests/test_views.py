@@ -493,6 +493,20 @@ def test_unknown_control_raises(name):
         BUILDERS[name](out_row=1)
 
 
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(in_rows=-1), ValueError, "im2col_view: in_rows must be an int >= 1, got -1"),
+    (dict(fr=2.5), TypeError, r"im2col_view: fr must be an int >= 1, got 2.5 \(float\)"),
+    (dict(n_ex=0), ValueError, "im2col_view: n_ex must be an int >= 1, got 0"),
+    (dict(dilation=-1), ValueError, "im2col_view: dilation must be an int >= 0, got -1"),
+    (dict(stride=True), TypeError, "im2col_view: stride must be an int >= 0, got the bool True"),
+])
+def test_a_control_that_is_no_slider_value_raises_naming_it(kwargs, error, message):
+    """A slider holds an int: a float is never rounded quietly, a negative size never reaches
+    numpy (whose 'negative dimensions are not allowed' names no parameter)."""
+    with pytest.raises(error, match=message):
+        BUILDERS["im2col_view"](**kwargs)
+
+
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_controls_are_named_like_the_defaults_and_set_from_kwargs(name):
     v = BUILDERS[name]()

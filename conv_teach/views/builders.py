@@ -5,7 +5,7 @@ raise a TypeError listing the known ones. A combination the library rejects is n
 the view shows the library's message and the last valid picture, greyed.
 """
 from .. import _validate as v
-from .controls import make_controls
+from .controls import SIZES, make_controls
 from .widget import View
 
 __all__ = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
@@ -43,6 +43,11 @@ def _view(name, initial):
     if unknown:
         raise v.unknown_controls(name, unknown, list(defaults))
     values = {**defaults, **initial}
+    # a slider holds an int: sizes from 1, the rest from 0 (stride 0 or a kernel larger than
+    # the input are the library's to refuse, shown as the view's message)
+    for key, value in values.items():
+        if key != "pad":
+            values[key] = v.check_int(name, key, value, 1 if key in SIZES else 0)
     controls = make_controls(values, one_d=name == "conv1d_view")
     return View(name, controls, _first_cell(name), values_first=defaults)
 
