@@ -22,6 +22,7 @@ const U = 40;                    // SVG user units per cell (fonts below ~1 unit
 const GAP = 1;                   // between panels, in cells
 const TITLE = 0.9;               // title band above a panel
 const LABEL_FONT = 0.32, CHAR = 0.2;   // label font (cells) and the width of one of its chars
+const TITLE_CHAR = 0.27;                // the width of one char of a panel title (16.8 px bold), in cells
 const COLOURS = {                // Okabe-Ito
   input: "#0072B2", col: "#0072B2", output: "#56B4E9", kernel: "#CC79A7",
   negative: "#D55E00", positive: "#0072B2",
@@ -145,7 +146,8 @@ function render({ model, el }) {
     for (const p of S.panels) p.win = null;
     for (const table of S.tables) {
       const present = table.map((row) => row.map((n) => (n && S.byName[n]) || null));
-      const widthOf = (p) => p.left + (p.win ? p.win.n : p.cw);
+      // a panel is at least as wide as its title, so "W (2, 2, 1, 1)" never runs into the next one
+      const widthOf = (p) => Math.max(p.left + (p.win ? p.win.n : p.cw), p.title.length * TITLE_CHAR);
       const tableWidth = () => {
         const ncol = Math.max(...present.map((r) => r.length));
         let w = 0;
