@@ -5,7 +5,8 @@ import importlib
 import pytest
 
 CORE = ["conv_teach", "conv_teach.shapes", "conv_teach.pad", "conv_teach.im2col",
-        "conv_teach.conv", "conv_teach.backward", "conv_teach.transpose", "conv_teach.windows"]
+        "conv_teach.conv", "conv_teach.backward", "conv_teach.transpose", "conv_teach.windows",
+        "conv_teach.formulas"]
 
 
 @pytest.mark.parametrize("name", CORE)

@@ -270,9 +270,12 @@ def test_padding_is_hatched_and_values_shrink_away_on_big_arrays():
 
 
 def test_formula_doctests():
+    """The captions' lines: conv_teach.formulas (shared with the views) and the scene readers."""
+    import conv_teach.formulas as core
     import conv_teach.viz.formulas as formulas
-    result = doctest.testmod(formulas)
-    assert result.attempted >= 4 and result.failed == 0
+    results = [doctest.testmod(core), doctest.testmod(formulas)]
+    assert sum(r.attempted for r in results) >= 4 and all(r.failed == 0 for r in results)
+    assert formulas.out_len_line is core.out_len_line and formulas.memory_line is core.memory_line
 
 
 def test_the_figures_need_no_widgets():

@@ -517,9 +517,14 @@ def test_controls_are_named_like_the_defaults_and_set_from_kwargs(name):
     assert v2.controls[key].value == 2 and v2.message == ""
 
 
-def test_readout_doctests():
-    import doctest
-
+def test_readout_lines_are_the_cores():
+    """The views' readout writes the same lines as the static figures: conv_teach.formulas
+    (its doctests run in tests/test_doctests.py); a transposed convolution has none."""
+    import conv_teach.formulas as core
     import conv_teach.views.readout as readout
-    result = doctest.testmod(readout, verbose=False)
-    assert result.attempted > 0 and result.failed == 0
+    assert readout.out_len_line is core.out_len_line and readout.memory_line is core.memory_line
+    p = dict(in_rows=5, in_cols=4, fr=3, fc=2, stride=2, pad="same", dilation=1)
+    assert readout.explain(p) == core.explain(p) == [
+        "out_rows = (5 + 2 + 2 - (3 + 2*1)) // 2 + 1 = 3",
+        "out_cols = (4 + 0 + 1 - (2 + 1*1)) // 2 + 1 = 2"]     # TF rule: the odd pad after
+    assert readout.explain({**p, "output_padding": 0}) == []

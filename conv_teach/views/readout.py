@@ -1,61 +1,16 @@
 """The readout lines of the views: the output-size formula and the im2col memory cost,
-written out with the numbers put in (no matplotlib; the same wording as
-:mod:`conv_teach.viz.formulas`, which imports matplotlib through its package)."""
-from ..shapes import effective_kernel
+written out with the numbers put in (the lines are :mod:`conv_teach.formulas`', shared with the
+static figures)."""
+from ..formulas import explain as _explain
+from ..formulas import memory_line, out_len_line
 
-__all__ = ["out_len_line", "memory_line"]
-
-
-def out_len_line(name, in_len, before, after, kernel, stride, dilation):
-    """``name = (in + before + after - eff) // stride + 1 = out``, ``eff`` spelled out if dilated.
-
-    >>> out_len_line("out_rows", 5, 1, 1, 3, 2, 0)
-    'out_rows = (5 + 1 + 1 - 3) // 2 + 1 = 3'
-    >>> out_len_line("l_out", 8, 4, 0, 3, 1, 2)
-    'l_out = (8 + 4 + 0 - (3 + 2*2)) // 1 + 1 = 6'
-    """
-    eff = effective_kernel(kernel, dilation)
-    eff_txt = str(kernel) if dilation == 0 else f"({kernel} + {kernel - 1}*{dilation})"
-    out = (in_len + before + after - eff) // stride + 1
-    line = f"{name} = ({in_len} + {before} + {after} - {eff_txt}) // {stride} + 1 = {out}"
-    if in_len + before + after < eff:
-        line += f"  (no window fits: {in_len + before + after} < {eff})"
-    return line
-
-
-def memory_line(X_shape, X_col_shape):
-    """How many numbers X_col holds against X.
-
-    >>> memory_line((1, 5, 5, 1), (9, 9))
-    'X_col: 9 x 9 = 81 numbers; X: 1 x 5 x 5 x 1 = 25 numbers; ratio 3.24'
-    """
-    n_col = X_col_shape[0] * X_col_shape[1]
-    n_x = 1
-    for s in X_shape:
-        n_x *= s
-    times = " x ".join
-    return (f"X_col: {times(map(str, X_col_shape))} = {n_col} numbers; "
-            f"X: {times(map(str, X_shape))} = {n_x} numbers; ratio {n_col / n_x:.3g}")
+__all__ = ["out_len_line", "memory_line", "explain"]
 
 
 def explain(params):
-    """The formula lines for raw control values, also when the kernel does not fit.
-
-    Only the padding is resolved (by :func:`conv_teach.pad2D` / :func:`conv_teach.pad1D`,
-    which do not check the fit), so a rejected combination can show *why* it is rejected.
-    A transposed convolution (``output_padding`` among the controls) has no such lines.
-    """
-    import numpy as np
-
-    from ..pad import pad1D, pad2D
-    p = params
-    if "output_padding" in p:
+    """The formula lines for raw control values (:func:`conv_teach.formulas.explain`), also when
+    the kernel does not fit. A transposed convolution (``output_padding`` among the controls)
+    has no such lines."""
+    if "output_padding" in params:
         return []
-    d = p.get("dilation", 0)
-    if "l_in" in p:
-        _, (left, right) = pad1D(np.zeros((1, p["l_in"], 1)), p["pad"], p["fw"], p["stride"], d)
-        return [out_len_line("l_out", p["l_in"], left, right, p["fw"], p["stride"], d)]
-    _, (t, b, l, r) = pad2D(np.zeros((1, p["in_rows"], p["in_cols"], 1)), p["pad"],
-                            (p["fr"], p["fc"]), p["stride"], d)
-    return [out_len_line("out_rows", p["in_rows"], t, b, p["fr"], p["stride"], d),
-            out_len_line("out_cols", p["in_cols"], l, r, p["fc"], p["stride"], d)]
+    return _explain(params)
