@@ -41,6 +41,8 @@ import numpy as np
 import conv_teach as ct
 from conv_teach import pool as ct_pool
 
+from bench_conv import load_torch   # the same torch loader as the convolution benchmark
+
 CASES = [("2x2 s2", 2, 2, 0), ("3x3 s2 p1", 3, 2, 1)]
 DEFAULT_SHAPE = (16, 64, 64, 64)
 
@@ -74,15 +76,6 @@ def load_numpy_ml_layers():
         return None, f"numpy-ml not importable ({type(exc).__name__}: {exc})"
     from importlib import metadata
     return layers, f"numpy-ml {metadata.version('numpy-ml')}"
-
-
-def load_torch(threads):
-    try:
-        import torch
-    except ImportError:
-        return None, "torch not installed"
-    torch.set_num_threads(threads)
-    return torch, f"torch {torch.__version__}, {torch.get_num_threads()} threads"
 
 
 def ours(kind, X, dZ, k, s, p):
