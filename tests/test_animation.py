@@ -376,6 +376,21 @@ def test_cli_writes_the_gif_and_says_where(tmp_path, capsys):
     assert f"wrote {out}" in capsys.readouterr().out
 
 
+
+def test_cli_frame_count_matches_what_the_gif_holds(tmp_path, capsys):
+    """With hold frames the GIF stores fewer images than frames: the printed line says both,
+    and both agree with the file (3x3 outputs + 2 holds of 2 frames each)."""
+    from PIL import Image
+    out = tmp_path / "conv.gif"
+    assert main(["animate", "--input", "5", "5", "--kernel", "3", "3", "--stride", "2",
+                 "--pad", "1", "--out", str(out), "--dpi", str(DPI), "--hold", "2"]) == 0
+    printed = capsys.readouterr().out
+    with Image.open(out) as gif:
+        images = gif.n_frames
+    assert images == 9 + 2
+    assert f"13 frames, stored as {images} images with the holds merged" in printed
+    assert str(out) + ".alt.txt" in printed
+
 @pytest.mark.parametrize("argv, match", [
     (["--input", "2", "2", "--kernel", "3", "3"], "kernel (3x3 after dilation=0) is larger than the padded input (2x2)"),
     (["--pad", "full"], "unknown pad 'full'"),

@@ -48,7 +48,8 @@ def add_arguments(parser):
     parser.add_argument("--out", required=True,
                         help="output: NAME.gif, NAME.mp4 (needs ffmpeg), NAME.svg or NAME.png "
                              "(one still), or NAME without a suffix (a folder of PNG frames); "
-                             "a description goes to NAME.alt.txt")
+                             "a description goes next to it, with .alt.txt appended "
+                             "(conv.gif -> conv.gif.alt.txt)")
     parser.add_argument("--format", dest="fmt", choices=["gif", "mp4", "png", "svg"],
                         help="override the format guessed from --out")
     parser.add_argument("--fps", type=float, default=2.0, help="frames per second, default 2")
@@ -98,6 +99,12 @@ def run(args):
         print(f"conv-teach animate: error: {err}", file=sys.stderr)
         return EXIT_OS_ERROR
     w, h = result.size
-    print(f"wrote {result.path} ({result.fmt}, {result.n_frames} frames, {w}x{h} px, "
+    frames = f"{result.n_frames} frames"
+    stored = len([c for c in result.frame_cells if c is not None]) + 2
+    if result.fmt == "gif" and stored < result.n_frames:
+        # pillow merges identical hold frames into one longer image: say so, or a teacher
+        # counting the GIF's images finds fewer than we printed
+        frames += f", stored as {stored} images with the holds merged"
+    print(f"wrote {result.path} ({result.fmt}, {frames}, {w}x{h} px, "
           f"output {result.out_shape[0]}x{result.out_shape[1]}) and {result.alt_text_path}")
     return 0
