@@ -252,3 +252,15 @@ def test_cli_exit_codes_in_process(tmp_path, capsys):
     before = src.read_text()
     assert main(["release", str(src), str(src), "--force"]) == 1   # never overwrite the solution
     assert src.read_text() == before
+
+
+@pytest.mark.parametrize("argv, missing", [([], "SRC (the solution notebooks) and DST"),
+                                           (["solutions"], "DST (where the student copies go)")])
+def test_cli_missing_paths_say_what_goes_there(argv, missing, capsys, tmp_path, monkeypatch):
+    """One argument (the usual slip) is told what DST is, with an example, and writes nothing."""
+    from conv_teach.cli import main
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", *argv]) == 2
+    err = capsys.readouterr().err
+    assert f"missing {missing}" in err and "for example: conv-teach release" in err
+    assert list(tmp_path.iterdir()) == []

@@ -272,9 +272,14 @@ def release(src, dst, force=False, out=sys.stdout):
     return written
 
 
+EXAMPLE = "conv-teach release notebooks/exercises/solutions my_course/"
+
+
 def add_arguments(parser):
-    parser.add_argument("src", metavar="SRC", help="a solution notebook, or a directory of them")
-    parser.add_argument("dst", metavar="DST",
+    parser.epilog = f"example: {EXAMPLE}"
+    parser.add_argument("src", metavar="SRC", nargs="?",
+                        help="a solution notebook, or a directory of them")
+    parser.add_argument("dst", metavar="DST", nargs="?",
                         help="the student notebook (.ipynb) or a directory to write into")
     parser.add_argument("--force", action="store_true",
                         help="overwrite student notebooks that already exist")
@@ -282,6 +287,13 @@ def add_arguments(parser):
 
 def run(args):
     """Run ``conv-teach release``; every failure is one line on stderr and exit status 1."""
+    missing = [name for name in ("src", "dst") if getattr(args, name) is None]
+    if missing:
+        # argparse would say only "required: DST"; say what goes there, with an example
+        what = {"src": "SRC (the solution notebooks)", "dst": "DST (where the student copies go)"}
+        print(f"conv-teach release: error: missing {' and '.join(what[m] for m in missing)}; "
+              f"for example: {EXAMPLE}", file=sys.stderr)
+        return 2
     try:
         release(args.src, args.dst, force=args.force)
     except (FileSetError, ValueError, FileExistsError, FileNotFoundError) as e:
