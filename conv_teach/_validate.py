@@ -26,6 +26,26 @@ HINTS = {
                  " (torch's dilation=1)."),
 }
 
+#: the same hints for pooling, whose window has no weights and whose max pads with -inf
+POOL_HINTS = {
+    **HINTS,
+    "dilation": (" dilation counts the cells skipped between the taps of the pooling window: 0 is "
+                 "a dense window (torch's dilation=1)."),
+}
+
+
+def _hint(fn, name):
+    """The hint after an error about ``name``, worded for pooling when ``fn`` pools."""
+    return (POOL_HINTS if "pool" in fn else HINTS).get(name, "")
+
+
+def _pad_words(fn):
+    if fn.startswith("maxpool"):
+        return "padding adds -inf cells (they never win the max), it cannot remove cells."
+    if fn.startswith("avgpool"):
+        return "padding adds zero cells, it cannot remove cells."
+    return "padding adds zeros, it cannot remove cells."
+
 
 class ArrayTooLarge(MemoryError):
     """An output or working array would need more memory than the allowed limit."""
@@ -76,15 +96,15 @@ def check_int(fn, name, value, minimum):
     """
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{fn}: {name} must be an int >= {minimum}, got the bool {value!r}."
-                        + HINTS.get(name, ""))
+                        + _hint(fn, name))
     try:
         v = operator.index(value)
     except TypeError:
         raise TypeError(f"{fn}: {name} must be an int >= {minimum}, got {value!r} "
-                        f"({_type_name(value)})." + HINTS.get(name, "")) from None
+                        f"({_type_name(value)})." + _hint(fn, name)) from None
     if v < minimum:
         raise ValueError(f"{fn}: {name} must be an int >= {minimum}, got {v}."
-                         + HINTS.get(name, ""))
+                         + _hint(fn, name))
     return v
 
 
@@ -187,8 +207,7 @@ def check_pad_value(fn, name, value):
         raise TypeError(f"{fn}: {name} must be an int >= 0, got {value!r} "
                         f"({_type_name(value)}).") from None
     if v < 0:
-        raise ValueError(f"{fn}: {name} must be an int >= 0, got {v}; padding adds zeros, "
-                         f"it cannot remove cells.")
+        raise ValueError(f"{fn}: {name} must be an int >= 0, got {v}; {_pad_words(fn)}")
     return v
 
 

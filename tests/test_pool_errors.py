@@ -36,9 +36,13 @@ CASES = [
     ("stride_zero", lambda: ct.maxpool2D_backward(np.ones((1, 4, 4, 2)), X2, 2, 0, 0), ValueError,
      esc("maxpool2D_backward: stride must be an int >= 1, got 0.")),
     ("dilation_negative", lambda: ct.maxpool2D(X2, 2, 1, 0, -1), ValueError,
-     esc("maxpool2D: dilation must be an int >= 0, got -1.")),
+     esc("maxpool2D: dilation must be an int >= 0, got -1. dilation counts the cells skipped "
+         "between the taps of the pooling window")),
     ("pad_negative", lambda: ct.maxpool2D(X2, 2, 1, -1), ValueError,
-     esc("maxpool2D: pad must be an int >= 0, got -1")),
+     esc("maxpool2D: pad must be an int >= 0, got -1; padding adds -inf cells (they never win "
+         "the max), it cannot remove cells.")),
+    ("pad_negative_avg", lambda: ct.avgpool1D(X1, 2, 1, -1), ValueError,
+     esc("avgpool1D: pad must be an int >= 0, got -1; padding adds zero cells")),
     ("pad_causal_2D", lambda: ct.maxpool2D(X2, 2, 1, "causal"), ValueError,
      esc("maxpool2D: pad='causal' is only defined in 1D")),
     ("pad_unknown", lambda: ct.avgpool1D(X1, 2, 1, "full"), ValueError,
