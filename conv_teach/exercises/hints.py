@@ -69,6 +69,17 @@ HINTS = {
                                 "rows and columns."),
     "out_rows_cols_one_channel": ("output rows and columns swapped? Window (i, j) goes to column "
                                   "i*out_cols + j (output row slowest)."),
+    # max-pool backward (exercise 7, conv_teach.exercises.pool_checks)
+    "pool_copy_to_window": ("gradient copied to every cell of the window? Only the maximum was "
+                            "used in the forward pass, so only it gets dZ[i, j]; the others get 0."),
+    "pool_overwrite": ("overlapping windows overwritten instead of added? A cell that is the "
+                       "maximum of several windows gets the sum of their gradients (use +=)."),
+    "pool_ties_twice": ("ties counted twice? When several cells hold the maximum, only the first "
+                        "(row by row) gets the gradient; giving it to all of them multiplies it."),
+    "pool_average": ("gradient shared over the window (dZ / window size)? That is average "
+                     "pooling's backward pass; max pooling routes all of dZ to the maximum."),
+    "pool_last_max": ("tie given to the last maximum? Take the first one in window order "
+                      "(row by row), as np.argmax does."),
 }
 
 #: exercise 3's Part A has one image and one channel: these keys there read as their values

@@ -24,24 +24,15 @@ from .runner import SEED, Case, run_cases
 
 __all__ = ["check_maxpool2D_backward", "POOL_HINTS"]
 
-#: the hints of this exercise (registered with the other exercises' hints on import)
 #: the library functions an answer may not simply call (see exercises.taught)
 TAUGHT = ("maxpool2D_backward", "maxpool2D_backward_loops")
 
-POOL_HINTS = {
-    "pool_copy_to_window": ("gradient copied to every cell of the window? Only the maximum was "
-                            "used in the forward pass, so only it gets dZ[i, j]; the others get 0."),
-    "pool_overwrite": ("overlapping windows overwritten instead of added? A cell that is the "
-                       "maximum of several windows gets the sum of their gradients (use +=)."),
-    "pool_ties_twice": ("ties counted twice? When several cells hold the maximum, only the first "
-                        "(row by row) gets the gradient; giving it to all of them multiplies it."),
-    "pool_average": ("gradient shared over the window (dZ / window size)? That is average "
-                     "pooling's backward pass; max pooling routes all of dZ to the maximum."),
-    "pool_last_max": ("tie given to the last maximum? Take the first one in window order "
-                      "(row by row), as np.argmax does."),
-}
-for _key, _text in POOL_HINTS.items():
-    H.HINTS.setdefault(_key, _text)
+#: the classic mistakes of this exercise, in the order they are tried; their texts live with
+#: every other hint in :data:`conv_teach.exercises.hints.HINTS`
+POOL_MISTAKES = ("pool_copy_to_window", "pool_overwrite", "pool_ties_twice", "pool_average",
+                 "pool_last_max")
+#: mistake -> the sentence a student reads (the same texts, for this exercise alone)
+POOL_HINTS = {key: H.HINTS[key] for key in POOL_MISTAKES}
 
 #: (X shape, pool, stride): no overlap without ties; overlap; ties; overlap and ties
 FIXED = [((1, 4, 4, 1), 2, 2, "distinct"), ((1, 5, 5, 1), 3, 1, "distinct"),
