@@ -5,7 +5,7 @@ raise a TypeError listing the known ones. A combination the library rejects is n
 the view shows the library's message and the last valid picture, greyed.
 """
 from .. import _validate as v
-from .controls import SIZES, make_controls
+from .controls import CHOICES, SIZES, make_controls
 from .widget import View
 
 __all__ = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
@@ -37,19 +37,75 @@ def _first_cell(name):
     return first
 
 
+#: the arrays each view takes as data (``X=``, ``W=``; col2im_view's input is ``dZ=``)
+DATA = {"padding_view": ("X", "W"), "dilation_view": ("X", "W"), "im2col_view": ("X", "W"),
+        "gemm_view": ("X", "W"), "conv1d_view": ("X", "W"), "col2im_view": ("dZ", "W"),
+        "transpose_view": ("X", "W")}
+#: the axes of a data array in a view's layout; an axis named like a control sets that control
+AXES_X = ("n_ex", "in_rows", "in_cols", "in_ch")
+AXES_W = ("fr", "fc", "in_ch", "out_ch")
+AXES_1D = {"X": ("n_ex", "l_in", "in_ch"), "W": ("fw", "in_ch", "out_ch")}
+AXES_DZ = ("n_ex", "out_rows", "out_cols", "out_ch")
+#: axes that are no control but need not be 1 (the drawing checks them against the controls)
+FREE_AXES = {"out_rows", "out_cols", "in_ch // groups"}
+
+
+def data_axes(view, name):
+    """The axis names of data array ``name`` (``'X'``, ``'W'``, ``'dZ'``) of ``view``."""
+    if view == "conv1d_view":
+        return AXES_1D[name]
+    if name == "dZ":
+        return AXES_DZ
+    if name == "W" and view == "groups_view":
+        return ("fr", "fc", "in_ch // groups", "out_ch")
+    return AXES_X if name == "X" else AXES_W
+
+
+def _take_data(name, initial, defaults):
+    """Pop and check the data arrays of ``initial``; return ``(data, derived control values)``."""
+    data, derived, source = {}, {}, {}
+    for arr in DATA.get(name, ()):
+        if arr not in initial:
+            continue
+        axes = data_axes(name, arr)
+        fixed = [a for a in axes if a not in defaults and a not in FREE_AXES]
+        a = v.view_array(name, arr, initial.pop(arr), axes, fixed)
+        for axis, what in enumerate(axes):
+            if what not in defaults:
+                continue
+            if what in initial and initial[what] != a.shape[axis]:
+                raise v.control_contradicts_data(name, what, initial[what], arr, axis, a.shape[axis])
+            if what in derived and derived[what] != a.shape[axis]:     # X and W disagree
+                raise v.data_disagree(name, what, source[what], derived[what], (arr, axis),
+                                      a.shape[axis])
+            derived[what], source[what] = a.shape[axis], (arr, axis)
+        data[arr] = a
+    return data, derived
+
+
 def _view(name, initial):
     defaults = DEFAULTS[name]
-    unknown = set(initial) - set(defaults)
+    initial = dict(initial)
+    unknown = set(initial) - set(defaults) - set(DATA.get(name, ()))
     if unknown:
-        raise v.unknown_controls(name, unknown, list(defaults))
-    values = {**defaults, **initial}
+        raise v.unknown_controls(name, unknown, list(defaults) + [f"{a}= (data)" for a in DATA.get(name, ())])
+    data, derived = _take_data(name, initial, defaults)
+    values = {**defaults, **initial, **derived}
     # a slider holds an int: sizes from 1, the rest from 0 (stride 0 or a kernel larger than
     # the input are the library's to refuse, shown as the view's message)
     for key, value in values.items():
-        if key != "pad":
+        if key in CHOICES:
+            values[key] = v.check_choice(name, key, value, CHOICES[key])
+        elif key != "pad":
             values[key] = v.check_int(name, key, value, 1 if key in SIZES else 0)
+    if data:      # the user's own numbers: a rejected first setting is an error, not a grey picture
+        from .drawings import drawing
+        drawing(name, **values, **data)
     controls = make_controls(values, one_d=name == "conv1d_view")
-    return View(name, controls, _first_cell(name), values_first=defaults)
+    for key in derived:                      # the array decides: the slider cannot contradict it
+        controls[key].disabled = True
+    return View(name, controls, _first_cell(name), values_first=None if data else defaults,
+                data=data)
 
 
 def padding_view(**controls):

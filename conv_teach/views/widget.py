@@ -68,6 +68,11 @@ class View(widgets.VBox):
         Named like the parameters of the view's drawing.
     default_selection : callable(Drawing) -> (panel, index) or None
         What is selected when nothing (valid) is.
+    values_first : dict, optional
+        Valid control values drawn first (shown greyed if the asked ones are rejected).
+    data : dict of str -> ndarray, optional
+        The user's own arrays (``X``, ``W``; ``dZ`` in col2im_view), already checked: drawn
+        instead of the example numbers; the shape controls they set are disabled.
 
     Attributes
     ----------
@@ -76,10 +81,13 @@ class View(widgets.VBox):
     canvas : ViewCanvas
     drawing : conv_teach.views.drawings.Drawing
         The last valid drawing.
+    data : dict of str -> ndarray
+        The user's arrays the view draws (empty: the view's own example numbers).
     """
 
-    def __init__(self, name, controls, default_selection, values_first=None):
+    def __init__(self, name, controls, default_selection, values_first=None, data=None):
         self.name = name
+        self.data = dict(data or {})
         self.controls = dict(controls)
         self._default_selection = default_selection
         self.canvas = ViewCanvas(view_name=name)
@@ -164,7 +172,7 @@ class View(widgets.VBox):
         self.code_box.show(self.name, values)
 
     def _draw(self, values):
-        d = drawing(self.name, **values)     # the library's error, if any, comes from here
+        d = drawing(self.name, **values, **self.data)   # the library's error, if any, comes from here
         old = self.selection
         self.drawing = d
         with self.canvas.hold_sync():
