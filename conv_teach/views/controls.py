@@ -30,7 +30,7 @@ _STYLE = {"description_width": "112px"}  # "output_padding" whole
 _LAYOUT = {"width": "280px"}
 
 
-def make_controls(values, one_d=False):
+def make_controls(values, one_d=False, ranges=None):
     """``{name: widget}`` for the names of ``values`` (in that order), set to those values.
 
     A slider's range is widened to hold a value outside the usual one (a value asked for
@@ -49,7 +49,7 @@ def make_controls(values, one_d=False):
             w = widgets.Dropdown(options=[(repr(c), c) for c in CHOICES[name]], value=value,
                                  description=name, style=_STYLE, layout=_LAYOUT)
         else:
-            lo, hi = SLIDERS[name]
+            lo, hi = (ranges or {}).get(name, SLIDERS[name])
             w = widgets.IntSlider(value=value, min=min(lo, value), max=max(hi, value),
                                   description=name, continuous_update=name not in SIZES,
                                   style=_STYLE, layout=_LAYOUT)

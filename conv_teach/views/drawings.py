@@ -64,20 +64,41 @@ class Drawing:
     readout: list
     labels: dict = field(default_factory=dict)
     pad_cells: dict = field(default_factory=dict)
+    #: cells marked "picked" with a cell (pool_view: the maximum a window picks), or None
+    picks: object = None
+    #: (selected panel, lit panel) -> verb of the sentence, overriding the roles' verbs
+    verbs: dict = field(default_factory=dict)
+    #: flat indices of cells that hold no weight (groups_view: W_col outside the blocks)
+    empty_cells: dict = field(default_factory=dict)
 
 
-def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=None):
+#: how a value that is no finite number travels to the front end (JSON has no -inf)
+SPECIAL = {-np.inf: "-inf", np.inf: "inf"}
+
+
+def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=None, empty=None):
     """The front end's spec of one panel (JSON-able).
 
     ``pad``: flat indices of padding cells (hatched); ``rowlabels``/``collabels``: one text
     per row/column of a matrix; ``window``: the name of the group of panels that are cut to a
-    window of columns together when too wide (``None``: always drawn whole).
+    window of columns together when too wide (``None``: always drawn whole); ``empty``: flat
+    indices of cells drawn empty (grey, no number: a zero that is no weight). Values that are
+    not finite (max pooling's ``-inf`` padding) are sent as ``None`` and listed in
+    ``special`` as ``[flat index, '-inf' | 'inf' | 'nan']``.
     """
     gx, gy, captions = grid(kind, array.shape)
-    vmax = float(np.abs(array).max()) if array.size else 0.0
+    flat = np.asarray(array, dtype=float).ravel()
+    finite = np.isfinite(flat)
+    vmax = float(np.abs(flat[finite]).max()) if finite.any() else 0.0
+    values = flat.tolist()
+    special = []
+    for k in np.nonzero(~finite)[0].tolist():
+        special.append([k, SPECIAL.get(flat[k], "nan")])
+        values[k] = None
     spec = dict(name=name, title=f"{name} {tuple(array.shape)}", shape=list(array.shape),
-                role=ROLES[name], signed=bool((array < 0).any()), vmax=vmax or 1.0,
-                values=array.ravel().tolist(), gx=gx.tolist(), gy=gy.tolist(),
+                role=ROLES[name], signed=bool((flat[finite] < 0).any()), vmax=vmax or 1.0,
+                values=values, special=special, empty=[] if empty is None else [int(i) for i in empty],
+                gx=gx.tolist(), gy=gy.tolist(),
                 captions=captions, pad=[] if pad is None else [int(i) for i in pad],
                 rowlabels=[[t, float(y)] for t, y in zip(rowlabels or [], range(len(rowlabels or [])))],
                 collabels=[[t, float(x)] for t, x in zip(collabels or [], range(len(collabels or [])))],
@@ -400,5 +421,12 @@ DRAWINGS = {"padding_view": padding_drawing, "dilation_view": dilation_drawing,
 
 
 def drawing(view, **params):
-    """The :class:`Drawing` of ``view`` (a builder name) for the control values ``params``."""
+    """The :class:`Drawing` of ``view`` (a builder name) for the control values ``params``
+    (and the user's arrays ``X=``, ``W=``, ``dZ=`` where given)."""
+    if view == "pool_view":
+        from .drawings_pool import pool_drawing
+        return pool_drawing(**params)
+    if view == "groups_view":
+        from .drawings_groups import groups_drawing
+        return groups_drawing(**params)
     return DRAWINGS[view](**params)

@@ -51,10 +51,15 @@ class ViewCanvas(anywidget.AnyWidget):
 
 
 def payload(d):
-    """The JSON-able ``data`` the front end receives for drawing ``d``."""
-    return dict(view=d.view, panels=d.panels, tables=d.tables,
-                indptr=d.links.indptr.astype("<i4").tobytes(),
-                indices=d.links.indices.astype("<i4").tobytes())
+    """The JSON-able ``data`` the front end receives for drawing ``d`` (``pick_indptr`` /
+    ``pick_indices``: the table of picked cells, when the view has one)."""
+    out = dict(view=d.view, panels=d.panels, tables=d.tables,
+               indptr=d.links.indptr.astype("<i4").tobytes(),
+               indices=d.links.indices.astype("<i4").tobytes())
+    if d.picks is not None:
+        out.update(pick_indptr=d.picks.indptr.astype("<i4").tobytes(),
+                   pick_indices=d.picks.indices.astype("<i4").tobytes())
+    return out
 
 
 class View(widgets.VBox):
@@ -147,6 +152,18 @@ class View(widgets.VBox):
         """
         index = self._check_cell("linked", panel, index)
         return self.drawing.links.linked(panel, index)
+
+    def picked(self, panel, index):
+        """The cells marked *picked* with cell ``index`` of ``panel``: ``{panel: [index, ...]}``.
+
+        pool_view (max): an output (or its gradient) picks the maximum of its window (in X and
+        X_pad); a pixel is picked by the outputs whose maximum it is. Empty for other views
+        and for average pooling. The browser marks these cells ``.ct-picked``.
+        """
+        index = self._check_cell("picked", panel, index)
+        if self.drawing.picks is None:
+            return {}
+        return self.drawing.picks.linked(panel, index)
 
     def code(self, framework):
         """The current settings as ``'torch'`` or ``'keras'`` code (also shown in the view).
