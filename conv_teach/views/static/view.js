@@ -271,8 +271,10 @@ function render({ model, el }) {
                           fill: `url(#ct-hatch-${id})` }, cg);
         }
         svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
-        if (S.pickable[p.offset + k]) {      // the marker of a picked cell (shown by .ct-picked)
-          svgEl("path", { class: "ct-pickmark", d: `M ${(cx + 0.55) * U} ${(cy + 0.03) * U} H ${(cx + 0.97) * U} V ${(cy + 0.45) * U} Z` }, cg);
+        if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
+          const m = svgEl("g", { class: "ct-pickmark" }, cg);
+          svgEl("rect", { x: (cx + 0.2) * U, y: (cy - 0.12) * U, width: 0.6 * U, height: 0.3 * U, rx: 0.08 * U }, m);
+          svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.04) * U }, m).textContent = "max";
         }
         cells[p.offset + k] = cg;
         if (empty) continue;
