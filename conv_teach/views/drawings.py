@@ -30,7 +30,7 @@ __all__ = ["Drawing", "drawing", "example_data", "ROLES"]
 ROLES = {"X": "input", "X_pad": "input", "dX": "input", "counts": "input",
          "X_col": "col", "dX_col": "col",
          "Z": "output", "Z_col": "output", "dZ": "output",
-         "W": "kernel", "W_col": "kernel", "W_dil": "kernel"}
+         "W": "kernel", "W_col": "kernel", "W_dil": "kernel", "W_full": "kernel"}
 
 
 def example_data(shape, seed, low, high):
@@ -137,7 +137,7 @@ class _Twins:
                                b_name, b if b_map is None else b_map[b])
 
 
-def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None):
+def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None, reads=None):
     """The links of a convolution computed through im2col (2D, or 1D as one row).
 
     For every ``X_col`` entry ``e = (k, col)``, copying ``X_pad`` cell ``col_src[e]`` and feeding
@@ -150,7 +150,9 @@ def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None):
     - a tap lights its row of entries.
 
     ``names`` renames canonical panels (``X_col -> dX_col``...), ``twins`` lists the panels
-    showing the same numbers (see :class:`_Twins`).
+    showing the same numbers (see :class:`_Twins`). ``reads`` (bool, ``(out_ch, in_ch*fr*fc)``,
+    default all): which ``X_col`` rows output channel ``o`` reads at all (a grouped convolution's
+    block diagonal); the links between outputs and entries keep only those.
     """
     tw = _Twins(links, names or {}, twins, sizes)
     K, ncol = col_src.shape
@@ -159,14 +161,16 @@ def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None):
     tw.add("X_col", e, "X_pad", pix)
     tw.add("X_pad", pix, "X_col", e)
     for o in range(zcol.shape[0]):
-        z, w = zcol[o, col], wcol[o, k]
-        tw.add("X_col", e, "Z", z)
-        tw.add("X_pad", pix, "Z", z)
-        tw.add("Z", z, "X_col", e)
-        tw.add("Z", z, "X_pad", pix)
+        sel = slice(None) if reads is None else reads[o, k]
+        eo, po, ko, co = e[sel], pix[sel], k[sel], col[sel]
+        z, w = zcol[o, co], wcol[o, ko]
+        tw.add("X_col", eo, "Z", z)
+        tw.add("X_pad", po, "Z", z)
+        tw.add("Z", z, "X_col", eo)
+        tw.add("Z", z, "X_pad", po)
         tw.add("Z", z, "W", w)
-        tw.add("X_col", e, "W", w)
-        tw.add("W", w, "X_col", e)
+        tw.add("X_col", eo, "W", w)
+        tw.add("W", w, "X_col", eo)
     return links.table()
 
 

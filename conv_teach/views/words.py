@@ -80,6 +80,9 @@ def sentence(d, panel, index):
     head = f"{describe(d, panel, idx)} = {_value(d.arrays[panel][idx])}"
     if int(np.ravel_multi_index(idx, d.arrays[panel].shape)) in d.pad_cells.get(panel, ()):
         head += " (a gap between taps)" if panel == "W_dil" else " (padding)"
+    if int(np.ravel_multi_index(idx, d.arrays[panel].shape)) in d.empty_cells.get(panel, ()):
+        head += (" (outside the groups' blocks: no weight, this output channel never reads that "
+                 "input channel)")
     verbs = {"col2im_view": BACKWARD, "transpose_view": TRANSPOSE}.get(d.view, VERBS)
     parts = []
     linked = d.links.linked(panel, idx)
