@@ -15,6 +15,8 @@ front end opens it once (module-scoped page) and every view is then checked in i
 """
 import time
 
+import numpy as np
+
 import pytest
 
 import browser_page as pt
@@ -164,3 +166,45 @@ def test_projector_sizes(front_end, screenshots):
         page.set_viewport_size({"width": 1400, "height": 1000})
         page.wait_for_timeout(300)
     print(f"{fe}: {found}")
+
+
+def test_pool_view_draws_minus_infinity_and_marks_the_maximum(front_end, screenshots):
+    """pool_view with padding (bv.EXTRA): max pooling's padding cells read "−∞" and are hatched;
+    hovering an output marks exactly ``view.picked`` (its window's maximum) with a visible badge,
+    and a pixel marks the outputs whose maximum it is. Screenshot at 1280x720."""
+    fe, page, _, _ = front_end
+    marker, name, kwargs = bv.EXTRA[0]
+    vp = bv.ViewInPage(page, name, box=page.locator(f".ctv-{marker}").first)
+    vp.wait()
+    view = bv.build(name, **kwargs)
+    pad = view.arrays["X_pad"]
+    shown = vp.root.evaluate(
+        "r => [...r.querySelectorAll('.ct-cell[data-panel=\"X_pad\"]')].map(e => [e.dataset.index,"
+        " e.querySelector('.ct-num')?.textContent, e.getAttribute('aria-label'), !!e.querySelector('.ct-hatch')])")
+    assert len(shown) == pad.size
+    for idx, text, label, hatched in shown:
+        ix = tuple(int(i) for i in idx.split(","))
+        if np.isneginf(pad[ix]):
+            assert (text, hatched) == ("\u2212\u221e", True) and label.endswith("= -inf (padding)"), (ix, text, label)
+        else:
+            assert not hatched and label.endswith(f"= {pad[ix]:g}"), (ix, text, label)
+    badge = ("r => [...r.querySelectorAll('.ct-pickmark')].filter(m => getComputedStyle(m).display !== 'none'"
+             " && m.getBoundingClientRect().width > 0).map(m => m.closest('.ct-cell').dataset.panel + ' ' +"
+             " m.closest('.ct-cell').dataset.index)")
+    for panel, index in [("Z", (0, 1, 2, 0)), ("Z", (0, 0, 0, 0)), ("X", (0, 2, 2, 0)), ("dZ", (0, 4, 4, 0))]:
+        lit = vp.hover(panel, index)
+        assert lit == bv.linked_set(view, panel, index)
+        want = {bv.as_key(p, i) for p, cells in view.picked(panel, index).items() for i in cells}
+        assert vp.picked() == want, (panel, index)
+        badges = {tuple(x.split(" ", 1)) for x in vp.root.evaluate(badge)}
+        assert badges == {(p, ",".join(map(str, i))) for p, i in want}, (panel, index, badges)
+        if panel == "Z" and index == (0, 1, 2, 0):
+            assert want, "an output of a max pool picks a maximum"
+            page.set_viewport_size({"width": 1280, "height": 720})
+            page.wait_for_timeout(400)
+            vp.hover(panel, index)
+            vp.box.scroll_into_view_if_needed()
+            vp.box.screenshot(path=str(screenshots / f"views_{fe}_pool_view_pad_picked_1280.png"))
+            page.set_viewport_size({"width": 1400, "height": 1000})
+            page.wait_for_timeout(300)
+    vp.unhover()
