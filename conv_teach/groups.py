@@ -234,7 +234,8 @@ def depthwise_backward(dZ, X, W, g, dtype, block_bytes=None, fn="conv2D_backward
     dX = np.zeros(X.shape, dtype)
     dW = np.zeros((fr, fc, ch, m), dtype)
     Xw, gw = X, g
-    if not np.isfinite(dZv).all():          # padded zeros times inf/nan: NaN in dW, as defined
+    if not np.isfinite(np.sum(dZv)):        # padded zeros times inf/nan: NaN in dW, as defined
+        # (np.sum: no temporary of dZ's size; an overflowing sum only takes this safe path)
         Xw, gw = _explicit_pad(fn, X, g, dtype, max_bytes)
     (s_r, s_c), ow = g.stride, g.out[1]
     for n0, n1, ranges in _block_plan(n_ex, g, ow * ch * m * dtype.itemsize, block_bytes):
