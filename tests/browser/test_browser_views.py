@@ -208,3 +208,42 @@ def test_pool_view_draws_minus_infinity_and_marks_the_maximum(front_end, screens
             page.set_viewport_size({"width": 1400, "height": 1000})
             page.wait_for_timeout(300)
     vp.unhover()
+
+
+@pytest.mark.skipif("groups_view" not in bv.VIEWS, reason="groups_view needs conv2D(groups=)")
+def test_groups_view_draws_the_block_diagonal(front_end, screenshots):
+    """groups_view: W_col's zeros outside the groups' blocks are drawn empty (no number, class
+    ct-empty: exactly the zeros block_diagonal puts there); an output of the last group lights
+    only its group's X_col rows. Screenshot at 1280x720."""
+    fe, page, _, _ = front_end
+    vp = bv.ViewInPage(page, "groups_view")
+    vp.wait()
+    view = bv.build("groups_view")
+    # the generic test above stepped the page's stride slider: follow it
+    stride = vp.slider("stride").locator(".noUi-handle").get_attribute("aria-valuenow")
+    view.controls["stride"].value = int(float(stride))
+    c = view.values()
+    cpg, opg, taps = c["in_ch"] // c["groups"], c["out_ch"] // c["groups"], c["fr"] * c["fc"]
+    empty = vp.root.evaluate(
+        "r => [...r.querySelectorAll('.ct-cell.ct-empty')].map(e => [e.dataset.panel, e.dataset.index,"
+        " !!e.querySelector('.ct-num')])")
+    outside = {(o, k) for o in range(c["out_ch"]) for k in range(c["in_ch"] * taps)
+               if k // taps // cpg != o // opg}
+    assert {(p, tuple(int(i) for i in idx.split(","))) for p, idx, _ in empty} == {("W_col", x) for x in outside}
+    assert not any(has_num for _, _, has_num in empty)
+    assert all(view.arrays["W_col"][x] == 0 for x in outside)
+    o = c["out_ch"] - 1
+    lit = vp.hover("Z", (0, 1, 1, o))
+    assert lit == bv.linked_set(view, "Z", (0, 1, 1, o))
+    rows = {i[0] for p, i in lit if p == "X_col"}
+    group = o // opg
+    assert rows == set(range(group * cpg * taps, (group + 1) * cpg * taps))
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_timeout(400)
+    vp.hover("Z", (0, 1, 1, o))
+    vp.box.screenshot(path=str(screenshots / f"views_{fe}_groups_view_1280.png"))
+    vp.root.locator(".ct-panel[data-panel='W_col']").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / f"screen_{fe}_groups_view_1280x720.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.wait_for_timeout(300)
+    vp.unhover()
