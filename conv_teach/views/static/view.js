@@ -8,14 +8,15 @@
 //   .ct-view[data-view][data-render]  root; data-render counts completed redraws
 //   .ct-cell[data-panel][data-index][aria-label]  every drawn cell (an SVG <g>)
 //   .ct-lit / .ct-selected             lit and pinned cells
-//   .ct-sentence[aria-live=polite]     the selection in words (written by the kernel)
+//   .ct-sentence[aria-live=polite]     the hovered/focused cell in words, else the pinned one (kernel's words)
 //   .ct-message                        the library's message; root gets .ct-stale meanwhile
 //   .ct-window-note                    "showing N of M columns" when a panel is cut
 
 const NS = "http://www.w3.org/2000/svg";
-// a cell is never drawn narrower than this many px before a panel is cut to a window:
-// numbers are 0.6 cell high (24 px of 40 units, view.css), so digits (0.73 em) stay >= 15 px high
-const MIN_CELL_PX = 36;
+// cells are made at least this many px (CSS variable --ct-min-cell overrides; present mode
+// asks 38) by cutting the windowed panels to fewer columns ("showing N of M columns"): digits
+// are 0.6 * 0.73 of a cell, so 28 px keeps them >= 12 px high
+const MIN_CELL_PX = 28;
 // the picture stops growing when cells reach this size (CSS variable --ct-max-cell overrides)
 const MAX_CELL_PX = 46;
 const U = 40;                    // SVG user units per cell (fonts below ~1 unit render badly)
@@ -23,6 +24,7 @@ const NUM_EM = 24 / U;           // the numbers' font size (.ct-num in view.css)
 const NUM_ROOM = 0.74;           // the widest a number is drawn, in cells (inside the lit ring)
 const GAP = 0.8;                 // between panels, in cells
 const TITLE = 0.9;               // title band above a panel
+const NOTE_PX = 34;              // the height of the window note (.ct-window-note), px
 // text widths in cells, measured in the view's own font (a canvas), with an upper-bound
 // estimate where no canvas is available: titles are 16.8 px bold, labels 12.8 px (view.css)
 const TITLE_PX = 16.8, LABEL_PX = 12.8;
@@ -117,7 +119,6 @@ function render({ model, el }) {
   let mark = new Uint8Array(0);
   let hoverG = null, selG = null, renders = 0;
   const winStart = {};           // window group -> first column shown
-  let lastBudget = 0;
 
   function prepare(data) {
     const family = getComputedStyle(root).fontFamily || "sans-serif";
@@ -165,31 +166,21 @@ function render({ model, el }) {
   // notebook output (tall space) keeps tables under one another while they are wider than the
   // output, and a projector (wide, short screen) puts X_col beside X_pad, W and Z. Positions
   // are in cell units; nothing here knows what a panel means.
-  function items(budget) {
+  function items(cut) {
     const out = [];
     for (const p of S.panels) p.win = null;
     for (const table of S.tables) {
       const present = table.map((row) => row.map((n) => (n && S.byName[n]) || null));
       // a panel is at least as wide as its title, so "W (2, 2, 1, 1)" never runs into the next one
       const widthOf = (p) => Math.max(p.left + (p.win ? p.win.n : p.cw), p.titleW);
-      const tableWidth = () => {
-        const ncol = Math.max(...present.map((r) => r.length));
-        let w = 0;
-        for (let c = 0; c < ncol; c++) w += Math.max(0, ...present.map((r) => (r[c] ? widthOf(r[c]) : 0))) + (c ? GAP : 0);
-        return w;
-      };
-      // cut windowed panels (all of one group by the same amount) until the table fits the
-      // width at the smallest legible cell (MIN_CELL_PX)
-      const windowed = present.flat().filter((p) => p && p.window);
-      const over = tableWidth() - budget;
-      if (over > 0 && windowed.length) {
-        for (const p of windowed) {
-          const total = p.cw, n = Math.max(3, Math.min(total, Math.floor(total - over)));
-          if (n < total) {
-            const start = Math.max(0, Math.min(winStart[p.window] || 0, total - n));
-            winStart[p.window] = start;
-            p.win = { start, n, total };
-          }
+      // windowed panels (X_col, Z_col, dX_col) lose `cut` columns each, keeping at least 3
+      for (const p of present.flat()) {
+        if (!p || !p.window || cut <= 0) continue;
+        const total = p.cw, n = Math.max(3, Math.min(total, total - cut));
+        if (n < total) {
+          const start = Math.max(0, Math.min(winStart[p.window] || 0, total - n));
+          winStart[p.window] = start;
+          p.win = { start, n, total };
         }
       }
       if (present.length === 1) {            // one row: each panel flows on its own
@@ -265,9 +256,21 @@ function render({ model, el }) {
     return best;
   }
 
-  function layout(budget, widthPx, heightPx, maxCell) {
-    const its = items(budget);
-    const { f, cell, key } = arrange(its, widthPx, heightPx, maxCell);
+  // the arrangement, and how many columns the windowed panels lose: none if the cells are then
+  // at least minCell (--ct-min-cell: legible digits), else the fewest that make them so, else
+  // (the space is too small whatever is cut) the cut that gives the largest cells
+  function layout(sp) {
+    const maxCut = Math.max(0, ...S.panels.filter((p) => p.window).map((p) => p.cw - 3));
+    let best = null;
+    for (let cut = 0; cut <= maxCut; cut++) {
+      // a cut picture shows the window note under it, which takes its height from the picture's
+      const h = cut > 0 ? sp.heightPx - NOTE_PX : sp.heightPx;
+      const a = arrange(items(cut), sp.widthPx, h, sp.maxCell);
+      if (!best || a.cell > best.a.cell * 1.005) best = { cut, a };
+      if (a.cell >= sp.minCell) { best = { cut, a }; break; }
+    }
+    items(best.cut);                 // the panels' windows for the chosen cut
+    const { f, cell, key } = best.a;
     const boxes = [];
     let y = 0;
     for (const line of f.lines) {
@@ -276,8 +279,8 @@ function render({ model, el }) {
       y += line.h + GAP;
     }
     const notes = S.panels.filter((p) => p.win);
-    const cut = notes.map((p) => `${p.name}:${p.win.n}`).join(",");
-    return { boxes, width: f.width, height: f.height, notes, cell, key: `${key}|${cut}` };
+    const cutKey = notes.map((p) => `${p.name}:${p.win.start}+${p.win.n}`).join(",");
+    return { boxes, width: f.width, height: f.height, notes, cell, key: `${key}|${cutKey}` };
   }
 
   function cellVisible(p, k) {
@@ -289,9 +292,10 @@ function render({ model, el }) {
   function space() {
     const widthPx = stage.clientWidth || root.clientWidth || 1000;
     const h = probe.offsetHeight;
-    const maxCell = parseFloat(getComputedStyle(root).getPropertyValue("--ct-max-cell")) || MAX_CELL_PX;
-    return { widthPx, heightPx: h > 0 ? h : Infinity, maxCell,
-             budget: Math.max(12, Math.floor(widthPx / MIN_CELL_PX)) };
+    const cs = getComputedStyle(root);
+    const maxCell = parseFloat(cs.getPropertyValue("--ct-max-cell")) || MAX_CELL_PX;
+    const minCell = Math.min(maxCell, parseFloat(cs.getPropertyValue("--ct-min-cell")) || MIN_CELL_PX);
+    return { widthPx, heightPx: h > 0 ? h : Infinity, maxCell, minCell };
   }
 
   // the SVG's size in px: the chosen cell size times the picture's size in cells
@@ -301,9 +305,7 @@ function render({ model, el }) {
 
   let lastKey = "";
   function draw() {
-    const sp = space();
-    lastBudget = sp.budget;
-    const L = layout(sp.budget, sp.widthPx, sp.heightPx, sp.maxCell);
+    const L = layout(space());
     lastKey = L.key;
     const svg = svgEl("svg", { viewBox: `0 0 ${L.width * U} ${L.height * U}`, class: "ct-svg", role: "group",
                                "aria-label": `${S.view}: ${S.panels.map((p) => p.title).join(", ")}` });
@@ -424,6 +426,41 @@ function render({ model, el }) {
     if (g === hoverG) return;
     hoverG = g;
     light(g !== null ? g : selG);
+    describeHover();
+  }
+
+  // ---- words: the sentence region says the hovered (or focused) cell's words while there is
+  // one, else the pinned selection's (model "sentence"). The words are the kernel's
+  // (conv_teach.views.words.sentence): asked once the pointer rests DESCRIBE_MS on a cell,
+  // cached per drawing; a reply for another cell or an older drawing is dropped.
+  const DESCRIBE_MS = 120;
+  let words = new Map(), describeTimer = null, describeToken = 0;
+  function showSentence() {
+    const g = hoverG;
+    const text = g !== null && words.has(g) ? words.get(g) : null;
+    sentence.textContent = text !== null ? text : (model.get("sentence") || "");
+  }
+  function describeHover() {
+    if (describeTimer !== null) { clearTimeout(describeTimer); describeTimer = null; }
+    const g = hoverG;
+    if (g === null || words.has(g) || !S) { showSentence(); return; }
+    describeTimer = setTimeout(() => {
+      describeTimer = null;
+      if (hoverG !== g || !S) return;
+      const p = panelOf(g);
+      if (!p) return;
+      model.send({ type: "describe", panel: p.name, index: unravel(g - p.offset, p.shape),
+                   token: `${renders}:${g}:${++describeToken}` });
+    }, DESCRIBE_MS);
+  }
+  function onCustom(msg) {
+    if (!msg || msg.type !== "sentence" || typeof msg.token !== "string" || !S) return;
+    const [r, g] = msg.token.split(":").map(Number);
+    const p = S.byName[msg.panel];
+    if (r !== renders || !p || typeof msg.text !== "string" || panelOf(g) !== p ||
+        ravel(msg.index, p.shape) !== g - p.offset) return;
+    words.set(g, msg.text);
+    if (hoverG === g) showSentence();
   }
 
   function selectionG() {
@@ -532,7 +569,7 @@ function render({ model, el }) {
   };
   window.addEventListener("keydown", onKey, true);
 
-  function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; draw(); }
+  function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; words = new Map(); draw(); showSentence(); }
   function setMessage() {
     const m = model.get("message") || "";
     message.textContent = m;
@@ -545,7 +582,7 @@ function render({ model, el }) {
       const w = document.createElement("div"); w.appendChild(d); return w;
     }));
   }
-  function setSentence() { sentence.textContent = model.get("sentence") || ""; }
+  function setSentence() { showSentence(); }
   function setView() { root.dataset.view = model.get("view_name"); }
 
   setView(); setReadout(); setMessage(); setSentence();
@@ -557,6 +594,7 @@ function render({ model, el }) {
   model.on("change:readout", setReadout);
   model.on("change:sentence", setSentence);
   model.on("change:view_name", setView);
+  model.on("msg:custom", onCustom);
 
   // a new size: the same arrangement is only rescaled; another one (or another cut) is redrawn
   let pending = false;
@@ -565,9 +603,9 @@ function render({ model, el }) {
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      const sp = space(), svg = stage.querySelector("svg.ct-svg");
-      const L = layout(sp.budget, sp.widthPx, sp.heightPx, sp.maxCell);
-      if (L.key !== lastKey || sp.budget !== lastBudget || !svg) redraw();
+      const svg = stage.querySelector("svg.ct-svg");
+      const L = layout(space());
+      if (L.key !== lastKey || !svg) redraw();
       else size(svg, L);
     });
   };
@@ -584,6 +622,8 @@ function render({ model, el }) {
     model.off("change:readout", setReadout);
     model.off("change:sentence", setSentence);
     model.off("change:view_name", setView);
+    model.off("msg:custom", onCustom);
+    if (describeTimer !== null) clearTimeout(describeTimer);
   };
 }
 
