@@ -31,6 +31,18 @@ STEP_S = 45
 LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\(padding\))?\s*$", re.I)
 #: the array a slider step is checked on: the view's result
 RESULT = {"col2im_view": "dX"}
+#: the rendered height of the digits in a view's cells, px: the ink of '0123456789' (ascent +
+#: descent as the browser measures it) in each number's font at its size on screen
+DIGITS = """root => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...root.querySelectorAll('.ct-num')].filter(t => t.getClientRects().length).map(t => {
+    const cs = getComputedStyle(t), m = t.getScreenCTM();
+    const px = parseFloat(cs.fontSize) * Math.hypot(m.a, m.b);
+    ctx.font = `${cs.fontWeight} ${px}px ${cs.fontFamily}`;
+    const d = ctx.measureText('0123456789');
+    return d.actualBoundingBoxAscent + d.actualBoundingBoxDescent;
+  });
+}"""
 
 
 def views_notebook(path, views=VIEWS, extra=EXTRA):
@@ -301,3 +313,53 @@ def check_slider_step(vp, view, tag, control="stride", how="key"):
         assert abs(v - want[idx]) <= 0.005 + 1e-3 * abs(want[idx]), \
             f"{tag}: after {control} -> {v1}, {out}{idx} shows {v}, the library gives {want[idx]}"
     return control, v0, v1, seconds
+
+
+def check_hover_sentence(vp, view, tag, timeout=STEP_S):
+    """Hovering a cell that is not the pinned one puts that cell's words (the kernel's
+    ``words.sentence``, as a pin on it would give) in the ``aria-live`` sentence; when the
+    pointer leaves, the pinned cell's words come back."""
+    from conv_teach.views.words import sentence
+    region = vp.root.locator(".ct-sentence")
+    before = region.inner_text()
+    pinned = vp.selected()
+    panel = next(p for p in vp.panels() if not pinned or p != pinned[0][0])
+    _, index = pick(vp.cells(panel))
+    want = sentence(view.drawing, panel, index)
+    assert want != before
+    vp.hover(panel, index)
+    got = pt.wait_text(region, lambda t: t == want, timeout)
+    assert got == want, f"{tag}: hovering {panel} {index}, the sentence says {got!r}, not {want!r}"
+    vp.unhover()
+    got = pt.wait_text(region, lambda t: t == before, timeout)
+    assert got == before, f"{tag}: after the pointer left, the sentence says {got!r}, not the pinned {before!r}"
+
+
+FILLS = """root => [...root.querySelectorAll('.ct-cell')].map(c => [c.dataset.panel,
+  c.closest('.ct-panel').dataset.role, c.querySelector('.ct-fill').getAttribute('fill'),
+  c.getAttribute('aria-label')])"""
+
+
+def role_colours(vp):
+    """``{(role, sign): [(panel, colour), ...]}``: the full colour each drawn cell's fill is a
+    tint of (fill = white + (colour - white) * |v| / max|v| of its panel), from cells whose
+    |v| is at least half the panel's largest, where the rounding of the fill is small. The
+    role is the kernel's (``drawings.ROLES``); the value is the cell's accessible label."""
+    from conv_teach.views.drawings import ROLES
+    rows = vp.root.evaluate(FILLS)
+    values = {}
+    for panel, role, fill, label in rows:
+        assert role == ROLES[panel], f"{vp.name}: panel {panel} drawn as {role}, the kernel's role is {ROLES[panel]}"
+        m = LABEL_VALUE.search(label)
+        values.setdefault(panel, []).append((float(m.group(1)), fill))
+    out = {}
+    for panel, cells in values.items():
+        vmax = max(abs(v) for v, _ in cells)
+        for v, fill in cells:
+            t = abs(v) / vmax if vmax else 0
+            if t < 0.5:
+                continue
+            rgb = [int(x) for x in re.findall(r"\d+", fill)]
+            colour = tuple(round(255 - (255 - c) / t) for c in rgb)
+            out.setdefault((ROLES[panel], "-" if v < 0 else "+"), []).append((panel, colour))
+    return out
