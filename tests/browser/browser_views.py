@@ -28,7 +28,7 @@ if hasattr(conv_teach, "block_diagonal"):    # groups_view needs conv2D(groups=)
 #: views shown a second time with other settings: (marker, builder, keyword arguments)
 EXTRA = [("pool_view_pad", "pool_view", dict(fr=3, fc=3, stride=1, pad=1, in_rows=5, in_cols=5))]
 STEP_S = 45
-LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\(padding\))?\s*$", re.I)
+LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\((?:padding|no weight)\))?\s*$", re.I)
 #: the array a slider step is checked on: the view's result
 RESULT = {"col2im_view": "dX"}
 #: the rendered height of the digits in a view's cells, px: the ink of '0123456789' (ascent +
@@ -351,6 +351,9 @@ def role_colours(vp):
     for panel, role, fill, label in rows:
         assert role == ROLES[panel], f"{vp.name}: panel {panel} drawn as {role}, the kernel's role is {ROLES[panel]}"
         m = LABEL_VALUE.search(label)
+        assert m, f"{vp.name}: cell of {panel} has no value in its label {label!r}"
+        if label.endswith("(no weight)") or not np.isfinite(float(m.group(1))):
+            continue          # groups_view's empty cells and pool_view's -inf: a fixed grey
         values.setdefault(panel, []).append((float(m.group(1)), fill))
     out = {}
     for panel, cells in values.items():
