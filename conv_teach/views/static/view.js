@@ -17,9 +17,11 @@
 
 const NS = "http://www.w3.org/2000/svg";
 // cells are made at least this many px (CSS variable --ct-min-cell overrides; present mode
-// asks 38) by cutting the windowed panels to fewer columns ("showing N of M columns"): digits
-// are 0.6 * 0.73 of a cell, so 28 px keeps them >= 12 px high
-const MIN_CELL_PX = 28;
+// asks 39) by cutting the windowed panels to fewer columns ("showing N of M columns"), unless
+// the whole picture gets CUT_SLACK of it (a few % of size are worth less than the columns).
+// Digits are 0.6 * 0.73 of a cell: 0.9 * 31 px keeps them >= 12 px high
+const MIN_CELL_PX = 31;
+const CUT_SLACK = 0.9;
 // the picture stops growing when cells reach this size (CSS variable --ct-max-cell overrides)
 const MAX_CELL_PX = 46;
 const U = 40;                    // SVG user units per cell (fonts below ~1 unit render badly)
@@ -267,7 +269,8 @@ function render({ model, el }) {
   }
 
   // the arrangement, and how many columns the windowed panels lose: none if the cells are then
-  // at least minCell (--ct-min-cell: legible digits), else the fewest that make them so, else
+  // at least CUT_SLACK * minCell (--ct-min-cell: legible digits), else the fewest that make them
+  // at least minCell, else
   // (the space is too small whatever is cut) the cut that gives the largest cells
   function layout(sp) {
     const maxCut = Math.max(0, ...S.panels.filter((p) => p.window).map((p) => p.cw - 3));
@@ -277,7 +280,8 @@ function render({ model, el }) {
       const h = cut > 0 ? sp.heightPx - NOTE_PX : sp.heightPx;
       const a = arrange(items(cut), sp.widthPx, h, sp.maxCell);
       if (!best || a.cell > best.a.cell * 1.005) best = { cut, a };
-      if (a.cell >= sp.minCell) { best = { cut, a }; break; }
+      // whole, within CUT_SLACK of minCell, beats cut: a few % of size is worth less than columns
+      if (a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = { cut, a }; break; }
     }
     items(best.cut);                 // the panels' windows for the chosen cut
     const { f, cell, key } = best.a;
