@@ -190,3 +190,14 @@ def test_data_arguments_and_impossible_groups():
     assert w.message == "" and w.arrays["W"].shape == (3, 3, 1, 4)
     with pytest.raises(ValueError, match=r"groups_view: W must be 4-D \(fr, fc, in_ch // groups, out_ch\)"):
         groups_view(W=np.ones((3, 3)))
+
+
+def test_torch_code_gives_the_view_s_Z():
+    pytest.importorskip("torch")
+    for kw in (dict(), dict(groups=4, in_ch=4, out_ch=8, stride=2, pad="same"), dict(groups=1)):
+        v = groups_view(**kw)
+        X, _ = unpad(v.arrays["X_pad"], {**v.values()})
+        ns = dict(X=X, W=v.arrays["W"])
+        exec(v.code("torch"), ns)
+        np.testing.assert_allclose(ns["Z"], v.arrays["Z"], rtol=1e-12, atol=1e-12)
+        assert ("groups=" in v.code("torch")) == (v.values()["groups"] > 1)
