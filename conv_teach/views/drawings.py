@@ -30,7 +30,7 @@ __all__ = ["Drawing", "drawing", "example_data", "ROLES"]
 ROLES = {"X": "input", "X_pad": "input", "dX": "input", "counts": "input",
          "X_col": "col", "dX_col": "col",
          "Z": "output", "Z_col": "output", "dZ": "output",
-         "W": "kernel", "W_col": "kernel", "W_dil": "kernel", "W_full": "kernel"}
+         "W": "kernel", "W_col": "kernel", "W_dil": "kernel"}
 
 
 def example_data(shape, seed, low, high):
