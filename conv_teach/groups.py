@@ -19,10 +19,12 @@ depthwise-separable convolution.
 
 How it is computed:
 
-* ``1 < groups < in_ch``: each group is an ordinary convolution on its channel slices (the
-  library's blocked im2col + GEMM cores, :func:`conv_teach.conv.conv2d_core`,
-  :func:`conv_teach.backward.conv2d_backward_core`,
-  :func:`conv_teach.transpose.transposed_core`), written into the output's channel slice.
+* ``1 < groups < in_ch``, forward: im2col + one GEMM per group on blocks of windows
+  (:func:`grouped_gemm_forward`): each block is padded and copied once, group-major, and each
+  group's rows are multiplied by its kernels straight into its output channels. Backward and
+  transposed: each group is an ordinary convolution on its channel slices (the library's
+  blocked cores :func:`conv_teach.backward.conv2d_backward_core` and
+  :func:`conv_teach.transpose.transposed_core`), written into the result's channel slice.
 * depthwise (``groups == in_ch``): a GEMM per channel would multiply a ``(rows, fr*fc)``
   matrix by a vector, ``in_ch`` times. Instead each kernel tap is one multiply-add over all
   channels at once: ``Z[rows, cols] += X[rows read by the tap] * W[ki, kj]``, on the output
@@ -131,24 +133,24 @@ def _ndim(value):
 
 
 def setup2D(fn, X, W, stride, pad, dilation, groups):
-    """Check a grouped 2D call (W, then X, groups, geometry); return ``(X, W, g)``."""
+    """Check a grouped 2D call (W, then X, groups, geometry); return ``(X, W, g, groups)``."""
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_GROUPS_2D)
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_GROUPS_2D, batch_axis=0)
-    v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2)
-    return X, W, geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation)
+    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2)
+    return X, W, geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation), groups
 
 
 def setup1D(fn, X, W, stride, pad, dilation, groups):
-    """Check a grouped 1D call in 1D words; return ``(X, W, g)``, ``g`` the geometry of the
-    one-row 2D problem."""
+    """Check a grouped 1D call in 1D words; return ``(X, W, g, groups)``, ``g`` the geometry of
+    the one-row 2D problem."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_GROUPS_1D, batch_axis=0)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_GROUPS_1D)
-    v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
+    groups = v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
     (out,) = out_sizes(fn, (X.shape[1],), (W.shape[0],), (s,), (d,), (p,))
-    return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
+    return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out)), groups
 
 
 def _limit(fn, max_bytes):
@@ -369,12 +371,13 @@ def transposed(X, W, g, groups, fn="conv2D_transpose", max_bytes=None, block_byt
 
 def conv2D(X, W, stride, pad, dilation, groups, max_bytes=None, fn="conv2D"):
     """:func:`conv_teach.conv2D` with ``groups > 1`` (checked here)."""
-    X, W, g = setup2D(fn, X, W, stride, pad, dilation, groups)
+    X, W, g, groups = setup2D(fn, X, W, stride, pad, dilation, groups)
     return forward(X, W, g, groups, fn, _limit(fn, max_bytes))
 
 
 def conv1D(X, W, stride, pad, dilation, groups, max_bytes=None, fn="conv1D"):
-    X, W, g = setup1D(fn, X, W, stride, pad, dilation, groups)
+    """:func:`conv_teach.conv1D` with ``groups > 1``: the one-row 2D problem."""
+    X, W, g, groups = setup1D(fn, X, W, stride, pad, dilation, groups)
     return forward(X[:, None], W[None], g, groups, fn, _limit(fn, max_bytes))[:, 0]
 
 
@@ -387,14 +390,16 @@ def _check_dZ(fn, dZ, expected):
 
 def conv2D_backward(dZ, X, W, stride, pad, dilation, groups, max_bytes=None,
                     fn="conv2D_backward"):
-    X, W, g = setup2D(fn, X, W, stride, pad, dilation, groups)
+    """:func:`conv_teach.conv2D_backward` with ``groups > 1``."""
+    X, W, g, groups = setup2D(fn, X, W, stride, pad, dilation, groups)
     dZ = _check_dZ(fn, dZ, (X.shape[0],) + g.out + (W.shape[3],))
     return backward(dZ, X, W, g, groups, fn, _limit(fn, max_bytes))
 
 
 def conv1D_backward(dZ, X, W, stride, pad, dilation, groups, max_bytes=None,
                     fn="conv1D_backward"):
-    X, W, g = setup1D(fn, X, W, stride, pad, dilation, groups)
+    """:func:`conv_teach.conv1D_backward` with ``groups > 1``."""
+    X, W, g, groups = setup1D(fn, X, W, stride, pad, dilation, groups)
     dZ = _check_dZ(fn, dZ, (X.shape[0], g.out[1], W.shape[2]))
     dX, dW = backward(dZ[:, None], X[:, None], W[None], g, groups, fn, _limit(fn, max_bytes))
     return dX[:, 0], dW[0]
@@ -402,10 +407,11 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation, groups, max_bytes=None,
 
 def conv2D_transpose(X, W, stride, pad, dilation, output_padding, groups, max_bytes=None,
                      fn="conv2D_transpose"):
+    """:func:`conv_teach.conv2D_transpose` with ``groups > 1``."""
     from .transpose import transpose_geometry
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_GROUPS_T, batch_axis=0)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_GROUPS_T)
-    v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
+    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
     g, _, _ = transpose_geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation,
                                  output_padding)
     return transposed(X, W, g, groups, fn, _limit(fn, max_bytes))
