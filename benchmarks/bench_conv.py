@@ -816,7 +816,7 @@ def main(argv=None):
             if k == args.passes - 1:
                 for section in per_case[i]:
                     print_case(section)
-        if k < args.passes - 1:
+        if k < args.passes - 1 and cases:
             print(f"  pass {k + 1}/{args.passes} done", flush=True)
     results = [section for sections in per_case for section in sections]
     report["cases"] = [{k: v for k, v in res.items()} for res in results]
@@ -829,7 +829,7 @@ def main(argv=None):
     if args.tune:
         report["tuning"] = tune(args)
 
-    report["targets"] = targets(results) + report.get("groups_targets", [])
+    report["targets"] = (targets(results) if cases else []) + report.get("groups_targets", [])
     print("\n== Targets (torch = NCHW conv2d without its layout copies)")
     for t in report["targets"]:
         print(f"  {t['status']:4s}  {t['target']}\n        {t['detail']}")
