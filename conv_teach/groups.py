@@ -182,10 +182,6 @@ def _taps(g, in_shape, r0, r1):
                 yield ki, kj, (i0, i1), (j0, j1), i0 * s_r + off_r, j0 * s_c + off_c
 
 
-def _rows(A, start, count, step):
-    return A[:, start:start + step * (count - 1) + 1:step]
-
-
 def _cells(A, row0, n_r, s_r, col0, n_c, s_c):
     """``A[:, row0 + s_r*k, col0 + s_c*l]`` for ``k < n_r``, ``l < n_c`` (a view)."""
     return A[:, row0:row0 + s_r * (n_r - 1) + 1:s_r, col0:col0 + s_c * (n_c - 1) + 1:s_c]
@@ -204,8 +200,10 @@ def _block_plan(n_ex, g, row_bytes, block_bytes):
 
 
 def depthwise_forward(X, W, g, out, block_bytes=None, fn="conv2D", max_bytes=None):
-    """``out`` (zeroed here) += the depthwise convolution of checked ``X`` (``groups == in_ch``)
-    with ``W`` ``(fr, fc, 1, in_ch * m)``: one multiply-add per tap over all channels."""
+    """Write into ``out`` the depthwise convolution of checked ``X`` (``groups == in_ch``) with
+    ``W`` ``(fr, fc, 1, in_ch * m)``: one multiply-add per tap over all channels, on the output
+    cells whose tap reads a real input cell, block by block (about ``block_bytes`` of output,
+    default :data:`DEPTHWISE_BLOCK_BYTES`)."""
     ch, m = X.shape[3], W.shape[3] // X.shape[3]
     dtype = out.dtype
     Wt = W.astype(dtype, copy=False).reshape(W.shape[0], W.shape[1], ch, m)
@@ -247,7 +245,7 @@ def depthwise_backward(dZ, X, W, g, dtype, block_bytes=None, fn="conv2D_backward
                 t = tmp[:, :i1 - i0, :j1 - j0]
                 src = _cells(Xw[n0:n1], row0, i1 - i0, s_r, col0, j1 - j0, s_c)[..., None]
                 np.multiply(src, dZv[n0:n1, i0:i1, j0:j1], out=t)
-                dW[ki, kj] += t.reshape(-1, ch, m).sum(axis=0)
+                dW[ki, kj] += t.sum(axis=(0, 1, 2))
             for ki, kj, (i0, i1), (j0, j1), row0, col0 in _taps(g, X.shape[1:3], r0, r1):
                 t = tmp[:, :i1 - i0, :j1 - j0]
                 np.multiply(dZv[n0:n1, i0:i1, j0:j1], Wt[ki, kj], out=t)
