@@ -99,6 +99,16 @@ def block_diagonal(W, groups, *, transposed=False):
     >>> block_diagonal(W, 2)[0, 0]
     array([[1., 0.],
            [0., 2.]])
+
+    The grouped convolution is the dense one with that kernel:
+
+    >>> from conv_teach import conv2D
+    >>> X = np.arange(8.).reshape(1, 2, 2, 2)
+    >>> conv2D(X, W, 1, 0, groups=2)[0, :, :, 1]          # channel 1 times 2
+    array([[ 2.,  6.],
+           [10., 14.]])
+    >>> np.array_equal(conv2D(X, W, 1, 0, groups=2), conv2D(X, block_diagonal(W, 2), 1, 0))
+    True
     """
     fn = "block_diagonal"
     transposed = v.check_flag(fn, "transposed", transposed)

@@ -291,11 +291,6 @@ def test_depthwise_memory_is_bounded_by_the_block_whatever_the_batch():
             assert _extra_bytes(call) <= 4 * block + 2 ** 14, (n_ex, call)
 
 
-def test_docstring_example():
-    import doctest
-    assert doctest.testmod(G, extraglobs={"np": np}).failed == 0
-
-
 def test_numpy_integer_groups_and_groups_1_is_the_dense_convolution():
     rng = np.random.default_rng(4)
     X, W = rng.standard_normal((1, 5, 5, 4)), rng.standard_normal((3, 3, 2, 4))
