@@ -24,6 +24,8 @@ HINTS = {
     "stride": " A stride of 1 moves the window one cell at a time.",
     "dilation": (" dilation counts the zeros inserted between kernel taps: 0 is a dense kernel"
                  " (torch's dilation=1)."),
+    "groups": (" groups=1 is an ordinary convolution; groups=in_ch is depthwise (each channel"
+               " filtered on its own)."),
 }
 
 #: the same hints for pooling, whose window has no weights and whose max pads with -inf
@@ -262,6 +264,65 @@ def too_large(fn, nbytes, limit, shape, dtype):
         f"(conv2D never builds this matrix whole).")
 
 
+# --- grouped and depthwise convolution (conv_teach.groups) ---------------------------
+
+LAYOUT_GROUPS_2D = ("X is (n_ex, in_rows, in_cols, in_ch); with groups=g, W is "
+                    "(fr, fc, in_ch // g, out_ch), out_ch divisible by g.")
+LAYOUT_GROUPS_1D = ("X is (n_ex, l_in, in_ch); with groups=g, W is (fw, in_ch // g, out_ch), "
+                    "out_ch divisible by g.")
+LAYOUT_GROUPS_T = ("X is (n_ex, in_rows, in_cols, in_ch); with groups=g, W is "
+                   "(fr, fc, in_ch, out_ch // g) and Z has out_ch = g * W.shape[3] channels.")
+
+
+def _divisors(n):
+    return ", ".join(str(k) for k in range(1, n + 1) if n % k == 0)
+
+
+def check_groups(fn, groups, x_ch, w_ch, out_ch, dim, transposed=False):
+    """Check ``groups`` against the channels; return it as a Python int.
+
+    Conv layouts (torch's semantics in NHWC): ``x_ch`` (``in_ch``) and ``out_ch`` (``W``'s
+    last axis) divisible by ``groups`` and ``w_ch`` (``W``'s input-channel axis) equal to
+    ``in_ch // groups``. Transposed layout (``transposed=True``): ``in_ch`` divisible by
+    ``groups`` and ``w_ch == in_ch``; the output has ``groups * out_ch`` channels. With
+    ``groups == 1`` the error for a channel mismatch is :func:`check_channels`'s.
+    """
+    groups = check_int(fn, "groups", groups, 1)
+    x_ax = "X.shape[3]" if dim == 2 else "X.shape[2]"
+    w_ax, o_ax = ("W.shape[2]", "W.shape[3]") if dim == 2 else ("W.shape[1]", "W.shape[2]")
+    if transposed:
+        layout = LAYOUT_GROUPS_T
+    else:
+        layout = LAYOUT_GROUPS_2D if dim == 2 else LAYOUT_GROUPS_1D
+    if groups == 1 or (transposed and w_ch != x_ch):
+        check_channels(fn, x_ch, w_ch, dim)
+        if groups == 1:
+            return groups
+    if x_ch % groups:
+        raise ValueError(f"{fn}: groups={groups} must divide the input channels, but X has "
+                         f"{x_ch} ({x_ax}={x_ch}); groups dividing {x_ch}: {_divisors(x_ch)}. "
+                         + layout)
+    if transposed:
+        return groups
+    if w_ch != x_ch // groups:
+        hint = (" (W looks like a dense kernel: pass groups=1, or keep only each group's "
+                "channels)" if w_ch == x_ch else "")
+        raise ValueError(f"{fn}: with groups={groups}, W's input-channel axis must be in_ch // "
+                         f"groups = {x_ch} // {groups} = {x_ch // groups}, got {w_ax}={w_ch}"
+                         f"{hint}. " + layout)
+    if out_ch % groups:
+        raise ValueError(f"{fn}: groups={groups} must divide the output channels, but W has "
+                         f"{out_ch} ({o_ax}={out_ch}); each group makes out_ch // groups of "
+                         f"them. Use out_ch a multiple of {groups}. " + layout)
+    return groups
+
+
+def groups_not_dividing(fn, groups, n, what, axis):
+    """``groups`` does not divide a channel count ``n`` (``what``, at ``axis``)."""
+    return ValueError(f"{fn}: groups={groups} must divide {what}, got {n} ({axis}={n}); "
+                      f"groups dividing {n}: {_divisors(n)}.")
+
+
 # --- transposed convolution (conv2D_transpose) ---------------------------------------
 
 LAYOUT_T = ("X is (n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch): "
@@ -424,3 +485,109 @@ def bad_cell(fn, panel, index, panels, shape=None):
         return ValueError(f"{fn}: panel must be one of {', '.join(panels)}, got {panel!r}.")
     return ValueError(f"{fn}: index of {panel} must be a tuple of {len(shape)} ints inside its "
                       f"shape {tuple(shape)}, got {index!r}.")
+
+
+# --- the views' data arguments (X=, W=, dZ=) and their pooling / grouping controls -------
+
+#: the most cells a view draws along one axis of a user's array: larger is refused with a hint
+#: (a whole photograph would be tens of thousands of cells, unreadable and slow)
+VIEW_LIMITS = {"n_ex": 3, "in_rows": 16, "in_cols": 16, "l_in": 24, "in_ch": 8, "out_ch": 8,
+               "fr": 7, "fc": 7, "fw": 7}
+
+
+def view_array(fn, name, value, axes, fixed=(), limits=None):
+    """An array given to a view (``X=``, ``W=``, ``dZ=``), checked against the view's layout.
+
+    Parameters
+    ----------
+    fn : str
+        The view's builder name (starts every message).
+    name : str
+        ``'X'``, ``'W'`` or ``'dZ'``.
+    value : array_like
+    axes : tuple of str
+        The names of the array's axes in the view's layout, e.g. ``('n_ex', 'in_rows',
+        'in_cols', 'in_ch')``.
+    fixed : tuple of str
+        Axes the view draws exactly one of (it has no control for them).
+    limits : dict of str -> int, optional
+        Largest size per axis (default :data:`VIEW_LIMITS`).
+
+    Returns
+    -------
+    ndarray (float64), a copy: the view never keeps or changes the caller's array.
+
+    Raises
+    ------
+    TypeError
+        Not real numbers (bools, complex, text, object).
+    ValueError
+        Wrong number of axes (with the reshape that fixes a 2-D image), an axis the view draws
+        only one of, an axis larger than the view draws, or NaN / infinity.
+    """
+    layout = f"{name} is ({', '.join(axes)}) in {fn}."
+    refuse_subclass(fn, name, value)
+    try:
+        a = np.asarray(value)
+    except ValueError:               # ragged lists: check_array words it
+        a = None
+    if a is not None and a.ndim != len(axes) and a.dtype.kind in "iuf":
+        hint = ""
+        if a.ndim == 2 and len(axes) == 4 and axes[0] == "n_ex":
+            hint = " A single grey image img (rows, cols) is img[None, :, :, None]."
+        elif a.ndim == 2 and len(axes) == 4:
+            hint = " A single (fr, fc) kernel k is k[:, :, None, None]."
+        elif a.ndim == 1 and len(axes) == 3 and axes[0] == "n_ex":
+            hint = " A single sequence x (l_in,) is x[None, :, None]."
+        raise ValueError(f"{fn}: {name} must be {len(axes)}-D ({', '.join(axes)}), got shape "
+                         f"{a.shape} ({a.ndim}-D).{hint}")
+    a = check_array(fn, name, value, len(axes), layout)
+    for axis, (what, n) in enumerate(zip(axes, a.shape)):
+        if what in fixed and n != 1:
+            want = tuple(1 if x in fixed else x for x in axes)
+            raise ValueError(
+                f"{fn}: {name}.shape[{axis}] is {what}, which this view draws only one of; got "
+                f"shape {a.shape}. Pass {name} of shape ({', '.join(map(str, want))}), e.g. "
+                f"{name}[{', '.join('0:1' if x == what else ':' for x in axes)}]"
+                + (" (im2col_view and gemm_view draw several)." if what in ("n_ex", "in_ch")
+                   and fn not in ("im2col_view", "gemm_view") else "."))
+    limits = VIEW_LIMITS if limits is None else limits
+    for axis, (what, n) in enumerate(zip(axes, a.shape)):
+        if what in limits and n > limits[what]:
+            raise ValueError(
+                f"{fn}: {name}.shape[{axis}] is {what} = {n}, more than the {limits[what]} a view "
+                f"draws legibly. Pass a crop, e.g. {name}["
+                f"{', '.join(f':{limits[x]}' if x == what else ':' for x in axes)}].")
+    bad = ~np.isfinite(a)
+    if bad.any():
+        where = tuple(int(i[0]) for i in np.nonzero(bad))
+        raise ValueError(f"{fn}: {name} holds {a[where]} at {where}; a view draws finite numbers "
+                         f"only (NaN and infinity have no colour). Replace them first, e.g. "
+                         f"np.nan_to_num({name}).")
+    return a.astype(np.float64)
+
+
+def control_contradicts_data(fn, control, value, name, axis, size):
+    """A shape control given together with the array that sets it, with another value."""
+    return ValueError(f"{fn}: {control}={value!r} contradicts {name}.shape[{axis}] = {size}; "
+                      f"with {name}= given, {control} follows the array (leave it out).")
+
+
+def data_disagree(fn, what, first, size1, second, size2):
+    """Two data arrays of a view (X and W) give one axis (``what``, e.g. in_ch) two sizes."""
+    return ValueError(f"{fn}: {first[0]}.shape[{first[1]}] = {size1} and {second[0]}.shape"
+                      f"[{second[1]}] = {size2} are both {what}; they must agree.")
+
+
+def no_dilation(fn, mode_fn):
+    """avg pooling has no dilation (the library's avgpool2D and torch's avg_pool2d neither)."""
+    return ValueError(f"{fn}: mode='avg' has no dilation ({mode_fn} takes none, nor does torch's "
+                      f"avg_pool2d); set dilation to 0, or use mode='max'.")
+
+
+def check_choice(fn, name, value, choices):
+    """One of a few named options (e.g. pooling mode 'max' or 'avg')."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{fn}: {name} must be one of {', '.join(map(repr, choices))}, "
+                         f"got {value!r}.")
+    return value

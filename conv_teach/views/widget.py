@@ -37,7 +37,9 @@ class ViewCanvas(anywidget.AnyWidget):
     Synced traits: ``view_name``; ``data`` (``panels``, ``tables``, and the link table as
     ``indptr``/``indices``: little-endian int32 bytes); ``readout`` (lines); ``message``;
     ``selection`` (``{"panel": name, "index": [...]}`` or None; a click in the browser sets it);
-    ``sentence`` (the selection in words, shown in an ``aria-live`` region).
+    ``sentence`` (the pinned selection in words, shown in an ``aria-live`` region; while a cell
+    is hovered or focused the region shows that cell's words instead, asked of the kernel with a
+    custom message, see :meth:`View._on_canvas_msg`).
     """
     # the file contents, not their paths: works with every anywidget >= 0.9
     _esm = (STATIC / "view.js").read_text(encoding="utf-8")
@@ -51,10 +53,15 @@ class ViewCanvas(anywidget.AnyWidget):
 
 
 def payload(d):
-    """The JSON-able ``data`` the front end receives for drawing ``d``."""
-    return dict(view=d.view, panels=d.panels, tables=d.tables,
-                indptr=d.links.indptr.astype("<i4").tobytes(),
-                indices=d.links.indices.astype("<i4").tobytes())
+    """The JSON-able ``data`` the front end receives for drawing ``d`` (``pick_indptr`` /
+    ``pick_indices``: the table of picked cells, when the view has one)."""
+    out = dict(view=d.view, panels=d.panels, tables=d.tables,
+               indptr=d.links.indptr.astype("<i4").tobytes(),
+               indices=d.links.indices.astype("<i4").tobytes())
+    if d.picks is not None:
+        out.update(pick_indptr=d.picks.indptr.astype("<i4").tobytes(),
+                   pick_indices=d.picks.indices.astype("<i4").tobytes())
+    return out
 
 
 class View(widgets.VBox):
@@ -68,6 +75,11 @@ class View(widgets.VBox):
         Named like the parameters of the view's drawing.
     default_selection : callable(Drawing) -> (panel, index) or None
         What is selected when nothing (valid) is.
+    values_first : dict, optional
+        Valid control values drawn first (shown greyed if the asked ones are rejected).
+    data : dict of str -> ndarray, optional
+        The user's own arrays (``X``, ``W``; ``dZ`` in col2im_view), already checked: drawn
+        instead of the example numbers; the shape controls they set are disabled.
 
     Attributes
     ----------
@@ -76,10 +88,13 @@ class View(widgets.VBox):
     canvas : ViewCanvas
     drawing : conv_teach.views.drawings.Drawing
         The last valid drawing.
+    data : dict of str -> ndarray
+        The user's arrays the view draws (empty: the view's own example numbers).
     """
 
-    def __init__(self, name, controls, default_selection, values_first=None):
+    def __init__(self, name, controls, default_selection, values_first=None, data=None):
         self.name = name
+        self.data = dict(data or {})
         self.controls = dict(controls)
         self._default_selection = default_selection
         self.canvas = ViewCanvas(view_name=name)
@@ -94,6 +109,7 @@ class View(widgets.VBox):
         for w in self.controls.values():
             w.observe(self.refresh, names="value")
         self.canvas.observe(self._selection_changed, names="selection")
+        self.canvas.on_msg(self._on_canvas_msg)
         self.refresh()
 
     # ---- the API of issue 9 ----
@@ -140,6 +156,18 @@ class View(widgets.VBox):
         index = self._check_cell("linked", panel, index)
         return self.drawing.links.linked(panel, index)
 
+    def picked(self, panel, index):
+        """The cells marked *picked* with cell ``index`` of ``panel``: ``{panel: [index, ...]}``.
+
+        pool_view (max): an output (or its gradient) picks the maximum of its window (in X and
+        X_pad); a pixel is picked by the outputs whose maximum it is. Empty for other views
+        and for average pooling. The browser marks these cells ``.ct-picked``.
+        """
+        index = self._check_cell("picked", panel, index)
+        if self.drawing.picks is None:
+            return {}
+        return self.drawing.picks.linked(panel, index)
+
     def code(self, framework):
         """The current settings as ``'torch'`` or ``'keras'`` code (also shown in the view).
 
@@ -164,7 +192,7 @@ class View(widgets.VBox):
         self.code_box.show(self.name, values)
 
     def _draw(self, values):
-        d = drawing(self.name, **values)     # the library's error, if any, comes from here
+        d = drawing(self.name, **values, **self.data)   # the library's error, if any, comes from here
         old = self.selection
         self.drawing = d
         with self.canvas.hold_sync():
@@ -192,6 +220,23 @@ class View(widgets.VBox):
             self.canvas.selection = None     # nothing that is not drawn can be selected
             return
         self._describe()
+
+    def _on_canvas_msg(self, widget, content, buffers):
+        """The front end asks for the words of a hovered or focused cell.
+
+        ``{"type": "describe", "panel": name, "index": [...], "token": t}`` is answered with
+        ``{"type": "sentence", "panel": name, "index": [...], "token": t, "text": words}``: the
+        same :func:`~conv_teach.views.words.sentence` as for the pinned selection (the front end
+        shows it while the cell stays hovered; ``canvas.sentence`` stays the pinned cell's).
+        A cell the current drawing does not have is answered with ``text`` None.
+        """
+        if not isinstance(content, dict) or content.get("type") != "describe":
+            return
+        panel, index = content.get("panel"), content.get("index")
+        ok = self._valid(panel, index)
+        text = sentence(self.drawing, panel, tuple(int(i) for i in index)) if ok else None
+        self.canvas.send({"type": "sentence", "panel": panel, "index": index,
+                          "token": content.get("token"), "text": text})
 
     def _describe(self):
         s = self.selection
