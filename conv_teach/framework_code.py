@@ -456,7 +456,8 @@ def _conv1d(framework, p):
                  "    Z = conv(x).permute(0, 2, 1).numpy()   # NCL -> NLC"]
         return _text(lines)
     detour = s > 1 and d > 0
-    named = isinstance(pad, str) and not detour
+    # Keras's DepthwiseConv1D knows only 'valid' and 'same': a causal depthwise pads by hand
+    named = isinstance(pad, str) and not detour and not (pad == "causal" and _depthwise(p))
     padding = repr(pad) if named else "'valid'"
     lines = [f"# {what} in Keras 3 (any backend)", *_K_HEAD, "x = np.asarray(X, dtype='float64')"]
     if not named and (lft or rgt):

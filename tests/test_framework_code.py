@@ -380,3 +380,16 @@ def test_groups_settings_are_checked_with_the_library_words():
     with pytest.raises(ValueError, match=re.escape(
             "framework_code: groups=2 must divide the output channels, got 3 (out_ch=3)")):
         framework_code("transpose", "torch", in_ch=2, out_ch=3, groups=2)
+
+
+@needs_keras
+@pytest.mark.parametrize("p", [dict(pad="causal", in_ch=2, out_ch=2, groups=2, l_in=7, fw=3),
+                               dict(pad="causal", in_ch=2, out_ch=4, groups=2, l_in=6, fw=2,
+                                    dilation=1)])
+def test_keras_causal_depthwise_conv1d_pads_by_hand(keras_runner, p):
+    """Keras's DepthwiseConv1D refuses padding='causal' (Conv1D takes it): the code pads the
+    left by hand and runs 'valid' (found by hypothesis when groups= arrived)."""
+    code, arrays, expected = case("conv1d", p, "keras", seed=3)
+    assert "DepthwiseConv1D" in code and "padding='causal'" not in code
+    assert_allclose(keras_runner(code, arrays, "Z"), expected, rtol=1e-10, atol=1e-10,
+                    err_msg=code)
