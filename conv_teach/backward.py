@@ -17,7 +17,7 @@ from .conv import _limit, setup1D
 from .im2col import setup2D
 from .transpose import transposed_core
 from . import conv
-from .windows import float_dtype, iter_unrolled, iter_windows, trim, unrolled_width
+from .windows import float_dtype, iter_unrolled, iter_windows, trim, unrolled_fits, unrolled_width
 
 __all__ = ["conv2D_backward", "conv1D_backward"]
 
@@ -40,7 +40,7 @@ def weight_gradient(dZ, X, g, dtype, fn="conv2D_backward", max_bytes=None, block
                                                    block_bytes).reshape(g2.kernel + (ch, out_ch))
         return dW.reshape(-1, out_ch)
     K = fr * fc * ch
-    if g.dilation[1] == 0 and conv.UNROLL and np.isfinite(X).all():
+    if conv.UNROLL and unrolled_fits(g, X.shape[2], ch, dtype.itemsize) and np.isfinite(X).all():
         return _weight_gradient_unrolled(dZ, X, g, dtype, fn, max_bytes, block_bytes)
     dW = np.zeros((K, out_ch), dtype)
     part = np.empty((K, out_ch), dtype)

@@ -15,7 +15,7 @@ from . import _validate as v
 from .im2col import setup2D
 from .shapes import out_sizes, resolve_pad1D
 from .windows import (Geometry, check_size, float_dtype, iter_unrolled, iter_windows, trim,
-                      unrolled_kernel, unrolled_width)
+                      unrolled_fits, unrolled_kernel, unrolled_width)
 
 __all__ = ["conv2D", "conv1D"]
 
@@ -42,7 +42,7 @@ def conv2d_core(X, W, g, fn="conv2D", max_bytes=None, block_bytes=None, out=None
             return out
         X, W = X[:, cut[0], cut[1]], W[taps[0], taps[1]]
     (fr, fc), (oh, ow) = g.kernel, g.out
-    if g.dilation[1] == 0 and UNROLL:
+    if UNROLL and unrolled_fits(g, X.shape[2], ch, dtype.itemsize):
         return _conv_unrolled(X, W, g, dtype, out, fn, max_bytes, block_bytes)
     K = fr * fc * ch
     W_mat = W.astype(dtype, copy=False).reshape(K, out_ch)   # rows (ki, kj, c), as the windows

@@ -53,7 +53,7 @@ from .shapes import out_sizes, resolve_pad2D
 
 __all__ = ["Geometry", "geometry", "float_dtype", "padded_shape", "padded", "window_view",
            "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "trim", "BLOCK_BYTES", "MAX_BYTES",
-           "unrolled_width", "unrolled", "unrolled_phases", "unrolled_kernel", "iter_unrolled"]
+           "unrolled_fits", "unrolled_width", "unrolled", "unrolled_phases", "unrolled_kernel", "iter_unrolled"]
 
 #: Target size in bytes of one block of work (tuned in benchmarks/bench_conv.py).
 BLOCK_BYTES = 8 * 2 ** 20
@@ -361,6 +361,16 @@ def iter_windows(X, g, row_bytes=None, fill=0, dtype=None, block_bytes=None, fn=
 # ``U``'s memory, which BLAS reads without any copy. ``U``'s rows are widened with zeros to a
 # multiple of ``q * s_c`` columns so that these matrices run on across rows and examples; the
 # widened outputs (``j >= out_cols``) are computed and dropped.
+
+def unrolled_fits(g, in_cols, ch, itemsize):
+    """Whether the row-unrolled windows apply: no column dilation, a column stride no larger
+    than the padded width (the rows are widened by less than kernel + stride), and one
+    unrolled output row within :data:`BLOCK_BYTES` (else im2col's blocks, which also cut rows,
+    and their errors for huge pads)."""
+    cols = in_cols + g.pad[2] + g.pad[3]
+    return (g.dilation[1] == 0 and g.stride[1] <= cols
+            and (cols + g.kernel[1] + g.stride[1]) * g.kernel[0] * ch * itemsize <= BLOCK_BYTES)
+
 
 def unrolled_width(g, in_cols):
     """``(q, width, out_width)``: phases, padded width of ``U``'s rows (a multiple of
