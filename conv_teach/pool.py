@@ -26,7 +26,9 @@ cell that tap reads for every output cell. The reductions loop over the ``fr * f
 work on whole slices (``fr * fc`` passes over the output), one cache-sized block of examples
 at a time (:data:`POOL_BLOCK_BYTES`); the backward passes add into a padded buffer (the
 adjoint, :func:`conv_teach.windows.fold_into`, or one ``np.bincount`` for overlapping max
-windows) and keep its input part.
+windows) and keep its input part. For overlapping max windows without NaN, one scan over the
+taps finds both the maximum and the first tap holding it. Blocks of different examples run on
+:data:`THREADS` threads (NumPy's loops release the GIL).
 """
 import os
 from concurrent.futures import ThreadPoolExecutor
