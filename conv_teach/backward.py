@@ -16,7 +16,8 @@ from . import _validate as v
 from .conv import _limit, setup1D
 from .im2col import setup2D
 from .transpose import transposed_core
-from .windows import float_dtype, iter_windows, trim
+from . import conv
+from .windows import float_dtype, iter_unrolled, iter_windows, trim, unrolled_fits, unrolled_width
 
 __all__ = ["conv2D_backward", "conv1D_backward"]
 
@@ -39,6 +40,8 @@ def weight_gradient(dZ, X, g, dtype, fn="conv2D_backward", max_bytes=None, block
                                                    block_bytes).reshape(g2.kernel + (ch, out_ch))
         return dW.reshape(-1, out_ch)
     K = fr * fc * ch
+    if conv.UNROLL and unrolled_fits(g, X.shape[2], ch, dtype.itemsize) and np.isfinite(X).all():
+        return _weight_gradient_unrolled(dZ, X, g, dtype, fn, max_bytes, block_bytes)
     dW = np.zeros((K, out_ch), dtype)
     part = np.empty((K, out_ch), dtype)
     for n0, n1, r0, r1, win in iter_windows(X, g, dtype=dtype, block_bytes=block_bytes,
@@ -47,6 +50,28 @@ def weight_gradient(dZ, X, g, dtype, fn="conv2D_backward", max_bytes=None, block
         np.matmul(P.T, dZ[n0:n1, r0:r1].reshape(-1, out_ch), out=part)
         dW += part
     return dW
+
+
+def _weight_gradient_unrolled(dZ, X, g, dtype, fn, max_bytes, block_bytes):
+    """``dW`` over row-unrolled blocks (:func:`conv_teach.windows.iter_unrolled`): per phase,
+    ``A.T @ dZ_phase`` with ``A`` read in place, no window copy.
+
+    The widened outputs get a zero gradient, so they add ``0 * x`` for the ``x`` their
+    windows read: only right when ``X`` is finite (the caller checks; ``0 * inf`` is NaN).
+    """
+    (fr, fc), ow, ch, out_ch = g.kernel, g.out[1], X.shape[3], dZ.shape[3]
+    q, width, out_width = unrolled_width(g, X.shape[2])
+    dW = np.zeros((fc * fr * ch, out_ch), dtype)
+    part = np.empty_like(dW)
+    for n0, n1, r0, r1, buf, phases in iter_unrolled(X, g, dtype, out_ch, block_bytes, fn, max_bytes):
+        D = np.zeros((n1 - n0, r1 - r0, out_width, out_ch), dtype)
+        D[:, :, :ow] = dZ[n0:n1, r0:r1]
+        D = D.reshape(-1, out_ch)
+        for r, A in enumerate(phases):
+            np.matmul(A.T, D[r::q], out=part)
+            dW += part
+    # rows (kj, ki, c) -> (ki, kj, c)
+    return dW.reshape(fc, fr, ch, out_ch).transpose(1, 0, 2, 3).reshape(-1, out_ch)
 
 
 def conv2d_backward_core(dZ, X, W, g, fn="conv2D_backward", max_bytes=None, block_bytes=None):

@@ -14,7 +14,8 @@ import numpy as np
 from . import _validate as v
 from .im2col import setup2D
 from .shapes import out_sizes, resolve_pad1D
-from .windows import Geometry, check_size, float_dtype, iter_windows, trim
+from .windows import (Geometry, check_size, float_dtype, iter_unrolled, iter_windows, trim,
+                      unrolled_fits, unrolled_kernel, unrolled_width)
 
 __all__ = ["conv2D", "conv1D"]
 
@@ -41,6 +42,8 @@ def conv2d_core(X, W, g, fn="conv2D", max_bytes=None, block_bytes=None, out=None
             return out
         X, W = X[:, cut[0], cut[1]], W[taps[0], taps[1]]
     (fr, fc), (oh, ow) = g.kernel, g.out
+    if UNROLL and unrolled_fits(g, X.shape[2], ch, dtype.itemsize):
+        return _conv_unrolled(X, W, g, dtype, out, fn, max_bytes, block_bytes)
     K = fr * fc * ch
     W_mat = W.astype(dtype, copy=False).reshape(K, out_ch)   # rows (ki, kj, c), as the windows
     Z_rows = out.reshape(-1, out_ch) if out.flags.c_contiguous else None
@@ -52,6 +55,26 @@ def conv2d_core(X, W, g, fn="conv2D", max_bytes=None, block_bytes=None, out=None
             np.matmul(win.reshape(-1, K), W_mat, out=Z_rows[start:stop])
         else:                                     # a block, then into the strided view
             out[n0:n1, r0:r1] = (win.reshape(-1, K) @ W_mat).reshape(n1 - n0, r1 - r0, ow, out_ch)
+    return out
+
+
+#: Use the row-unrolled windows (:func:`conv_teach.windows.iter_unrolled`) where a window's
+#: columns are adjacent. False: the im2col blocks everywhere (kept for comparison in the
+#: benchmark and the tests).
+UNROLL = True
+
+
+def _conv_unrolled(X, W, g, dtype, out, fn, max_bytes, block_bytes):
+    """conv2d_core's product over row-unrolled blocks: per phase, one GEMM that reads the
+    block's memory in place (no window copy); the widened outputs are dropped."""
+    ow, out_ch = g.out[1], W.shape[3]
+    q, width, out_width = unrolled_width(g, X.shape[2])
+    W_u = unrolled_kernel(W.astype(dtype, copy=False))
+    for n0, n1, r0, r1, buf, phases in iter_unrolled(X, g, dtype, out_ch, block_bytes, fn, max_bytes):
+        ext = np.empty(((n1 - n0) * (r1 - r0) * out_width, out_ch), dtype)
+        for r, A in enumerate(phases):
+            np.matmul(A, W_u, out=ext[r::q])
+        out[n0:n1, r0:r1] = ext.reshape(n1 - n0, r1 - r0, out_width, out_ch)[:, :, :ow]
     return out
 
 

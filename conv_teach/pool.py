@@ -26,8 +26,13 @@ cell that tap reads for every output cell. The reductions loop over the ``fr * f
 work on whole slices (``fr * fc`` passes over the output), one cache-sized block of examples
 at a time (:data:`POOL_BLOCK_BYTES`); the backward passes add into a padded buffer (the
 adjoint, :func:`conv_teach.windows.fold_into`, or one ``np.bincount`` for overlapping max
-windows) and keep its input part.
+windows) and keep its input part. For overlapping max windows without NaN, one scan over the
+taps finds both the maximum and the first tap holding it. Blocks of different examples run on
+:data:`THREADS` threads (NumPy's loops release the GIL).
 """
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from . import _validate as v
@@ -40,6 +45,10 @@ __all__ = ["maxpool2D", "avgpool2D", "maxpool1D", "avgpool1D",
 #: Target bytes of one block's padded input: small enough to stay in the cache while all the
 #: taps pass over it (benchmarks/bench_pool.py --tune: 1-4 MiB alike, 6-8 MiB up to 30% slower).
 POOL_BLOCK_BYTES = 2 * 2 ** 20
+
+#: Threads that work on blocks of whole examples at once (None: the CPUs this process may use;
+#: 1: none). NumPy's element-wise loops release the GIL; measured in benchmarks/bench_pool.py.
+THREADS = None
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -94,6 +103,46 @@ def _blocks(fn, X, g, fill, dtype, max_bytes):
                           block_bytes=POOL_BLOCK_BYTES, fn=fn, max_bytes=max_bytes)
 
 
+def _threads():
+    """Worker threads for whole-example blocks: :data:`THREADS`, or the CPUs this process may
+    use (NumPy's loops release the GIL, so blocks of different examples run side by side)."""
+    if THREADS is not None:
+        return THREADS
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:                      # not on Linux
+        return os.cpu_count() or 1
+
+
+_pool = {}
+
+
+def _each_block(fn, X, g, fill, dtype, max_bytes, work):
+    """Call ``work(n0, n1, r0, r1, win)`` on every block (see :func:`_blocks`), padding each
+    block inside the call. Blocks of different examples write disjoint parts of the output and
+    run on :func:`_threads` threads; an example cut into row ranges (whose padded rows overlap)
+    runs its ranges in turn, in one thread."""
+    row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * X.shape[3] * dtype.itemsize
+    todo = list(w.blocks(X.shape[0], g.out[0], row_bytes, POOL_BLOCK_BYTES))
+
+    def one(item):
+        n0, n1, ranges = item
+        for r0, r1 in ranges:
+            part = w.padded(X[n0:n1], g, fill, dtype, rows=w.rows_needed(g, r0, r1), fn=fn,
+                            max_bytes=max_bytes)
+            work(n0, n1, r0, r1, w.window_view(part, g, rows=r1 - r0))
+
+    threads = min(_threads(), len(todo))
+    if threads < 2:
+        for item in todo:
+            one(item)
+        return
+    if threads not in _pool:
+        _pool[threads] = ThreadPoolExecutor(threads, thread_name_prefix="conv_teach_pool")
+    for _ in _pool[threads].map(one, todo):     # raises the first worker's exception
+        pass
+
+
 def _taps(g):
     return [(ki, kj) for ki in range(g.kernel[0]) for kj in range(g.kernel[1])]
 
@@ -126,8 +175,8 @@ def _reads_input(g, in_shape, r0=0, r1=None):
 def _max_core(fn, X, g, dtype, max_bytes=None):
     Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype, max_bytes)
     taps = _taps(g)
-    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype, max_bytes):
-        _max_of(win, taps, Z[n0:n1, r0:r1])
+    _each_block(fn, X, g, -np.inf, dtype, max_bytes,
+                lambda n0, n1, r0, r1, win: _max_of(win, taps, Z[n0:n1, r0:r1]))
     return Z
 
 
@@ -147,8 +196,15 @@ def _max_backward_core(fn, dZ, X, g, dtype, max_bytes=None):
     tap_type = np.min_scalar_type(len(taps))
     offsets = _tap_offsets(g, w.padded_shape(X.shape, g))    # the same for every block
     first_cells = {}                                          # per block shape, computed once
-    for n0, n1, r0, r1, win in _blocks(fn, X, g, -np.inf, dtype, max_bytes):
-        Zb, dZb = _max_of(win, taps, np.empty(win.shape[:3] + win.shape[5:], dtype)), dZ[n0:n1, r0:r1]
+    def block(n0, n1, r0, r1, win):
+        dZb = dZ[n0:n1, r0:r1]
+        # overlapping windows without NaN: one scan finds each window's maximum and the
+        # first tap holding it (a later tap takes over only if strictly larger)
+        fused = not disjoint and not np.isnan(_block_input(X, g, n0, n1, r0, r1)).any()
+        if fused:
+            Zb, fused_winner = _max_and_first(win, taps, dtype, tap_type)
+        else:
+            Zb = _max_of(win, taps, np.empty(win.shape[:3] + win.shape[5:], dtype))
         lo, hi = w.rows_needed(g, r0, r1)
         buf_shape = (n1 - n0, hi - lo) + w.padded_shape(X.shape, g)[2:]
         todo = Zb > -np.inf                      # NaN and -inf maxima are routed below
@@ -167,14 +223,17 @@ def _max_backward_core(fn, dZ, X, g, dtype, max_bytes=None):
                 else:
                     np.add(t, dZb, out=t, where=m)
         else:
-            winner, step = np.zeros(Zb.shape, tap_type), np.empty(Zb.shape, tap_type)
-            for t, (ki, kj) in enumerate(taps):
-                m = win[:, :, :, ki, kj] == Zb
-                m &= todo
-                todo ^= m
-                if t:                            # winner += t where m (small ints: fast)
-                    np.multiply(m.view(np.uint8), tap_type.type(t), out=step, casting="unsafe")
-                    winner += step
+            if fused:
+                winner = fused_winner
+            else:
+                winner, step = np.zeros(Zb.shape, tap_type), np.empty(Zb.shape, tap_type)
+                for t, (ki, kj) in enumerate(taps):
+                    m = win[:, :, :, ki, kj] == Zb
+                    m &= todo
+                    todo ^= m
+                    if t:                            # winner += t where m (small ints: fast)
+                        np.multiply(m.view(np.uint8), tap_type.type(t), out=step, casting="unsafe")
+                        winner += step
             weights = dZb if special is None else np.where(special, 0, dZb)
             key = (buf_shape[1:], r1 - r0)
             if key not in first_cells or len(first_cells[key]) < n1 - n0:
@@ -185,12 +244,39 @@ def _max_backward_core(fn, dZ, X, g, dtype, max_bytes=None):
         if special is not None:
             _route_special(buf, win, Zb, dZb, special, g, X.shape[1:3], r0, r1, taps)
         if disjoint and no_pad:
-            continue
+            return
         if no_pad:
             dX[n0:n1, lo:hi] += buf
         else:
             w.add_cropped(dX[n0:n1], buf, g, lo)
+
+    _each_block(fn, X, g, -np.inf, dtype, max_bytes, block)
     return dX
+
+
+def _block_input(X, g, n0, n1, r0, r1):
+    """The input cells (unpadded) that output rows ``r0 .. r1 - 1`` of examples ``n0 .. n1 - 1`` read."""
+    lo, hi = w.rows_needed(g, r0, r1)
+    t = g.pad[0]
+    return X[n0:n1, max(lo - t, 0):max(min(hi - t, X.shape[1]), 0)]
+
+
+def _max_and_first(win, taps, dtype, tap_type):
+    """Each window's maximum and the index (window order) of the first tap holding it, in
+    one pass over the taps: a tap takes over only where it is strictly larger. Without NaN
+    this is the first maximum (NaN never compares larger: the caller checks there is none)."""
+    Zb = np.array(win[:, :, :, 0, 0], dtype=dtype, order="C")
+    winner, step = np.zeros(Zb.shape, tap_type), np.empty(Zb.shape, tap_type)
+    larger = np.empty(Zb.shape, bool)
+    for t, (ki, kj) in enumerate(taps[1:], 1):
+        v = win[:, :, :, ki, kj]
+        np.greater(v, Zb, out=larger)
+        np.maximum(Zb, v, out=Zb)
+        # winner = t where larger: t exceeds every earlier index, so a maximum does it
+        # (masked copies are several times slower than this arithmetic on bytes)
+        np.multiply(larger.view(np.uint8), tap_type.type(t), out=step, casting="unsafe")
+        np.maximum(winner, step, out=winner)
+    return Zb, winner
 
 
 def _flat_cells(g, buf_shape, rows):

@@ -52,7 +52,8 @@ from . import _validate as v
 from .shapes import out_sizes, resolve_pad2D
 
 __all__ = ["Geometry", "geometry", "float_dtype", "padded_shape", "padded", "window_view",
-           "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "trim", "BLOCK_BYTES", "MAX_BYTES"]
+           "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "trim", "BLOCK_BYTES", "MAX_BYTES",
+           "unrolled_fits", "unrolled_width", "unrolled", "unrolled_phases", "unrolled_kernel", "iter_unrolled"]
 
 #: Target size in bytes of one block of work (tuned in benchmarks/bench_conv.py).
 BLOCK_BYTES = 8 * 2 ** 20
@@ -347,3 +348,93 @@ def iter_windows(X, g, row_bytes=None, fill=0, dtype=None, block_bytes=None, fn=
                 part = padded(X[n0:n1], g, fill, dtype, rows=rows_needed(g, r0, r1), fn=fn,
                               max_bytes=max_bytes)
                 yield n0, n1, r0, r1, window_view(part, g, rows=r1 - r0)
+
+
+# ----------------------------------------------------------------------------- row-unrolled
+# A second way to hand windows to a GEMM, used by conv2d_core and weight_gradient when a
+# window's columns are adjacent (no column dilation). im2col copies every window whole:
+# fr * fc copies of each input cell. Here only the fr *row* taps are copied side by side,
+# ``U[n, i, x, ki, c] = X_pad[n, i*s_r + ki*(d_r+1), x, c]``: then the window of output
+# ``(i, j)`` is the ``fc * fr * ch`` consecutive numbers of ``U`` from ``(n, i, j*s_c)``, in
+# the order (kj, ki, c). Windows ``q = ceil(fc / s_c)`` outputs apart do not overlap, so the
+# outputs ``j = r, r + q, r + 2q, ...`` (phase r) are the rows of a plain strided matrix over
+# ``U``'s memory, which BLAS reads without any copy. ``U``'s rows are widened with zeros to a
+# multiple of ``q * s_c`` columns so that these matrices run on across rows and examples; the
+# widened outputs (``j >= out_cols``) are computed and dropped.
+
+def unrolled_fits(g, in_cols, ch, itemsize):
+    """Whether the row-unrolled windows apply: no column dilation, a column stride no larger
+    than the padded width (the rows are widened by less than kernel + stride), and one
+    unrolled output row within :data:`BLOCK_BYTES` (else im2col's blocks, which also cut rows,
+    and their errors for huge pads)."""
+    cols = in_cols + g.pad[2] + g.pad[3]
+    return (g.dilation[1] == 0 and g.stride[1] <= cols
+            and (cols + g.kernel[1] + g.stride[1]) * g.kernel[0] * ch * itemsize <= BLOCK_BYTES)
+
+
+def unrolled_width(g, in_cols):
+    """``(q, width, out_width)``: phases, padded width of ``U``'s rows (a multiple of
+    ``q * stride_c``) and the outputs per row including the dropped ones (``width // s_c``)."""
+    (fr, fc), (s_r, s_c) = g.kernel, g.stride
+    q = -(-fc // s_c)
+    cols = in_cols + g.pad[2] + g.pad[3]
+    width = -(-cols // (q * s_c)) * (q * s_c)
+    return q, width, width // s_c
+
+
+def unrolled(X, g, r0, r1, dtype, width):
+    """The row-unrolled block of ``X`` for output rows ``r0 .. r1 - 1`` as a flat buffer.
+
+    Its first ``n*(r1-r0)*width*fr*ch`` numbers are ``U (n, r1 - r0, width, fr, ch)`` (zero
+    where the padded input is padding or beyond its columns); a zero tail lets the last
+    window run past the end. See :func:`unrolled_phases`.
+    """
+    n, rows_in, cols_in, ch = X.shape
+    (fr, fc), (s_r, s_c), (d_r, _) = g.kernel, g.stride, g.dilation
+    t, _, l, _ = g.pad
+    size = n * (r1 - r0) * width * fr * ch
+    buf = np.zeros(size + max(0, fc - s_c) * fr * ch, dtype)
+    U = buf[:size].reshape(n, r1 - r0, width, fr, ch)
+    for ki in range(fr):
+        off = ki * (d_r + 1) - t              # output row i reads input row i*s_r + off
+        i_a = max(r0, -(off // s_r))          # first i with i*s_r + off >= 0
+        i_b = min(r1, (rows_in - 1 - off) // s_r + 1)
+        if i_a < i_b:
+            U[:, i_a - r0:i_b - r0, l:l + cols_in, ki] = \
+                X[:, i_a * s_r + off:(i_b - 1) * s_r + off + 1:s_r]
+    return buf
+
+
+def unrolled_phases(buf, g, n, rows, width, ch):
+    """The ``q`` read-only matrices ``(n*rows*out_width // q, fc*fr*ch)`` over a buffer from
+    :func:`unrolled`: row ``m`` of phase ``r`` is the window of output
+    ``(n, i, j = r + q*(m % (out_width // q)))``, ``i = (m // (out_width // q)) % rows``."""
+    (fr, fc), (_, s_c) = g.kernel, g.stride
+    q, KC, item = -(-fc // s_c), fr * ch, buf.itemsize
+    count = n * rows * (width // s_c) // q
+    return [as_strided(buf[r * s_c * KC:], (count, fc * KC), (q * s_c * KC * item, item),
+                       writeable=False) for r in range(q)]
+
+
+def unrolled_kernel(W):
+    """``W (fr, fc, ch, out_ch)`` as the ``(fc*fr*ch, out_ch)`` matrix in the unrolled order."""
+    fr, fc, ch, out_ch = W.shape
+    return W.transpose(1, 0, 2, 3).reshape(fc * fr * ch, out_ch)
+
+
+def iter_unrolled(X, g, dtype, out_ch, block_bytes=None, fn=None, max_bytes=None):
+    """Blocks of the row-unrolled input: yields ``(n0, n1, r0, r1, buf, phases)``.
+
+    For geometries without column dilation (``g.dilation[1] == 0``). Each block costs about
+    ``block_bytes`` (the unrolled rows plus ``out_ch`` numbers per widened output, the
+    caller's product or gradient block); ``phases`` is :func:`unrolled_phases` of ``buf``.
+    """
+    (fr, _), oh, ch = g.kernel, g.out[0], X.shape[3]
+    q, width, out_width = unrolled_width(g, X.shape[2])
+    row_bytes = (width * fr * ch + out_width * out_ch) * dtype.itemsize
+    for n0, n1, ranges in blocks(X.shape[0], oh, row_bytes, block_bytes):
+        for r0, r1 in ranges:
+            check_size(fn or "unrolled", "a block of unrolled rows",
+                       (n1 - n0, r1 - r0, width, fr, ch), dtype, max_bytes)
+            buf = unrolled(X[n0:n1], g, r0, r1, dtype, width)
+            yield n0, n1, r0, r1, buf, unrolled_phases(buf, g, n1 - n0, r1 - r0, width, ch)

@@ -1,9 +1,12 @@
 """conv2D_backward and conv1D_backward: against the chain-rule loops and finite differences."""
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
+from conv_teach import conv as conv_module
 from conv_teach.backward import conv2d_backward_core
 from conv_teach.im2col import setup2D
 from conv_teach import conv1D, conv1D_backward, conv2D, conv2D_backward, conv_out_shape
@@ -206,3 +209,42 @@ def test_extra_memory_is_bounded_by_the_block_whatever_the_batch(stride, pad, di
         ref = conv2D_backward(dZ, X, W, stride, pad, dilation)
         assert_allclose(dX, ref[0], rtol=1e-12, atol=1e-12)
         assert_allclose(dW, ref[1], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # inf * 0, as in the loops
+@given(conv_cases(dim=2), st.data())
+def test_non_finite_X_matches_the_loops(case, data):
+    # the row-unrolled dW computes widened outputs with a zero gradient (0 * x): with inf or
+    # nan in X it must not be used (0 * inf would put NaN where the loops have a number)
+    X, W, stride, pad, dilation = case
+    X = X.copy()
+    X[tuple(data.draw(st.integers(0, n - 1)) for n in X.shape)] = data.draw(
+        st.sampled_from([np.inf, -np.inf, np.nan]))
+    dZ = _dZ(case, 2)
+    for got, ref in zip(conv2D_backward(dZ, X, W, stride, pad, dilation),
+                        conv2D_backward_loops(dZ, X, W, stride, pad, dilation)):
+        assert_allclose(got, ref, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+@contextmanager
+def im2col_only():
+    """conv_teach.conv.UNROLL = False inside the block: the im2col blocks everywhere."""
+    saved, conv_module.UNROLL = conv_module.UNROLL, False
+    try:
+        yield
+    finally:
+        conv_module.UNROLL = saved
+
+
+@given(conv_cases(dim=2), st.sampled_from([1, 300, 5000, 2 ** 40]))
+def test_row_unrolled_blocks_equal_the_im2col_blocks(case, block_bytes):
+    # the two ways of handing windows to the GEMM (conv.UNROLL) give the same numbers, for
+    # one row of one example per block up to everything in one block
+    X, W, stride, pad, dilation = case
+    X_checked, g = setup2D("t", X, W.shape, stride, pad, dilation)
+    dZ = _dZ(case, 2)
+    got = conv2d_backward_core(dZ, X_checked, W, g, block_bytes=block_bytes)
+    with im2col_only():
+        ref = conv2d_backward_core(dZ, X_checked, W, g, block_bytes=block_bytes)
+    for a, b in zip(got, ref):
+        assert_allclose(a, b, rtol=1e-12, atol=1e-12)

@@ -362,3 +362,26 @@ def test_nan_in_W_next_to_padding_is_the_same_in_loops_and_fast_code():
               conv2D(X[:, None], W[None], 1, (0, 0, 1, 1))[:, 0],
               conv2D_loops(X[:, None], W[None], 1, (0, 0, 1, 1))[:, 0]):
         assert_array_equal(Z, expected)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@given(conv_cases(dim=2), st.sampled_from([1, 300, 2 ** 40]), st.data())
+def test_row_unrolled_forward_equals_the_im2col_forward(case, block_bytes, data):
+    # conv.UNROLL: windows read in place from row-unrolled blocks (column dilation 0) or
+    # copied by im2col; the same numbers, non-finite values included (the widened outputs
+    # that the unrolled path computes are dropped)
+    from conv_teach import conv as conv_module
+    from conv_teach.conv import conv2d_core
+    from conv_teach.im2col import setup2D
+    X, W, stride, pad, dilation = case
+    X = X.copy()
+    if data.draw(st.booleans()):
+        X[tuple(data.draw(st.integers(0, n - 1)) for n in X.shape)] = np.inf
+    X_checked, g = setup2D("t", X, W.shape, stride, pad, dilation)
+    got = conv2d_core(X_checked, W, g, block_bytes=block_bytes)
+    saved, conv_module.UNROLL = conv_module.UNROLL, False
+    try:
+        ref = conv2d_core(X_checked, W, g, block_bytes=block_bytes)
+    finally:
+        conv_module.UNROLL = saved
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12, equal_nan=True)

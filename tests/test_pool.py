@@ -339,3 +339,20 @@ def test_huge_outputs_are_refused_before_allocating():
     assert ct.avgpool1D(np.ones((1, 100, 1)), 100, 1, 0, max_bytes=100 * 8).shape == (1, 1, 1)
     # a huge stride is fine: one output cell
     assert ct.maxpool2D(np.arange(25.).reshape(1, 5, 5, 1), 2, 2 ** 58, 0)[0, 0, 0, 0] == 6
+
+
+@pytest.mark.parametrize("threads, block", [(1, 1), (2, 1), (2, 2 ** 12), (3, 2 ** 40)])
+@given(case=pool_cases(dim=2))
+def test_threads_and_blocks_give_the_loops_answer(threads, block, case):
+    # blocks of different examples run on threads (pool.THREADS); an example cut into row
+    # ranges runs them in turn: the same numbers for any thread count and block size
+    from conv_teach import pool
+    X, k, s, p, d, dZ = case
+    saved = pool.THREADS, pool.POOL_BLOCK_BYTES
+    pool.THREADS, pool.POOL_BLOCK_BYTES = threads, block
+    try:
+        Z, dX = ct.maxpool2D(X, k, s, p, d), ct.maxpool2D_backward(dZ, X, k, s, p, d)
+    finally:
+        pool.THREADS, pool.POOL_BLOCK_BYTES = saved
+    same(Z, ref.maxpool2D_loops(X, k, s, p, d))
+    same(dX, ref.maxpool2D_backward_loops(dZ, X, k, s, p, d))
