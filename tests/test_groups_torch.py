@@ -16,25 +16,11 @@ from conv_teach import conv1D, conv1D_backward, conv2D, conv2D_backward, conv2D_
 from strategies import grouped_cases
 from test_groups import grouped_transpose_cases
 
+from torch_helpers import T, one_torch_thread, pair  # noqa: F401 (autouse fixture)
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 TOL = dict(rtol=1e-10, atol=1e-10)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def T(A, *axes):
-    return torch.tensor(np.ascontiguousarray(A.transpose(*axes)))
-
-
-def _pair(v):
-    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
 
 
 def torch_conv2D(X, W, stride, pad, dilation, groups, dZ):
@@ -42,8 +28,8 @@ def torch_conv2D(X, W, stride, pad, dilation, groups, dZ):
     _, (t, b, l, r) = pad2D(X[..., :1], pad, W.shape[:2], stride, dilation)
     x = T(X, 0, 3, 1, 2).requires_grad_()
     w = T(W, 3, 2, 0, 1).requires_grad_()
-    d = tuple(k + 1 for k in _pair(dilation))
-    z = F.conv2d(F.pad(x, (l, r, t, b)), w, stride=_pair(stride), dilation=d, groups=int(groups))
+    d = tuple(k + 1 for k in pair(dilation))
+    z = F.conv2d(F.pad(x, (l, r, t, b)), w, stride=pair(stride), dilation=d, groups=int(groups))
     z.backward(T(dZ, 0, 3, 1, 2))
     return (z.detach().numpy().transpose(0, 2, 3, 1), x.grad.numpy().transpose(0, 2, 3, 1),
             w.grad.numpy().transpose(2, 3, 1, 0))
@@ -88,7 +74,7 @@ def test_conv1D_and_backward_match_torch(case):
 
 
 def _torch_transpose(case):
-    (d_r, d_c) = _pair(case.dilation)
+    (d_r, d_c) = pair(case.dilation)
     return F.conv_transpose2d(T(case.X, 0, 3, 1, 2), T(case.W, 2, 3, 0, 1), stride=case.stride,
                               padding=case.pad, dilation=(d_r + 1, d_c + 1),
                               output_padding=case.output_padding,

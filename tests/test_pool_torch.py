@@ -25,20 +25,10 @@ import conv_teach as ct
 
 from test_pool import pool_cases
 
+from torch_helpers import one_torch_thread, pair  # noqa: F401 (autouse fixture)
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def _pair(value):
-    return (int(value[0]), int(value[1])) if isinstance(value, (tuple, list)) else (int(value),) * 2
 
 
 def _to_torch(A, dim):
@@ -55,14 +45,14 @@ def torch_pool(kind, dim, X, dZ, pool, stride, pad, dilation=0, count_include_pa
     """(Z, dX) from torch. ``native``: ``pad`` is an int or (rows, cols) for torch's padding=."""
     x = _to_torch(X, dim).requires_grad_()
     if dim == 2:
-        k, s, d = _pair(pool), _pair(stride), tuple(a + 1 for a in _pair(dilation))
+        k, s, d = pair(pool), pair(stride), tuple(a + 1 for a in pair(dilation))
     else:
         k, s, d = int(pool), int(stride), int(dilation) + 1
     if native:
-        padding, inp = (_pair(pad) if dim == 2 else int(pad)), x
+        padding, inp = (pair(pad) if dim == 2 else int(pad)), x
     else:
         if dim == 2:
-            _, (t, b, left, right) = ct.pad2D(X, pad, _pair(pool), _pair(stride), _pair(dilation))
+            _, (t, b, left, right) = ct.pad2D(X, pad, pair(pool), pair(stride), pair(dilation))
             spec = (left, right, t, b)
         else:
             _, spec = ct.pad1D(X, pad, int(pool), int(stride), int(dilation))
@@ -95,7 +85,7 @@ def check(kind, dim, case, extra, native):
 
 def _native_pad(draw, pool, dim):
     """A pad torch's padding= accepts: symmetric, at most half the window, per axis."""
-    k = _pair(pool) if dim == 2 else (int(pool),)
+    k = pair(pool) if dim == 2 else (int(pool),)
     pads = tuple(draw(st.integers(0, kk // 2)) for kk in k)
     return pads if dim == 2 else pads[0]
 
@@ -106,8 +96,8 @@ def native_cases(draw, dim, dilated):
     assume(not isinstance(case.pad, str) or case.pad == "valid")
     pad = _native_pad(draw, case.pool, dim)
     # torch also needs the output non-empty with its own padding: redraw the input to fit
-    X, k = case.X, (_pair(case.pool) if dim == 2 else (int(case.pool),))
-    dil = _pair(case.dilation) if dim == 2 else (int(case.dilation),)
+    X, k = case.X, (pair(case.pool) if dim == 2 else (int(case.pool),))
+    dil = pair(case.dilation) if dim == 2 else (int(case.dilation),)
     pads = pad if dim == 2 else (pad,)
     for axis in range(dim):
         eff = k[axis] + (k[axis] - 1) * dil[axis]

@@ -13,26 +13,10 @@ from conv_teach import conv1D, conv1D_backward, conv2D, conv2D_backward, conv_ou
 
 from strategies import conv_cases
 
+from torch_helpers import T, one_torch_thread, pair  # noqa: F401 (autouse fixture)
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """The cases are tiny: one thread avoids spin-waiting workers on a busy 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def T(A, *axes):
-    """A contiguous torch copy of A.transpose(*axes) (torch's slow conv wants contiguous grads)."""
-    return torch.tensor(np.ascontiguousarray(A.transpose(*axes)))
-
-
-def _pair(v):
-    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
 
 
 def torch_conv2D(X, W, stride, pad, dilation, dZ=None):
@@ -40,8 +24,8 @@ def torch_conv2D(X, W, stride, pad, dilation, dZ=None):
     _, (t, b, l, r) = pad2D(X, pad, W.shape[:2], stride, dilation)
     x = T(X, 0, 3, 1, 2).requires_grad_()
     w = T(W, 3, 2, 0, 1).requires_grad_()
-    d = tuple(k + 1 for k in _pair(dilation))
-    z = F.conv2d(F.pad(x, (l, r, t, b)), w, stride=_pair(stride), dilation=d)
+    d = tuple(k + 1 for k in pair(dilation))
+    z = F.conv2d(F.pad(x, (l, r, t, b)), w, stride=pair(stride), dilation=d)
     Z = z.detach().numpy().transpose(0, 2, 3, 1)
     if dZ is None:
         return Z
@@ -100,7 +84,7 @@ def test_conv1D_backward_matches_torch_autograd(case):
 def test_same_at_stride_1_equals_torch_padding_same(case):
     # here torch chooses the pads itself (the odd one after), independently of pad2D
     X, W, _, _, dilation = case
-    d = tuple(k + 1 for k in _pair(dilation))
+    d = tuple(k + 1 for k in pair(dilation))
     z = F.conv2d(T(X, 0, 3, 1, 2), T(W, 3, 2, 0, 1),
                  padding="same", dilation=d)
     assert_allclose(conv2D(X, W, 1, "same", dilation), z.numpy().transpose(0, 2, 3, 1),
