@@ -1,4 +1,4 @@
-"""Every lesson (``notebooks/0*.ipynb`` except the map, found from the files) keeps the arc.
+"""Every lesson (``notebooks/NN_name.ipynb`` except the map, found from the files) keeps the arc.
 
 Issue 11's rules, one function, ``rules(nb)``, that returns each one broken, in words:
 
@@ -37,7 +37,7 @@ _spec.loader.exec_module(lesson_words)
 
 
 def lessons():
-    return sorted(p for p in NOTEBOOKS.glob("0*.ipynb") if p.name != MAP)
+    return sorted(p for p in NOTEBOOKS.glob("[0-9]*_*.ipynb") if p.name != MAP)
 
 
 def tags(cell):
