@@ -405,3 +405,109 @@ def bad_cell(fn, panel, index, panels, shape=None):
         return ValueError(f"{fn}: panel must be one of {', '.join(panels)}, got {panel!r}.")
     return ValueError(f"{fn}: index of {panel} must be a tuple of {len(shape)} ints inside its "
                       f"shape {tuple(shape)}, got {index!r}.")
+
+
+# --- the views' data arguments (X=, W=, dZ=) and their pooling / grouping controls -------
+
+#: the most cells a view draws along one axis of a user's array: larger is refused with a hint
+#: (a whole photograph would be tens of thousands of cells, unreadable and slow)
+VIEW_LIMITS = {"n_ex": 3, "in_rows": 16, "in_cols": 16, "l_in": 24, "in_ch": 8, "out_ch": 8,
+               "fr": 7, "fc": 7, "fw": 7}
+
+
+def view_array(fn, name, value, axes, fixed=(), limits=None):
+    """An array given to a view (``X=``, ``W=``, ``dZ=``), checked against the view's layout.
+
+    Parameters
+    ----------
+    fn : str
+        The view's builder name (starts every message).
+    name : str
+        ``'X'``, ``'W'`` or ``'dZ'``.
+    value : array_like
+    axes : tuple of str
+        The names of the array's axes in the view's layout, e.g. ``('n_ex', 'in_rows',
+        'in_cols', 'in_ch')``.
+    fixed : tuple of str
+        Axes the view draws exactly one of (it has no control for them).
+    limits : dict of str -> int, optional
+        Largest size per axis (default :data:`VIEW_LIMITS`).
+
+    Returns
+    -------
+    ndarray (float64), a copy: the view never keeps or changes the caller's array.
+
+    Raises
+    ------
+    TypeError
+        Not real numbers (bools, complex, text, object).
+    ValueError
+        Wrong number of axes (with the reshape that fixes a 2-D image), an axis the view draws
+        only one of, an axis larger than the view draws, or NaN / infinity.
+    """
+    layout = f"{name} is ({', '.join(axes)}) in {fn}."
+    refuse_subclass(fn, name, value)
+    try:
+        a = np.asarray(value)
+    except ValueError:               # ragged lists: check_array words it
+        a = None
+    if a is not None and a.ndim != len(axes) and a.dtype.kind in "iuf":
+        hint = ""
+        if a.ndim == 2 and len(axes) == 4 and axes[0] == "n_ex":
+            hint = " A single grey image img (rows, cols) is img[None, :, :, None]."
+        elif a.ndim == 2 and len(axes) == 4:
+            hint = " A single (fr, fc) kernel k is k[:, :, None, None]."
+        elif a.ndim == 1 and len(axes) == 3 and axes[0] == "n_ex":
+            hint = " A single sequence x (l_in,) is x[None, :, None]."
+        raise ValueError(f"{fn}: {name} must be {len(axes)}-D ({', '.join(axes)}), got shape "
+                         f"{a.shape} ({a.ndim}-D).{hint}")
+    a = check_array(fn, name, value, len(axes), layout)
+    for axis, (what, n) in enumerate(zip(axes, a.shape)):
+        if what in fixed and n != 1:
+            want = tuple(1 if x in fixed else x for x in axes)
+            raise ValueError(
+                f"{fn}: {name}.shape[{axis}] is {what}, which this view draws only one of; got "
+                f"shape {a.shape}. Pass {name} of shape ({', '.join(map(str, want))}), e.g. "
+                f"{name}[{', '.join('0:1' if x == what else ':' for x in axes)}]"
+                + (" (im2col_view and gemm_view draw several)." if what in ("n_ex", "in_ch")
+                   and fn not in ("im2col_view", "gemm_view") else "."))
+    limits = VIEW_LIMITS if limits is None else limits
+    for axis, (what, n) in enumerate(zip(axes, a.shape)):
+        if what in limits and n > limits[what]:
+            raise ValueError(
+                f"{fn}: {name}.shape[{axis}] is {what} = {n}, more than the {limits[what]} a view "
+                f"draws legibly. Pass a crop, e.g. {name}["
+                f"{', '.join(f':{limits[x]}' if x == what else ':' for x in axes)}].")
+    bad = ~np.isfinite(a)
+    if bad.any():
+        where = tuple(int(i[0]) for i in np.nonzero(bad))
+        raise ValueError(f"{fn}: {name} holds {a[where]} at {where}; a view draws finite numbers "
+                         f"only (NaN and infinity have no colour). Replace them first, e.g. "
+                         f"np.nan_to_num({name}).")
+    return a.astype(np.float64)
+
+
+def control_contradicts_data(fn, control, value, name, axis, size):
+    """A shape control given together with the array that sets it, with another value."""
+    return ValueError(f"{fn}: {control}={value!r} contradicts {name}.shape[{axis}] = {size}; "
+                      f"with {name}= given, {control} follows the array (leave it out).")
+
+
+def data_disagree(fn, what, first, size1, second, size2):
+    """Two data arrays of a view (X and W) give one axis (``what``, e.g. in_ch) two sizes."""
+    return ValueError(f"{fn}: {first[0]}.shape[{first[1]}] = {size1} and {second[0]}.shape"
+                      f"[{second[1]}] = {size2} are both {what}; they must agree.")
+
+
+def no_dilation(fn, mode_fn):
+    """avg pooling has no dilation (the library's avgpool2D and torch's avg_pool2d neither)."""
+    return ValueError(f"{fn}: mode='avg' has no dilation ({mode_fn} takes none, nor does torch's "
+                      f"avg_pool2d); set dilation to 0, or use mode='max'.")
+
+
+def check_choice(fn, name, value, choices):
+    """One of a few named options (e.g. pooling mode 'max' or 'avg')."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{fn}: {name} must be one of {', '.join(map(repr, choices))}, "
+                         f"got {value!r}.")
+    return value

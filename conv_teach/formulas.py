@@ -11,7 +11,7 @@ import numpy as np
 from .pad import pad1D, pad2D
 from .shapes import effective_kernel
 
-__all__ = ["out_len_line", "explain", "memory_line"]
+__all__ = ["out_len_line", "explain", "memory_line", "grouped_cost_lines"]
 
 
 def out_len_line(name, in_len, before, after, kernel, stride, dilation):
@@ -66,3 +66,31 @@ def memory_line(X_shape, X_col_shape):
         n_x *= s
     return (f"X_col: {_times(X_col_shape)} = {n_col} numbers; X: {_times(X_shape)} = {n_x} numbers; "
             f"ratio {n_col / n_x:.3g}")
+
+
+def grouped_cost_lines(in_ch, out_ch, groups, fr, fc, out_rows, out_cols):
+    """Weights and multiply-adds per example of a grouped convolution, against a full one and
+    a depthwise-separable one (a depthwise ``fr x fc`` convolution, ``groups = in_ch``, then a
+    1x1 convolution to ``out_ch`` channels: MobileNet's block, Howard et al. 2017, arXiv:1704.04861).
+
+    Counts per example, no bias: a convolution with ``groups`` has ``fr*fc*(in_ch/groups)*out_ch``
+    weights and uses each once per output position; the separable one has ``fr*fc*in_ch`` +
+    ``in_ch*out_ch``, a fraction ``1/out_ch + 1/(fr*fc)`` of the full count.
+
+    >>> for line in grouped_cost_lines(4, 4, 2, 3, 3, 4, 4): print(line)
+    weights: this conv (groups=2) 3*3*(4/2)*4 = 72; full conv 3*3*4*4 = 144; depthwise-separable 3*3*4 + 4*4 = 52
+    multiply-adds per example (x out_rows*out_cols = 4*4 = 16): this conv 1152; full 2304; depthwise-separable 832
+    this conv needs 1/2 of the full conv's; depthwise-separable 0.361 = 1/out_ch + 1/(fr*fc) (MobileNet, Howard et al. 2017)
+    """
+    per_group = in_ch // groups
+    mine = fr * fc * per_group * out_ch
+    full = fr * fc * in_ch * out_ch
+    sep = fr * fc * in_ch + in_ch * out_ch
+    pos = out_rows * out_cols
+    return [f"weights: this conv (groups={groups}) {fr}*{fc}*({in_ch}/{groups})*{out_ch} = {mine}; "
+            f"full conv {fr}*{fc}*{in_ch}*{out_ch} = {full}; depthwise-separable "
+            f"{fr}*{fc}*{in_ch} + {in_ch}*{out_ch} = {sep}",
+            f"multiply-adds per example (x out_rows*out_cols = {out_rows}*{out_cols} = {pos}): "
+            f"this conv {mine * pos}; full {full * pos}; depthwise-separable {sep * pos}",
+            f"this conv needs 1/{groups} of the full conv's; depthwise-separable {sep / full:.3g} = "
+            f"1/out_ch + 1/(fr*fc) (MobileNet, Howard et al. 2017)"]

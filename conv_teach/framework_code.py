@@ -56,6 +56,9 @@ SETTINGS = {
     "col2im": _CONV2D,
     "transpose": dict(_CONV2D, output_padding=0),
 }
+#: pool_view: max or average pooling (forward, and in torch the backward pass too)
+SETTINGS["pool"] = dict(in_rows=4, in_cols=4, in_ch=1, n_ex=1, fr=2, fc=2, stride=2, pad=0,
+                        dilation=0, mode="max")
 KINDS = tuple(SETTINGS)
 
 
@@ -107,6 +110,8 @@ def framework_code(kind, framework, **settings):
     if unknown:
         raise v.unknown_controls(f"{fn}({kind!r})", unknown, list(SETTINGS[kind]))
     p = {**SETTINGS[kind], **settings}
+    if kind == "pool":
+        return _pool(framework, p)
     if kind == "conv1d":
         return _conv1d(framework, p)
     if kind == "transpose":
@@ -395,4 +400,80 @@ def _conv1d(framework, p):
               "Z = keras.ops.convert_to_numpy(conv(x))"]
     if detour:
         lines.append(f"Z = Z[:, ::{s}, :]")
+    return _text(lines)
+
+
+# ---- pooling (pool_view) ------------------------------------------------------------------
+def _pool(framework, p):
+    """Max or average pooling as torch ``F.max_pool2d``/``F.avg_pool2d`` (forward and, with
+    ``dZ`` bound, autograd's backward into ``dX``) or Keras ``MaxPooling2D``/``AveragePooling2D``
+    (forward only). Padding torch cannot take (asymmetric, larger than half the window, 'same')
+    and every Keras pad but max pooling's 'same' become explicit: ``-inf`` for max, zeros for
+    average (counted, as ``count_include_pad=True``). Keras's pooling has no dilation: the
+    window's taps are then strided slices and their maximum."""
+    from .pool import avgpool2D, maxpool2D
+    fn = "framework_code"
+    mode = v.check_choice(fn, "mode", p["mode"], ("max", "avg"))
+    s = _pair(fn, "stride", p["stride"], 1)
+    d = _pair(fn, "dilation", p["dilation"], 0)
+    k = (p["fr"], p["fc"])
+    shape = (p["n_ex"], p["in_rows"], p["in_cols"], p["in_ch"])
+    if mode == "avg" and any(d):
+        raise v.no_dilation(fn, "avgpool2D")
+    # the library's verdict (and its message) first
+    Z = (maxpool2D(np.zeros(shape), k, s, p["pad"], d) if mode == "max"
+         else avgpool2D(np.zeros(shape), k, s, p["pad"]))
+    lib = "maxpool2D" if mode == "max" else "avgpool2D"
+    t, b, l, r = resolve_pad2D(lib, p["pad"], shape[1:3], k, s, d)
+    args = f"{k}, stride={_lit(s)}, pad={p['pad']!r}" + (f", dilation={_lit(d)}" if mode == "max" else "")
+    what = f"Z = {lib}(X, {args})"
+    fill = "-np.inf" if mode == "max" else "0"
+    if framework == "torch":
+        direct = t == b and l == r and t <= k[0] // 2 and l <= k[1] // 2
+        pad_value = "-float('inf')" if mode == "max" else "0.0"
+        pad_lines = [] if direct else [
+            f"x = F.pad(x, ({l}, {r}, {t}, {b}), value={pad_value})"
+            f"   # torch pads symmetrically and at most half the window: the pad (top, bottom, "
+            f"left, right) = {(t, b, l, r)} made explicit" + (", -inf never wins" if mode == "max"
+                                                                else ", zeros counted")]
+        padding = _lit((t, l)) if direct else "0"
+        if mode == "max":
+            call = _call("z = F.max_pool2d", ["x", f"kernel_size={k}", f"stride={_lit(s)}",
+                                               f"padding={padding}", f"dilation={_lit(_plus1(d))}"])
+            call += "   # torch's dilation = ours + 1; pads with -inf"
+        else:
+            call = _call("z = F.avg_pool2d", ["x", f"kernel_size={k}", f"stride={_lit(s)}",
+                                               f"padding={padding}", "count_include_pad=True"])
+            call += "   # divides by fr*fc, padding counted as zeros"
+        lines = [f"# {what} and dX = {lib}_backward(dZ, X, ...) in PyTorch", *_T_HEAD,
+                 "x_in = torch.tensor(np.asarray(X, dtype='float64').transpose(0, 3, 1, 2), "
+                 "requires_grad=True)   # NHWC -> NCHW", "x = x_in", *pad_lines, call,
+                 "Z = z.detach()" + _T_OUT,
+                 "z.backward(torch.as_tensor(dZ, dtype=torch.float64).permute(0, 3, 1, 2))"
+                 "   # autograd routes dZ back",
+                 "dX = x_in.grad" + _T_OUT]
+        return _text(lines)
+    layer = "MaxPooling2D" if mode == "max" else "AveragePooling2D"
+    named_same = mode == "max" and p["pad"] == "same" and not any(d)
+    lines = [f"# {what} in Keras 3 (any backend)", *_K_HEAD, "x = np.asarray(X, dtype='float64')"]
+    if any((t, b, l, r)) and not named_same:
+        lines.append(f"x = np.pad(x, ((0, 0), ({t}, {b}), ({l}, {r}), (0, 0)), constant_values={fill})"
+                     "   # Keras pooling has no explicit pad: " +
+                     ("-inf, which never wins" if mode == "max" else
+                      "zeros, counted (Keras's 'same' would not count them)"))
+    if any(d):
+        oh, ow = Z.shape[1:3]
+        lines += [f"# Keras's {layer} has no dilation: take the window's taps, dilation + 1 = "
+                  f"{_lit(_plus1(d))} cells apart, as strided slices, and their maximum",
+                  "taps = np.stack([x[:, ki:ki + {0}:{1}, kj:kj + {2}:{3}, :]".format(
+                      s[0] * (oh - 1) + 1, s[0], s[1] * (ow - 1) + 1, s[1]),
+                  f"                 for ki in range(0, {k[0] * (d[0] + 1)}, {d[0] + 1}) "
+                  f"for kj in range(0, {k[1] * (d[1] + 1)}, {d[1] + 1})])",
+                  "Z = keras.ops.convert_to_numpy(keras.ops.max(taps, axis=0))"]
+        return _text(lines)
+    lines += [_call(f"pool = keras.layers.{layer}", [f"pool_size={k}", f"strides={_lit(s)}",
+                                                      f"padding={'same' if named_same else 'valid'!r}",
+                                                      "dtype='float64'"])
+              + ("   # Keras's 'same' max pooling = ours (padding never wins)" if named_same else "   # NHWC, as ours"),
+              "Z = keras.ops.convert_to_numpy(pool(x))"]
     return _text(lines)

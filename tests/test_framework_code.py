@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose
 
-from conv_teach import conv1D, conv2D, conv2D_backward, conv2D_transpose
+from conv_teach import avgpool2D, conv1D, conv2D, conv2D_backward, conv2D_transpose, maxpool2D
 from conv_teach.framework_code import KINDS, SETTINGS, framework_code
 from conv_teach.framework_code import framework_code as _framework_code
 
@@ -45,6 +45,14 @@ PADS_T = [0, 1, 2, "same", "valid", (1, 2), (1, 0, 2, 0), (0, 2, 1, 1)]
 def settings_of(draw, kind):
     """Random settings of view ``kind`` in the views' slider ranges."""
     p = dict(stride=draw(st.integers(1, 3)), dilation=draw(st.integers(0, 3)))
+    if kind == "pool":
+        p.update(mode=draw(st.sampled_from(["max", "avg"])), in_rows=draw(st.integers(1, 8)),
+                 in_cols=draw(st.integers(1, 8)), in_ch=draw(st.integers(1, 3)),
+                 n_ex=draw(st.integers(1, 2)), fr=draw(st.integers(1, 4)),
+                 fc=draw(st.integers(1, 4)), pad=draw(st.sampled_from(PADS_2D)))
+        if p["mode"] == "avg":
+            p["dilation"] = 0
+        return p
     if kind == "conv1d":
         p.update(l_in=draw(st.integers(1, 14)), fw=draw(st.integers(1, 5)),
                  in_ch=draw(st.integers(1, 3)), out_ch=draw(st.integers(1, 2)),
@@ -69,6 +77,12 @@ def settings_of(draw, kind):
 def arrays_for(kind, p, seed):
     """Random X, W (and dZ) of the settings' shapes, and the library's answer on them."""
     rng = np.random.default_rng(seed)
+    if kind == "pool":
+        X = rng.standard_normal((p["n_ex"], p["in_rows"], p["in_cols"], p["in_ch"]))
+        k = (p["fr"], p["fc"])
+        if p["mode"] == "max":
+            return dict(X=X), maxpool2D(X, k, p["stride"], p["pad"], p["dilation"])
+        return dict(X=X), avgpool2D(X, k, p["stride"], p["pad"])
     if kind == "conv1d":
         X = rng.standard_normal((p["n_ex"], p["l_in"], p["in_ch"]))
         W = rng.standard_normal((p["fw"], p["in_ch"], p["out_ch"]))
@@ -115,6 +129,8 @@ def test_torch_code_computes_the_library_result(kind, data, seed):
         return
     code, arrays, expected = c
     ns = dict(arrays)
+    if kind == "pool":          # its torch code runs the backward pass too
+        ns["dZ"] = np.ones(expected.shape)
     exec(compile(code, f"<torch code for {kind} {p}>", "exec"), ns)
     got = ns[result_name(kind)]
     assert isinstance(got, np.ndarray) and got.shape == expected.shape, (code, got.shape)
@@ -247,6 +263,7 @@ VIEW_CHANGES = {   # one control change per view that changes the code
     "padding_view": ("pad", "same"), "dilation_view": ("dilation", 2),
     "im2col_view": ("stride", 2), "gemm_view": ("out_ch", 3), "conv1d_view": ("pad", "same"),
     "col2im_view": ("pad", (1, 0, 2, 0)), "transpose_view": ("output_padding", 1),
+    "pool_view": ("mode", "avg"),
 }
 
 

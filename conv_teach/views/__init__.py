@@ -11,9 +11,9 @@ index)``, ``.select(panel, index)`` and ``.selection``. The kernel computes ever
 link with the library (:mod:`conv_teach.views.drawings`, :mod:`conv_teach.views.maps`); the
 browser (``static/view.js``) only draws them and follows the links.
 """
-from .builders import (col2im_view, conv1d_view, dilation_view, gemm_view, im2col_view,
-                       padding_view, transpose_view)
+from .builders import (col2im_view, conv1d_view, dilation_view, gemm_view, groups_view,
+                       im2col_view, padding_view, pool_view, transpose_view)
 from .widget import View
 
 __all__ = ["View", "padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
-           "col2im_view", "transpose_view"]
+           "col2im_view", "transpose_view", "pool_view", "groups_view"]

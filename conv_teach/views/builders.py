@@ -1,15 +1,24 @@
-"""The seven views. Each ``xxx_view(**controls)`` returns a :class:`~conv_teach.views.View`.
+"""The nine views. Each ``xxx_view(**controls)`` returns a :class:`~conv_teach.views.View`.
 
 Keyword arguments are control names (see :mod:`conv_teach.views.controls`); unknown names
 raise a TypeError listing the known ones. A combination the library rejects is not raised:
 the view shows the library's message and the last valid picture, greyed.
+
+Data: ``X=`` (and ``W=`` where the view has a kernel; col2im_view takes ``dZ=`` and ``W=``)
+draw the user's own numbers instead of the example ones, e.g. a crop of a photograph. The
+array must be in the view's layout (``X`` ``(n_ex, in_rows, in_cols, in_ch)``, ``W`` ``(fr, fc,
+in_ch, out_ch)``; conv1d_view ``(n_ex, l_in, in_ch)`` and ``(fw, in_ch, out_ch)``); the shape
+controls it sets follow it and are disabled, the others (stride, pad, dilation...) still work.
+Axes the view has no control for must be 1. Errors (wrong number of axes, a size the view
+cannot draw, not real numbers, NaN or infinity) are raised at once, in
+:mod:`conv_teach._validate`'s words; so is a first setting the library rejects for the arrays.
 """
 from .. import _validate as v
-from .controls import SIZES, make_controls
+from .controls import CHOICES, SIZES, make_controls
 from .widget import View
 
 __all__ = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
-           "col2im_view", "transpose_view", "DEFAULTS"]
+           "col2im_view", "transpose_view", "pool_view", "groups_view", "DEFAULTS"]
 
 #: view -> default values of its controls, in the order the controls are shown
 DEFAULTS = {
@@ -23,7 +32,13 @@ DEFAULTS = {
     "col2im_view": dict(in_rows=4, in_cols=4, fr=3, fc=3, stride=1, pad=1, dilation=0),
     "transpose_view": dict(in_rows=3, in_cols=3, fr=3, fc=3, stride=2, pad=0, dilation=0,
                            output_padding=0),
+    "pool_view": dict(in_rows=4, in_cols=4, in_ch=1, fr=2, fc=2, stride=2, pad=0, dilation=0,
+                      mode="max"),
+    "groups_view": dict(in_rows=4, in_cols=4, in_ch=4, out_ch=4, groups=2, fr=3, fc=3, stride=1,
+                        pad=1, dilation=0),
 }
+#: slider ranges of one view that differ from controls.SLIDERS
+RANGES = {"groups_view": {"in_ch": (1, 8), "out_ch": (1, 8), "groups": (1, 8)}}
 
 #: the cell selected when nothing (valid) is: the first output cell (the first input cell of
 #: a transposed convolution, whose story starts at the input)
@@ -37,19 +52,75 @@ def _first_cell(name):
     return first
 
 
+#: the arrays each view takes as data (``X=``, ``W=``; col2im_view's input is ``dZ=``)
+DATA = {"padding_view": ("X", "W"), "dilation_view": ("X", "W"), "im2col_view": ("X", "W"),
+        "gemm_view": ("X", "W"), "conv1d_view": ("X", "W"), "col2im_view": ("dZ", "W"),
+        "transpose_view": ("X", "W"), "pool_view": ("X",), "groups_view": ("X", "W")}
+#: the axes of a data array in a view's layout; an axis named like a control sets that control
+AXES_X = ("n_ex", "in_rows", "in_cols", "in_ch")
+AXES_W = ("fr", "fc", "in_ch", "out_ch")
+AXES_1D = {"X": ("n_ex", "l_in", "in_ch"), "W": ("fw", "in_ch", "out_ch")}
+AXES_DZ = ("n_ex", "out_rows", "out_cols", "out_ch")
+#: axes that are no control but need not be 1 (the drawing checks them against the controls)
+FREE_AXES = {"out_rows", "out_cols", "in_ch // groups"}
+
+
+def data_axes(view, name):
+    """The axis names of data array ``name`` (``'X'``, ``'W'``, ``'dZ'``) of ``view``."""
+    if view == "conv1d_view":
+        return AXES_1D[name]
+    if name == "dZ":
+        return AXES_DZ
+    if name == "W" and view == "groups_view":
+        return ("fr", "fc", "in_ch // groups", "out_ch")
+    return AXES_X if name == "X" else AXES_W
+
+
+def _take_data(name, initial, defaults):
+    """Pop and check the data arrays of ``initial``; return ``(data, derived control values)``."""
+    data, derived, source = {}, {}, {}
+    for arr in DATA.get(name, ()):
+        if arr not in initial:
+            continue
+        axes = data_axes(name, arr)
+        fixed = [a for a in axes if a not in defaults and a not in FREE_AXES]
+        a = v.view_array(name, arr, initial.pop(arr), axes, fixed)
+        for axis, what in enumerate(axes):
+            if what not in defaults:
+                continue
+            if what in initial and initial[what] != a.shape[axis]:
+                raise v.control_contradicts_data(name, what, initial[what], arr, axis, a.shape[axis])
+            if what in derived and derived[what] != a.shape[axis]:     # X and W disagree
+                raise v.data_disagree(name, what, source[what], derived[what], (arr, axis),
+                                      a.shape[axis])
+            derived[what], source[what] = a.shape[axis], (arr, axis)
+        data[arr] = a
+    return data, derived
+
+
 def _view(name, initial):
     defaults = DEFAULTS[name]
-    unknown = set(initial) - set(defaults)
+    initial = dict(initial)
+    unknown = set(initial) - set(defaults) - set(DATA.get(name, ()))
     if unknown:
-        raise v.unknown_controls(name, unknown, list(defaults))
-    values = {**defaults, **initial}
+        raise v.unknown_controls(name, unknown, list(defaults) + [f"{a}= (data)" for a in DATA.get(name, ())])
+    data, derived = _take_data(name, initial, defaults)
+    values = {**defaults, **initial, **derived}
     # a slider holds an int: sizes from 1, the rest from 0 (stride 0 or a kernel larger than
     # the input are the library's to refuse, shown as the view's message)
     for key, value in values.items():
-        if key != "pad":
+        if key in CHOICES:
+            values[key] = v.check_choice(name, key, value, CHOICES[key])
+        elif key != "pad":
             values[key] = v.check_int(name, key, value, 1 if key in SIZES else 0)
-    controls = make_controls(values, one_d=name == "conv1d_view")
-    return View(name, controls, _first_cell(name), values_first=defaults)
+    if data:      # the user's own numbers: a rejected first setting is an error, not a grey picture
+        from .drawings import drawing
+        drawing(name, **values, **data)
+    controls = make_controls(values, one_d=name == "conv1d_view", ranges=RANGES.get(name))
+    for key in derived:                      # the array decides: the slider cannot contradict it
+        controls[key].disabled = True
+    return View(name, controls, _first_cell(name), values_first=None if data else defaults,
+                data=data)
 
 
 def padding_view(**controls):
@@ -120,3 +191,44 @@ def transpose_view(**controls):
     the input cells writing into it and the taps they write through; a tap lights its writes.
     """
     return _view("transpose_view", controls)
+
+
+def pool_view(**controls):
+    """Max and average pooling, forward and backward: ``X``, ``X_pad``, ``Z``, ``dZ``, ``dX``.
+
+    Controls: in_rows, in_cols, in_ch, fr, fc (the window), stride, pad, dilation, mode
+    (``'max'`` or ``'avg'``; average pooling has no dilation). Data: ``X=`` (1, in_rows,
+    in_cols, in_ch).
+
+    Arrays: ``X``; ``X_pad`` (max pooling pads with -inf, drawn "−∞" on hatched cells; average
+    pooling with 0); ``Z`` = :func:`conv_teach.maxpool2D` / :func:`conv_teach.avgpool2D`;
+    ``dZ`` (an example gradient); ``dX`` = :func:`conv_teach.maxpool2D_backward` /
+    :func:`conv_teach.avgpool2D_backward` of ``dZ``.
+
+    Links: an output cell (``Z`` or its ``dZ``) lights its window in ``X_pad`` and ``X``, its
+    ``dZ`` (``Z``) and the ``dX`` cells its gradient is routed to; a pixel lights the outputs
+    whose windows read it and its ``dX``; a ``dX`` cell lights the ``dZ`` (and ``Z``) cells routed
+    into it and its pixel. ``view.picked(panel, index)``: the maximum an output picks (max
+    pooling), marked ``.ct-picked`` in the browser, distinct from merely lit cells.
+    """
+    return _view("pool_view", controls)
+
+
+def groups_view(**controls):
+    """Grouped (and depthwise) convolution as one matrix product with a block-diagonal W_col.
+
+    Controls: in_rows, in_cols, in_ch, out_ch, groups, fr, fc, stride, pad, dilation. Data:
+    ``X=`` (1, in_rows, in_cols, in_ch), ``W=`` (fr, fc, in_ch // groups, out_ch).
+
+    Arrays: ``X_pad``, ``W`` (fr, fc, in_ch // groups, out_ch), ``Z`` = ``conv2D(X, W, ...,
+    groups=groups)``, ``X_col``, ``W_col`` (out_ch, in_ch*fr*fc): the rows of
+    ``block_diagonal(W, groups)``, zero outside the groups' blocks (drawn empty, grey), drawn
+    transposed beside ``X_col`` so that its rows line up with the ``X_col`` rows they multiply.
+
+    Links: an output lights the ``X_col`` rows of its group only (and the pixels they copy,
+    its taps in ``W`` and its row of ``W_col``); a ``W_col`` weight lights the ``X_col`` row it
+    multiplies; a cell outside the blocks lights nothing else. The readout counts weights and
+    multiply-adds: this grouped convolution, a full one, and depthwise-separable (depthwise +
+    1x1, MobileNet's, Howard et al. 2017).
+    """
+    return _view("groups_view", controls)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..backward import conv2D_backward
 from ..conv import conv1D, conv2D
 from ..im2col import col2im, im2col
 from ..pad import pad1D, pad2D
@@ -29,7 +30,7 @@ __all__ = ["Drawing", "drawing", "example_data", "ROLES"]
 ROLES = {"X": "input", "X_pad": "input", "dX": "input", "counts": "input",
          "X_col": "col", "dX_col": "col",
          "Z": "output", "Z_col": "output", "dZ": "output",
-         "W": "kernel", "W_col": "kernel", "W_dil": "kernel"}
+         "W": "kernel", "W_col": "kernel", "W_dil": "kernel", "W_full": "kernel"}
 
 
 def example_data(shape, seed, low, high):
@@ -63,20 +64,41 @@ class Drawing:
     readout: list
     labels: dict = field(default_factory=dict)
     pad_cells: dict = field(default_factory=dict)
+    #: cells marked "picked" with a cell (pool_view: the maximum a window picks), or None
+    picks: object = None
+    #: (selected panel, lit panel) -> verb of the sentence, overriding the roles' verbs
+    verbs: dict = field(default_factory=dict)
+    #: flat indices of cells that hold no weight (groups_view: W_col outside the blocks)
+    empty_cells: dict = field(default_factory=dict)
 
 
-def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=None):
+#: how a value that is no finite number travels to the front end (JSON has no -inf)
+SPECIAL = {-np.inf: "-inf", np.inf: "inf"}
+
+
+def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=None, empty=None):
     """The front end's spec of one panel (JSON-able).
 
     ``pad``: flat indices of padding cells (hatched); ``rowlabels``/``collabels``: one text
     per row/column of a matrix; ``window``: the name of the group of panels that are cut to a
-    window of columns together when too wide (``None``: always drawn whole).
+    window of columns together when too wide (``None``: always drawn whole); ``empty``: flat
+    indices of cells drawn empty (grey, no number: a zero that is no weight). Values that are
+    not finite (max pooling's ``-inf`` padding) are sent as ``None`` and listed in
+    ``special`` as ``[flat index, '-inf' | 'inf' | 'nan']``.
     """
     gx, gy, captions = grid(kind, array.shape)
-    vmax = float(np.abs(array).max()) if array.size else 0.0
+    flat = np.asarray(array, dtype=float).ravel()
+    finite = np.isfinite(flat)
+    vmax = float(np.abs(flat[finite]).max()) if finite.any() else 0.0
+    values = flat.tolist()
+    special = []
+    for k in np.nonzero(~finite)[0].tolist():
+        special.append([k, SPECIAL.get(flat[k], "nan")])
+        values[k] = None
     spec = dict(name=name, title=f"{name} {tuple(array.shape)}", shape=list(array.shape),
-                role=ROLES[name], signed=bool((array < 0).any()), vmax=vmax or 1.0,
-                values=array.ravel().tolist(), gx=gx.tolist(), gy=gy.tolist(),
+                role=ROLES[name], signed=bool((flat[finite] < 0).any()), vmax=vmax or 1.0,
+                values=values, special=special, empty=[] if empty is None else [int(i) for i in empty],
+                gx=gx.tolist(), gy=gy.tolist(),
                 captions=captions, pad=[] if pad is None else [int(i) for i in pad],
                 rowlabels=[[t, float(y)] for t, y in zip(rowlabels or [], range(len(rowlabels or [])))],
                 collabels=[[t, float(x)] for t, x in zip(collabels or [], range(len(collabels or [])))],
@@ -115,7 +137,7 @@ class _Twins:
                                b_name, b if b_map is None else b_map[b])
 
 
-def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None):
+def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None, reads=None):
     """The links of a convolution computed through im2col (2D, or 1D as one row).
 
     For every ``X_col`` entry ``e = (k, col)``, copying ``X_pad`` cell ``col_src[e]`` and feeding
@@ -128,7 +150,9 @@ def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None):
     - a tap lights its row of entries.
 
     ``names`` renames canonical panels (``X_col -> dX_col``...), ``twins`` lists the panels
-    showing the same numbers (see :class:`_Twins`).
+    showing the same numbers (see :class:`_Twins`). ``reads`` (bool, ``(out_ch, in_ch*fr*fc)``,
+    default all): which ``X_col`` rows output channel ``o`` reads at all (a grouped convolution's
+    block diagonal); the links between outputs and entries keep only those.
     """
     tw = _Twins(links, names or {}, twins, sizes)
     K, ncol = col_src.shape
@@ -137,14 +161,16 @@ def conv_links(links, col_src, zcol, wcol, twins, sizes, names=None):
     tw.add("X_col", e, "X_pad", pix)
     tw.add("X_pad", pix, "X_col", e)
     for o in range(zcol.shape[0]):
-        z, w = zcol[o, col], wcol[o, k]
-        tw.add("X_col", e, "Z", z)
-        tw.add("X_pad", pix, "Z", z)
-        tw.add("Z", z, "X_col", e)
-        tw.add("Z", z, "X_pad", pix)
+        sel = slice(None) if reads is None else reads[o, k]
+        eo, po, ko, co = e[sel], pix[sel], k[sel], col[sel]
+        z, w = zcol[o, co], wcol[o, ko]
+        tw.add("X_col", eo, "Z", z)
+        tw.add("X_pad", po, "Z", z)
+        tw.add("Z", z, "X_col", eo)
+        tw.add("Z", z, "X_pad", po)
         tw.add("Z", z, "W", w)
-        tw.add("X_col", e, "W", w)
-        tw.add("W", w, "X_col", e)
+        tw.add("X_col", eo, "W", w)
+        tw.add("W", w, "X_col", eo)
     return links.table()
 
 
@@ -172,11 +198,14 @@ def _out_lines(p, pads, eff_kernel=("fr", "fc")):
             out_len_line("out_cols", p["in_cols"], l, r, p[eff_kernel[1]], p["stride"], p["dilation"])]
 
 
-def _conv2d(p, in_ch=1, n_ex=1, out_ch=1):
-    """Arrays and maps of one 2D convolution with the parameters ``p``."""
+def _conv2d(p, in_ch=1, n_ex=1, out_ch=1, X=None, W=None):
+    """Arrays and maps of one 2D convolution with the parameters ``p``; ``X``, ``W``: the
+    user's arrays (of the controls' shapes) instead of the example numbers."""
     fr, fc, s, pad, d = p["fr"], p["fc"], p["stride"], p["pad"], p["dilation"]
-    X = example_data((n_ex, p["in_rows"], p["in_cols"], in_ch), 0, 0, 10)
-    W = example_data((fr, fc, in_ch, out_ch), 1, -1, 3)
+    if X is None:
+        X = example_data((n_ex, p["in_rows"], p["in_cols"], in_ch), 0, 0, 10)
+    if W is None:
+        W = example_data((fr, fc, in_ch, out_ch), 1, -1, 3)
     Z = conv2D(X, W, s, pad, d)                    # first: its error names conv2D
     X_pad, pads = pad2D(X, pad, (fr, fc), s, d)
     X_col, _ = im2col(X, W.shape, pad, s, d)
@@ -206,9 +235,9 @@ def _matrix_labels(m, a, one_d=False):
     return (_row_labels(m["wcol"], a["W"].shape, one_d), _col_labels(m["zcol"], a["Z"].shape, one_d))
 
 
-def padding_drawing(in_rows, in_cols, fr, fc, stride, pad):
+def padding_drawing(in_rows, in_cols, fr, fc, stride, pad, X=None, W=None):
     p = dict(in_rows=in_rows, in_cols=in_cols, fr=fr, fc=fc, stride=stride, pad=pad, dilation=0)
-    a, m = _conv2d(p)
+    a, m = _conv2d(p, X=X, W=W)
     twins, sizes = _conv_twins(a, m)
     arrays = {k: a[k] for k in ("X", "X_pad", "W", "Z")}
     links = conv_links(Links({k: v.shape for k, v in arrays.items()}), m["col_src"], m["zcol"],
@@ -222,10 +251,10 @@ def padding_drawing(in_rows, in_cols, fr, fc, stride, pad):
                    pad_cells={"X_pad": set(pad_cells.tolist())})
 
 
-def dilation_drawing(in_rows, in_cols, fr, fc, stride, dilation, pad):
+def dilation_drawing(in_rows, in_cols, fr, fc, stride, dilation, pad, X=None, W=None):
     p = dict(in_rows=in_rows, in_cols=in_cols, fr=fr, fc=fc, stride=stride, pad=pad,
              dilation=dilation)
-    a, m = _conv2d(p)
+    a, m = _conv2d(p, X=X, W=W)
     W_dil = dilated(a["W"], dilation)
     twins, sizes = _conv_twins(a, m)
     twins["W"].append(("W_dil", _inverse(dilated_source(a["W"].shape, dilation), a["W"].size)))
@@ -243,10 +272,10 @@ def dilation_drawing(in_rows, in_cols, fr, fc, stride, dilation, pad):
                    readout, pad_cells={"X_pad": set(pad_cells.tolist()), "W_dil": set(gaps.tolist())})
 
 
-def im2col_drawing(in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation):
+def im2col_drawing(in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation, X=None, W=None):
     p = dict(in_rows=in_rows, in_cols=in_cols, fr=fr, fc=fc, stride=stride, pad=pad,
              dilation=dilation)
-    a, m = _conv2d(p, in_ch=in_ch, n_ex=n_ex)
+    a, m = _conv2d(p, in_ch=in_ch, n_ex=n_ex, X=X, W=W)
     twins, sizes = _conv_twins(a, m)
     arrays = {"X_pad": a["X_pad"], "W": a["W"], "Z": a["Z"], "X_col": a["X_col"]}
     links = conv_links(Links({k: v.shape for k, v in arrays.items()}), m["col_src"], m["zcol"],
@@ -265,10 +294,11 @@ def im2col_drawing(in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation)
                    pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
 
 
-def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dilation):
+def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dilation, X=None,
+                 W=None):
     p = dict(in_rows=in_rows, in_cols=in_cols, fr=fr, fc=fc, stride=stride, pad=pad,
              dilation=dilation)
-    a, m = _conv2d(p, in_ch=in_ch, n_ex=n_ex, out_ch=out_ch)
+    a, m = _conv2d(p, in_ch=in_ch, n_ex=n_ex, out_ch=out_ch, X=X, W=W)
     twins, sizes = _conv_twins(a, m)
     names = ("X_pad", "W", "Z", "X_col", "W_col", "Z_col")
     arrays = {k: a[k] for k in names}
@@ -293,9 +323,9 @@ def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dil
                    pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
 
 
-def conv1d_drawing(l_in, fw, in_ch, stride, pad, dilation):
-    X = example_data((1, l_in, in_ch), 0, 0, 10)
-    W = example_data((fw, in_ch, 1), 1, -1, 3)
+def conv1d_drawing(l_in, fw, in_ch, stride, pad, dilation, X=None, W=None):
+    X = example_data((1, l_in, in_ch), 0, 0, 10) if X is None else X
+    W = example_data((fw, in_ch, 1), 1, -1, 3) if W is None else W
     Z = conv1D(X, W, stride, pad, dilation)           # first: its error names conv1D
     X_pad, pads = pad1D(X, pad, fw, stride, dilation)
     # conv1D is conv2D on one row: the library's im2col of the one-row image
@@ -328,13 +358,16 @@ def conv1d_drawing(l_in, fw, in_ch, stride, pad, dilation):
                    pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
 
 
-def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation):
+def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, dZ=None, W=None):
     p = dict(in_rows=in_rows, in_cols=in_cols, fr=fr, fc=fc, stride=stride, pad=pad,
              dilation=dilation)
-    a, m = _conv2d(p)
+    a, m = _conv2d(p, W=W)
     X, W = a["X"], a["W"]
     counts = col2im(np.ones_like(a["X_col"]), X.shape, W.shape, pad, stride, dilation)
-    dZ = example_data(a["Z"].shape, 2, -2, 3)
+    if dZ is None:
+        dZ = example_data(a["Z"].shape, 2, -2, 3)
+    else:                         # the user's gradient must fit the output of these settings
+        conv2D_backward(dZ, X, W, stride, pad, dilation)     # the library's own check and words
     dX_col = a["W_col"].T @ z_col_layout(dZ)
     dX = col2im(dX_col, X.shape, W.shape, pad, stride, dilation)
     arrays = {"dZ": dZ, "W_col": a["W_col"], "dX_col": dX_col, "dX": dX, "counts": counts}
@@ -357,9 +390,10 @@ def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation):
                    pad_cells={"dX_col": set(col_pad.tolist())})
 
 
-def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_padding):
-    X = example_data((1, in_rows, in_cols, 1), 0, 0, 10)
-    W = example_data((fr, fc, 1, 1), 1, -1, 3)
+def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_padding, X=None,
+                      W=None):
+    X = example_data((1, in_rows, in_cols, 1), 0, 0, 10) if X is None else X
+    W = example_data((fr, fc, 1, 1), 1, -1, 3) if W is None else W
     Z = conv2D_transpose(X, W, stride, pad, dilation, output_padding)
     g, op, _ = transpose_geometry("conv2D_transpose", (in_rows, in_cols), (fr, fc), stride, pad,
                                      dilation, output_padding)
@@ -391,5 +425,12 @@ DRAWINGS = {"padding_view": padding_drawing, "dilation_view": dilation_drawing,
 
 
 def drawing(view, **params):
-    """The :class:`Drawing` of ``view`` (a builder name) for the control values ``params``."""
+    """The :class:`Drawing` of ``view`` (a builder name) for the control values ``params``
+    (and the user's arrays ``X=``, ``W=``, ``dZ=`` where given)."""
+    if view == "pool_view":
+        from .drawings_pool import pool_drawing
+        return pool_drawing(**params)
+    if view == "groups_view":
+        from .drawings_groups import groups_drawing
+        return groups_drawing(**params)
     return DRAWINGS[view](**params)

@@ -8,6 +8,8 @@ positions of its own beyond putting panels side by side. Layouts:
 ``nhwo``     the same for an output (blocks captioned ``n0 o1``: output channel o)
 ``kernel``   (fr, fc, in_ch, out_ch): one block per kernel o (block rows) and channel c
 ``matrix``   (rows, cols): one block, with row and column labels
+``matrix_t`` (rows, cols) drawn transposed (array row r is drawn as column r), e.g. W_col beside
+             X_col so that each weight sits on the X_col row it multiplies
 ``seq``      (n, t, ch): one block per example, channels as rows, positions as columns
 ``kernel1d`` (fw, in_ch, out_ch): one block per kernel o, channels as rows
 """
@@ -72,6 +74,9 @@ def grid(kind, shape):
     if kind == "matrix":
         r, c = idx
         return c.astype(float), r.astype(float), []
+    if kind == "matrix_t":     # drawn transposed: row r of the array is drawn as column r
+        r, c = idx
+        return r.astype(float), c.astype(float), []
     if kind == "seq":
         n, t, ch = idx
         return _blocks(n, 0 * n, ch, t, shape[2], shape[1], shape[0], 1, lambda br, bc: f"n{br}")

@@ -137,11 +137,11 @@ class Links:
             self._a.append(b.ravel())
             self._b.append(a.ravel())
 
-    def table(self):
-        """The :class:`LinkTable` (every cell also lights itself)."""
-        own = np.arange(self.total, dtype=np.int64)
-        a = np.concatenate(self._a + [own])
-        b = np.concatenate(self._b + [own])
+    def table(self, own=True):
+        """The :class:`LinkTable` (with ``own``, every cell also lights itself)."""
+        me = [np.arange(self.total, dtype=np.int64)] if own else []
+        a = np.concatenate(self._a + me + [np.zeros(0, np.int64)])
+        b = np.concatenate(self._b + me + [np.zeros(0, np.int64)])
         key = np.unique(a * self.total + b)
         a, b = key // self.total, key % self.total
         indptr = np.zeros(self.total + 1, np.int64)

@@ -51,10 +51,15 @@ class ViewCanvas(anywidget.AnyWidget):
 
 
 def payload(d):
-    """The JSON-able ``data`` the front end receives for drawing ``d``."""
-    return dict(view=d.view, panels=d.panels, tables=d.tables,
-                indptr=d.links.indptr.astype("<i4").tobytes(),
-                indices=d.links.indices.astype("<i4").tobytes())
+    """The JSON-able ``data`` the front end receives for drawing ``d`` (``pick_indptr`` /
+    ``pick_indices``: the table of picked cells, when the view has one)."""
+    out = dict(view=d.view, panels=d.panels, tables=d.tables,
+               indptr=d.links.indptr.astype("<i4").tobytes(),
+               indices=d.links.indices.astype("<i4").tobytes())
+    if d.picks is not None:
+        out.update(pick_indptr=d.picks.indptr.astype("<i4").tobytes(),
+                   pick_indices=d.picks.indices.astype("<i4").tobytes())
+    return out
 
 
 class View(widgets.VBox):
@@ -68,6 +73,11 @@ class View(widgets.VBox):
         Named like the parameters of the view's drawing.
     default_selection : callable(Drawing) -> (panel, index) or None
         What is selected when nothing (valid) is.
+    values_first : dict, optional
+        Valid control values drawn first (shown greyed if the asked ones are rejected).
+    data : dict of str -> ndarray, optional
+        The user's own arrays (``X``, ``W``; ``dZ`` in col2im_view), already checked: drawn
+        instead of the example numbers; the shape controls they set are disabled.
 
     Attributes
     ----------
@@ -76,10 +86,13 @@ class View(widgets.VBox):
     canvas : ViewCanvas
     drawing : conv_teach.views.drawings.Drawing
         The last valid drawing.
+    data : dict of str -> ndarray
+        The user's arrays the view draws (empty: the view's own example numbers).
     """
 
-    def __init__(self, name, controls, default_selection, values_first=None):
+    def __init__(self, name, controls, default_selection, values_first=None, data=None):
         self.name = name
+        self.data = dict(data or {})
         self.controls = dict(controls)
         self._default_selection = default_selection
         self.canvas = ViewCanvas(view_name=name)
@@ -140,6 +153,18 @@ class View(widgets.VBox):
         index = self._check_cell("linked", panel, index)
         return self.drawing.links.linked(panel, index)
 
+    def picked(self, panel, index):
+        """The cells marked *picked* with cell ``index`` of ``panel``: ``{panel: [index, ...]}``.
+
+        pool_view (max): an output (or its gradient) picks the maximum of its window (in X and
+        X_pad); a pixel is picked by the outputs whose maximum it is. Empty for other views
+        and for average pooling. The browser marks these cells ``.ct-picked``.
+        """
+        index = self._check_cell("picked", panel, index)
+        if self.drawing.picks is None:
+            return {}
+        return self.drawing.picks.linked(panel, index)
+
     def code(self, framework):
         """The current settings as ``'torch'`` or ``'keras'`` code (also shown in the view).
 
@@ -164,7 +189,7 @@ class View(widgets.VBox):
         self.code_box.show(self.name, values)
 
     def _draw(self, values):
-        d = drawing(self.name, **values)     # the library's error, if any, comes from here
+        d = drawing(self.name, **values, **self.data)   # the library's error, if any, comes from here
         old = self.selection
         self.drawing = d
         with self.canvas.hold_sync():

@@ -80,6 +80,9 @@ def sentence(d, panel, index):
     head = f"{describe(d, panel, idx)} = {_value(d.arrays[panel][idx])}"
     if int(np.ravel_multi_index(idx, d.arrays[panel].shape)) in d.pad_cells.get(panel, ()):
         head += " (a gap between taps)" if panel == "W_dil" else " (padding)"
+    if int(np.ravel_multi_index(idx, d.arrays[panel].shape)) in d.empty_cells.get(panel, ()):
+        head += (" (outside the groups' blocks: no weight, this output channel never reads that "
+                 "input channel)")
     verbs = {"col2im_view": BACKWARD, "transpose_view": TRANSPOSE}.get(d.view, VERBS)
     parts = []
     linked = d.links.linked(panel, idx)
@@ -87,7 +90,7 @@ def sentence(d, panel, index):
         cells = [c for c in cells if not (other == panel and c == idx)]
         if not cells:
             continue
-        verb = verbs.get((ROLES[panel], ROLES[other]), "is linked to")
+        verb = d.verbs.get((panel, other)) or verbs.get((ROLES[panel], ROLES[other]), "is linked to")
         part = f"{verb} {len(cells)} {_noun(other, len(cells))} of {other}"
         if d.pad_cells.get(other):
             shape = d.arrays[other].shape
@@ -95,6 +98,23 @@ def sentence(d, panel, index):
             if n_pad:
                 part += f" ({n_pad} of them {'gaps' if other == 'W_dil' else 'padding'})"
         parts.append(part)
+    parts += _picks(d, panel, idx)
     if not parts:
         return head + "; nothing else reads or writes it."
     return head + " " + ", ".join(parts) + "."
+
+
+def _picks(d, panel, idx):
+    """pool_view (max): the maximum an output picks, or how many windows a pixel wins."""
+    if d.picks is None:
+        return []
+    picked = d.picks.linked(panel, idx)
+    if panel in ("Z", "dZ"):
+        if "X" not in picked:
+            return ["its window holds no input cell, so it picks none" if panel == "Z" else []][0:1]
+        x = picked["X"][0]
+        return [f"its maximum is X ({x[1]}, {x[2]}) = {_value(d.arrays['X'][x])}"]
+    if panel in ("X", "X_pad") and picked.get("Z"):
+        k = len(picked["Z"])
+        return [f"it is the maximum of {k} window{'s' if k > 1 else ''}"]
+    return []

@@ -11,6 +11,9 @@
 //   .ct-sentence[aria-live=polite]     the selection in words (written by the kernel)
 //   .ct-message                        the library's message; root gets .ct-stale meanwhile
 //   .ct-window-note                    "showing N of M columns" when a panel is cut
+//   .ct-picked                          cells the hovered/pinned cell picks (pool_view: the
+//                                       window's maximum), from the optional pick table
+//   .ct-empty                           a cell that holds no weight (grey, no number)
 
 const NS = "http://www.w3.org/2000/svg";
 // a cell is never drawn narrower than this many px before a panel is cut to a window:
@@ -60,6 +63,8 @@ function fillOf(p, v) {
   const L = luminance(rgb);
   return { fill: `rgb(${rgb.join(",")})`, text: (L + 0.05) ** 2 > 0.05 * 1.05 ? "#000" : "#fff" };
 }
+// values that are no finite number arrive as null, named in the panel's `special` list
+const SPECIAL_TEXT = { "-inf": "\u2212\u221E", inf: "\u221E", nan: "NaN" };
 function fmt(v) {
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 1000 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
@@ -112,6 +117,8 @@ function render({ model, el }) {
     for (const p of panels) {
       p.size = p.values.length; p.offset = off; off += p.size; byName[p.name] = p;
       p.padSet = new Set(p.pad);
+      p.specialOf = new Map(p.special || []);
+      p.emptySet = new Set(p.empty || []);
       p.cw = 0; p.chh = 0;
       for (let k = 0; k < p.size; k++) { p.cw = Math.max(p.cw, p.gx[k] + 1); p.chh = Math.max(p.chh, p.gy[k] + 1); }
       const rl = p.rowlabels.reduce((m, [t]) => Math.max(m, t.length), 0);
@@ -129,8 +136,11 @@ function render({ model, el }) {
       for (const l of p.rows.values()) l.sort((a, b) => p.gx[a] - p.gx[b]);
       for (const l of p.cols.values()) l.sort((a, b) => p.gy[a] - p.gy[b]);
     }
+    const picks = data.pick_indptr ? { indptr: ints(data.pick_indptr), indices: ints(data.pick_indices) } : null;
+    const pickable = new Uint8Array(off);
+    if (picks) for (const h of picks.indices) pickable[h] = 1;
     return { view: data.view, panels, byName, total: off, tables: data.tables,
-             indptr: ints(data.indptr), indices: ints(data.indices) };
+             indptr: ints(data.indptr), indices: ints(data.indices), picks, pickable };
   }
 
   function panelOf(g) {
@@ -242,28 +252,38 @@ function render({ model, el }) {
       }
       for (let k = 0; k < p.size; k++) {
         if (!cellVisible(p, k)) continue;
-        const v = p.values[k], idx = unravel(k, p.shape);
+        const sp = p.specialOf.get(k), empty = p.emptySet.has(k);
+        const v = sp === undefined ? p.values[k] : 0, idx = unravel(k, p.shape);
         const padded = p.padSet.has(k);
         const c = fillOf(p, v);
-        const cg = svgEl("g", { class: "ct-cell", "data-panel": p.name, "data-index": idx.join(","),
+        const said = sp === undefined ? fmt(v) : sp;
+        const cg = svgEl("g", { class: empty ? "ct-cell ct-empty" : "ct-cell", "data-panel": p.name, "data-index": idx.join(","),
                                 "data-g": p.offset + k, role: "button", tabindex: "-1", "aria-pressed": "false",
-                                "aria-label": `${p.name} (${idx.join(", ")}) = ${fmt(v)}${padded ? " (padding)" : ""}` }, g);
+                                "aria-label": `${p.name} (${idx.join(", ")}) = ${said}${padded ? " (padding)" : ""}${empty ? " (no weight)" : ""}` }, g);
         const cx = ox + p.gx[k], cy = oy + p.gy[k];
-        // padding: grey when it holds a zero, else its value's colour; hatched on top either way
+        // padding: grey when it holds a zero (or -inf), else its value's colour; hatched on top
+        // either way; a cell that holds no weight is a flat light grey without a number
+        const grey = (padded && v === 0) || sp !== undefined || empty;
         svgEl("rect", { class: "ct-fill", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
-                        fill: padded && v === 0 ? PAD_GREY : c.fill }, cg);
+                        fill: empty ? "#f2f2f2" : grey ? PAD_GREY : c.fill }, cg);
         if (padded) {
           svgEl("rect", { class: "ct-hatch", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
                           fill: `url(#ct-hatch-${id})` }, cg);
         }
         svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
+        if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
+          const m = svgEl("g", { class: "ct-pickmark" }, cg);
+          svgEl("rect", { x: (cx + 0.2) * U, y: (cy - 0.12) * U, width: 0.6 * U, height: 0.3 * U, rx: 0.08 * U }, m);
+          svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.04) * U }, m).textContent = "max";
+        }
+        cells[p.offset + k] = cg;
+        if (empty) continue;
         const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U,
-                                  fill: padded && v === 0 ? "#000" : c.text }, cg);
-        const s = fmt(v).replace("-", "\u2212");
+                                  fill: grey ? "#000" : c.text }, cg);
+        const s = sp === undefined ? fmt(v).replace("-", "\u2212") : SPECIAL_TEXT[sp];
         t.textContent = s;
         // three or more characters are narrowed (not lowered) to stay inside the outlines
         if (s.length >= 3) { t.setAttribute("textLength", (s.length > 3 ? 0.72 : 0.66) * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
-        cells[p.offset + k] = cg;
       }
       frag.appendChild(g);
     }
@@ -290,7 +310,7 @@ function render({ model, el }) {
       fwd.onclick = () => { winStart[grp] = Math.min(p.win.total - p.win.n, p.win.start + step); redraw(); };
       note.append(line, back, fwd);
     }
-    lit = [];
+    lit = []; picked = [];
     applySelection(false);
     light(hoverG !== null ? hoverG : selG);
     const focusable = (selG !== null && cells[selG]) || cells.find((c) => c);
@@ -323,6 +343,20 @@ function render({ model, el }) {
     }
     for (const h of next) mark[h] = 0;
     lit = next;
+    markPicks(g);
+  }
+
+  // ---- picked cells (pool_view: the maximum of a window), from the optional pick table ----
+  let picked = [];
+  function markPicks(g) {
+    for (const h of picked) if (cells[h]) cells[h].classList.remove("ct-picked");
+    picked = [];
+    if (!S || !S.picks || g === null || g === undefined || g >= S.total) return;
+    for (let i = S.picks.indptr[g]; i < S.picks.indptr[g + 1]; i++) {
+      const h = S.picks.indices[i];
+      picked.push(h);
+      if (cells[h]) cells[h].classList.add("ct-picked");
+    }
   }
 
   function hover(g) {
