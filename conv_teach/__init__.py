@@ -20,6 +20,7 @@ import importlib
 from ._validate import ArrayTooLarge, ColumnMatrixTooLarge
 from .backward import conv1D_backward, conv2D_backward
 from .conv import conv1D, conv2D
+from .groups import block_diagonal
 from .im2col import IM2COL_MAX_BYTES, col2im, im2col
 from .pad import dilate, pad1D, pad2D
 from .reference import (col2im_loops, conv1D_backward_loops, conv1D_loops,
@@ -37,7 +38,7 @@ __all__ = [
     "conv2D_loops", "conv1D_loops", "im2col_loops", "col2im_loops",
     "conv2D_backward_loops", "conv1D_backward_loops",
     "ArrayTooLarge", "ColumnMatrixTooLarge", "IM2COL_MAX_BYTES",
-    "conv2D_transpose", "conv2D_transpose_loops",
+    "conv2D_transpose", "conv2D_transpose_loops", "block_diagonal",
 ]
 
 # submodules that pull in matplotlib or ipywidgets: imported when first touched

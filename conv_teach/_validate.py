@@ -24,6 +24,8 @@ HINTS = {
     "stride": " A stride of 1 moves the window one cell at a time.",
     "dilation": (" dilation counts the zeros inserted between kernel taps: 0 is a dense kernel"
                  " (torch's dilation=1)."),
+    "groups": (" groups=1 is an ordinary convolution; groups=in_ch is depthwise (each channel"
+               " filtered on its own)."),
 }
 
 
@@ -241,6 +243,65 @@ def too_large(fn, nbytes, limit, shape, dtype):
         f"{human_bytes(nbytes)} ({nbytes} bytes), more than the limit of {human_bytes(limit)}. "
         f"Use a smaller batch, or raise the limit with max_bytes=... "
         f"(conv2D never builds this matrix whole).")
+
+
+# --- grouped and depthwise convolution (conv_teach.groups) ---------------------------
+
+LAYOUT_GROUPS_2D = ("X is (n_ex, in_rows, in_cols, in_ch); with groups=g, W is "
+                    "(fr, fc, in_ch // g, out_ch), out_ch divisible by g.")
+LAYOUT_GROUPS_1D = ("X is (n_ex, l_in, in_ch); with groups=g, W is (fw, in_ch // g, out_ch), "
+                    "out_ch divisible by g.")
+LAYOUT_GROUPS_T = ("X is (n_ex, in_rows, in_cols, in_ch); with groups=g, W is "
+                   "(fr, fc, in_ch, out_ch // g) and Z has out_ch = g * W.shape[3] channels.")
+
+
+def _divisors(n):
+    return ", ".join(str(k) for k in range(1, n + 1) if n % k == 0)
+
+
+def check_groups(fn, groups, x_ch, w_ch, out_ch, dim, transposed=False):
+    """Check ``groups`` against the channels; return it as a Python int.
+
+    Conv layouts (torch's semantics in NHWC): ``x_ch`` (``in_ch``) and ``out_ch`` (``W``'s
+    last axis) divisible by ``groups`` and ``w_ch`` (``W``'s input-channel axis) equal to
+    ``in_ch // groups``. Transposed layout (``transposed=True``): ``in_ch`` divisible by
+    ``groups`` and ``w_ch == in_ch``; the output has ``groups * out_ch`` channels. With
+    ``groups == 1`` the error for a channel mismatch is :func:`check_channels`'s.
+    """
+    groups = check_int(fn, "groups", groups, 1)
+    x_ax = "X.shape[3]" if dim == 2 else "X.shape[2]"
+    w_ax, o_ax = ("W.shape[2]", "W.shape[3]") if dim == 2 else ("W.shape[1]", "W.shape[2]")
+    if transposed:
+        layout = LAYOUT_GROUPS_T
+    else:
+        layout = LAYOUT_GROUPS_2D if dim == 2 else LAYOUT_GROUPS_1D
+    if groups == 1 or (transposed and w_ch != x_ch):
+        check_channels(fn, x_ch, w_ch, dim)
+        if groups == 1:
+            return groups
+    if x_ch % groups:
+        raise ValueError(f"{fn}: groups={groups} must divide the input channels, but X has "
+                         f"{x_ch} ({x_ax}={x_ch}); groups dividing {x_ch}: {_divisors(x_ch)}. "
+                         + layout)
+    if transposed:
+        return groups
+    if w_ch != x_ch // groups:
+        hint = (" (W looks like a dense kernel: pass groups=1, or keep only each group's "
+                "channels)" if w_ch == x_ch else "")
+        raise ValueError(f"{fn}: with groups={groups}, W's input-channel axis must be in_ch // "
+                         f"groups = {x_ch} // {groups} = {x_ch // groups}, got {w_ax}={w_ch}"
+                         f"{hint}. " + layout)
+    if out_ch % groups:
+        raise ValueError(f"{fn}: groups={groups} must divide the output channels, but W has "
+                         f"{out_ch} ({o_ax}={out_ch}); each group makes out_ch // groups of "
+                         f"them. Use out_ch a multiple of {groups}. " + layout)
+    return groups
+
+
+def groups_not_dividing(fn, groups, n, what, axis):
+    """``groups`` does not divide a channel count ``n`` (``what``, at ``axis``)."""
+    return ValueError(f"{fn}: groups={groups} must divide {what}, got {n} ({axis}={n}); "
+                      f"groups dividing {n}: {_divisors(n)}.")
 
 
 # --- transposed convolution (conv2D_transpose) ---------------------------------------

@@ -66,7 +66,7 @@ def conv2d_backward_core(dZ, X, W, g, fn="conv2D_backward", max_bytes=None, bloc
     return dX, dW.reshape(W.shape)
 
 
-def conv2D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
+def conv2D_backward(dZ, X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
     """Gradients of ``sum(dZ * conv2D(X, W, stride, pad, dilation))`` with respect to X and W.
 
     Parameters
@@ -74,9 +74,9 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
     dZ : ndarray of shape (n_ex, out_rows, out_cols, out_ch)
         Gradient of the loss with respect to the output of :func:`conv2D`.
     X : ndarray of shape (n_ex, in_rows, in_cols, in_ch)
-    W : ndarray of shape (fr, fc, in_ch, out_ch)
-    stride, pad, dilation
-        The forward pass's arguments.
+    W : ndarray of shape (fr, fc, in_ch // groups, out_ch)
+    stride, pad, dilation, groups
+        The forward pass's arguments (see :func:`conv_teach.conv2D`).
     max_bytes : int, optional
         Refuse an output or working array larger than this many bytes (default
         :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
@@ -87,7 +87,7 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
     dX : ndarray of shape (n_ex, in_rows, in_cols, in_ch)
         Every input pixel receives the sum over all windows that read it (col2im).
         Pixels no window reads (cut off by the stride) get 0.
-    dW : ndarray of shape (fr, fc, in_ch, out_ch)
+    dW : ndarray of shape (fr, fc, in_ch // groups, out_ch)
 
     See Also
     --------
@@ -110,6 +110,9 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
            [1., 2., 1.]])
     """
     fn = "conv2D_backward"
+    if v.check_int(fn, "groups", groups, 1) > 1:
+        from .groups import conv2D_backward as grouped
+        return grouped(dZ, X, W, stride, pad, dilation, groups, max_bytes)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
     X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
     dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).", batch_axis=0)
@@ -117,15 +120,15 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
     return conv2d_backward_core(dZ, X, W, g, fn, _limit(fn, max_bytes))
 
 
-def conv1D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
+def conv1D_backward(dZ, X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
     """Gradients of ``sum(dZ * conv1D(X, W, stride, pad, dilation))`` with respect to X and W.
 
     Parameters
     ----------
     dZ : ndarray of shape (n_ex, l_out, out_ch)
     X : ndarray of shape (n_ex, l_in, in_ch)
-    W : ndarray of shape (fw, in_ch, out_ch)
-    stride, pad, dilation
+    W : ndarray of shape (fw, in_ch // groups, out_ch)
+    stride, pad, dilation, groups
         The forward pass's arguments (``pad`` may be ``'causal'``).
     max_bytes : int, optional
         Refuse an output or working array larger than this many bytes (default
@@ -135,9 +138,12 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation=0, *, max_bytes=None):
     Returns
     -------
     dX : ndarray of shape (n_ex, l_in, in_ch)
-    dW : ndarray of shape (fw, in_ch, out_ch)
+    dW : ndarray of shape (fw, in_ch // groups, out_ch)
     """
     fn = "conv1D_backward"
+    if v.check_int(fn, "groups", groups, 1) > 1:
+        from .groups import conv1D_backward as grouped
+        return grouped(dZ, X, W, stride, pad, dilation, groups, max_bytes)
     X, W, g = setup1D(fn, X, W, stride, pad, dilation)
     dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0], g.out[1], W.shape[2]))

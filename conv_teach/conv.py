@@ -55,7 +55,7 @@ def conv2d_core(X, W, g, fn="conv2D", max_bytes=None, block_bytes=None, out=None
     return out
 
 
-def conv2D(X, W, stride, pad, dilation=0, *, max_bytes=None):
+def conv2D(X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
     """2D convolution (cross-correlation, no bias) of a batch of images with a bank of kernels.
 
     ``Z[n, i, j, o] = sum over ki, kj, c of X_pad[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), c] * W[ki, kj, c, o]``
@@ -72,6 +72,11 @@ def conv2D(X, W, stride, pad, dilation=0, *, max_bytes=None):
         See :func:`conv_teach.pad2D`. ``'same'`` gives ``ceil(in / stride)`` outputs per axis.
     dilation : int or (rows, cols), default 0
         Zeros inserted between kernel taps (torch's ``dilation`` minus one).
+    groups : int, default 1
+        Channel groups (torch's ``groups``): ``in_ch`` and ``out_ch`` divisible by it, ``W``
+        is then ``(fr, fc, in_ch // groups, out_ch)`` and output channel ``o`` reads only
+        the input channels of its group ``o // (out_ch // groups)``. ``groups=in_ch`` is
+        depthwise. See :mod:`conv_teach.groups` and :func:`conv_teach.block_diagonal`.
     max_bytes : int, optional
         Refuse an output or working array larger than this many bytes (default
         :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
@@ -117,6 +122,9 @@ def conv2D(X, W, stride, pad, dilation=0, *, max_bytes=None):
            [20., 24.]])
     """
     fn = "conv2D"
+    if v.check_int(fn, "groups", groups, 1) > 1:
+        from .groups import conv2D as grouped
+        return grouped(X, W, stride, pad, dilation, groups, max_bytes)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
     X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
     return conv2d_core(X, W, g, fn, _limit(fn, max_bytes))
@@ -139,18 +147,20 @@ def setup1D(fn, X, W, stride, pad, dilation):
     return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
 
 
-def conv1D(X, W, stride, pad, dilation=0, *, max_bytes=None):
+def conv1D(X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
     """1D convolution (cross-correlation, no bias) of a batch of sequences.
 
     Parameters
     ----------
     X : ndarray of shape (n_ex, l_in, in_ch)
-    W : ndarray of shape (fw, in_ch, out_ch)
+    W : ndarray of shape (fw, in_ch // groups, out_ch)
     stride : int
     pad : int, (left, right), 'same', 'valid' or 'causal'
         ``'causal'`` puts ``eff - 1`` zeros on the left, so output ``t`` sees only inputs
         ``<= t * stride``.
     dilation : int, default 0
+    groups : int, default 1
+        Channel groups, as in :func:`conv2D` (``groups=in_ch``: depthwise).
     max_bytes : int, optional
         Refuse an output or working array larger than this many bytes (default
         :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
@@ -172,6 +182,9 @@ def conv1D(X, W, stride, pad, dilation=0, *, max_bytes=None):
     array([1., 3., 5., 7., 9.])
     """
     fn = "conv1D"
+    if v.check_int(fn, "groups", groups, 1) > 1:
+        from .groups import conv1D as grouped
+        return grouped(X, W, stride, pad, dilation, groups, max_bytes)
     X, W, g = setup1D(fn, X, W, stride, pad, dilation)
     # add a row axis so that conv2D does the work
     return conv2d_core(X[:, None], W[None], g, fn, _limit(fn, max_bytes))[:, 0]

@@ -47,10 +47,10 @@ def _check_fits(fn, X_shape, kernel, stride, dilation, pads, counts):
         raise v.kernel_too_large(fn, eff, padded, dilation)
 
 
-def _geometry(fn, X_shape, W_shape, stride, pad, dilation):
+def _geometry(fn, X_shape, W_shape, stride, pad, dilation, groups=1):
     """Check a 2D call (shapes already checked); return stride, dilation, top, left and the
     output size, counted window by window."""
-    v.check_channels(fn, X_shape[3], W_shape[2], 2)
+    v.check_groups(fn, groups, X_shape[3], W_shape[2], W_shape[3], 2)
     s = v.check_pair(fn, "stride", stride, 1, 2)
     d = v.check_pair(fn, "dilation", dilation, 0, 2)
     fr, fc = W_shape[:2]
@@ -61,17 +61,24 @@ def _geometry(fn, X_shape, W_shape, stride, pad, dilation):
     return s, d, top, left, oh, ow
 
 
+def _group_slices(groups, in_ch, out_ch):
+    """``[(input channels, output channels)]`` of each group, as slices: group ``g`` holds
+    input channels ``g*(in_ch//groups) ...`` and output channels ``g*(out_ch//groups) ...``."""
+    cg, og = in_ch // groups, out_ch // groups
+    return [(slice(g * cg, (g + 1) * cg), slice(g * og, (g + 1) * og)) for g in range(groups)]
+
+
 def _arrays2D(fn, X, W):
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D).astype(float)
     return X, W
 
 
-def _setup1D(fn, X, W, stride, pad, dilation):
+def _setup1D(fn, X, W, stride, pad, dilation, groups=1):
     """Check a 1D call; return X, W (float), stride, dilation, left and l_out."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D).astype(float)
-    v.check_channels(fn, X.shape[2], W.shape[1], 1)
+    v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     left, right = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
@@ -100,14 +107,18 @@ def receptive_field(cell, W_shape, stride=1, dilation=0):
             for ki in range(fr) for kj in range(fc)]
 
 
-def conv2D_loops(X, W, stride, pad, dilation=0):
+def conv2D_loops(X, W, stride, pad, dilation=0, groups=1):
     """conv2D by its definition: loops over examples, output cells and kernel taps.
 
     ``Z[n, i, j, :] = sum over (ki, kj) of X_pad[n, i*s + ki*(d+1), j*s + kj*(d+1), :] @ W[ki, kj]``
+
+    With ``groups``, the output channels of group ``g`` (``W[..., g*(out_ch//groups) ...]``,
+    whose input axis has ``in_ch // groups`` entries) see only that group's input channels:
+    ``Z[n, i, j, o_g] += X_pad[n, ..., c_g] @ W[ki, kj][:, o_g]``.
     """
     X, W = _arrays2D("conv2D_loops", X, W)
     (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry("conv2D_loops", X.shape, W.shape,
-                                                          stride, pad, dilation)
+                                                          stride, pad, dilation, groups)
     fr, fc, _, out_ch = W.shape
     Z = np.zeros((X.shape[0], oh, ow, out_ch))
     for n in range(X.shape[0]):
@@ -116,23 +127,28 @@ def conv2D_loops(X, W, stride, pad, dilation=0):
                 for ki in range(fr):
                     for kj in range(fc):
                         pixel = _read(X, n, i * s_r + ki * (d_r + 1), j * s_c + kj * (d_c + 1), top, left)
-                        Z[n, i, j, :] += pixel @ W[ki, kj]
+                        for c, o in _group_slices(groups, X.shape[3], out_ch):
+                            Z[n, i, j, o] += pixel[c] @ W[ki, kj][:, o]
     return Z
 
 
-def conv1D_loops(X, W, stride, pad, dilation=0):
+def conv1D_loops(X, W, stride, pad, dilation=0, groups=1):
     """conv1D by its definition: ``Z[n, t, :] = sum over k of X_pad[n, t*s + k*(d+1), :] @ W[k]``.
 
     A padded cell reads zeros (and multiplies ``W[k]`` like any cell, as in conv2D_loops).
+    With ``groups``, each group's output channels see only its input channels (see
+    :func:`conv2D_loops`).
     """
-    X, W, stride, dilation, left, l_out = _setup1D("conv1D_loops", X, W, stride, pad, dilation)
+    X, W, stride, dilation, left, l_out = _setup1D("conv1D_loops", X, W, stride, pad, dilation,
+                                                   groups)
     Z = np.zeros((X.shape[0], l_out, W.shape[2]))
     for n in range(X.shape[0]):
         for t in range(l_out):
             for k in range(W.shape[0]):
                 pos = t * stride + k * (dilation + 1) - left
                 pixel = X[n, pos, :] if 0 <= pos < X.shape[1] else np.zeros(X.shape[2])
-                Z[n, t, :] += pixel @ W[k]
+                for c, o in _group_slices(groups, X.shape[2], W.shape[2]):
+                    Z[n, t, o] += pixel[c] @ W[k][:, o]
     return Z
 
 
@@ -183,13 +199,15 @@ def col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation=0):
     return X
 
 
-def conv2D_backward_loops(dZ, X, W, stride, pad, dilation=0):
+def conv2D_backward_loops(dZ, X, W, stride, pad, dilation=0, groups=1):
     """Gradients by the chain rule, one term per (output cell, tap): ``Z[n,i,j,o]`` used
     ``X_pad[n, r, q, c] * W[ki, kj, c, o]``, so each adds ``dZ[n,i,j,o]`` times the other
-    factor. A padded cell is a zero of ``X_pad`` (it adds to ``dW``; it has no ``dX``)."""
+    factor. A padded cell is a zero of ``X_pad`` (it adds to ``dW``; it has no ``dX``).
+    With ``groups``, ``c`` runs over the group of ``o`` only."""
     fn = "conv2D_backward_loops"
     X, W = _arrays2D(fn, X, W)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W.shape, stride, pad, dilation)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W.shape, stride, pad,
+                                                          dilation, groups)
     dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0], oh, ow, W.shape[3]))
     dZ = dZ.astype(float)
@@ -202,16 +220,19 @@ def conv2D_backward_loops(dZ, X, W, stride, pad, dilation=0):
                     for kj in range(fc):
                         r = i * s_r + ki * (d_r + 1)
                         q = j * s_c + kj * (d_c + 1)
-                        dW[ki, kj] += np.outer(_read(X, n, r, q, top, left), dZ[n, i, j, :])
-                        if 0 <= r - top < X.shape[1] and 0 <= q - left < X.shape[2]:
-                            dX[n, r - top, q - left, :] += W[ki, kj] @ dZ[n, i, j, :]
+                        pixel = _read(X, n, r, q, top, left)
+                        inside = 0 <= r - top < X.shape[1] and 0 <= q - left < X.shape[2]
+                        for c, o in _group_slices(groups, X.shape[3], W.shape[3]):
+                            dW[ki, kj][:, o] += np.outer(pixel[c], dZ[n, i, j, o])
+                            if inside:
+                                dX[n, r - top, q - left, c] += W[ki, kj][:, o] @ dZ[n, i, j, o]
     return dX, dW
 
 
-def conv1D_backward_loops(dZ, X, W, stride, pad, dilation=0):
+def conv1D_backward_loops(dZ, X, W, stride, pad, dilation=0, groups=1):
     """conv1D's gradients by the chain rule (see :func:`conv2D_backward_loops`)."""
     fn = "conv1D_backward_loops"
-    X, W, stride, dilation, left, l_out = _setup1D(fn, X, W, stride, pad, dilation)
+    X, W, stride, dilation, left, l_out = _setup1D(fn, X, W, stride, pad, dilation, groups)
     dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0], l_out, W.shape[2]))
     dZ = dZ.astype(float)
@@ -222,13 +243,14 @@ def conv1D_backward_loops(dZ, X, W, stride, pad, dilation=0):
                 pos = t * stride + k * (dilation + 1) - left
                 inside = 0 <= pos < X.shape[1]
                 pixel = X[n, pos, :] if inside else np.zeros(X.shape[2])
-                dW[k] += np.outer(pixel, dZ[n, t, :])
-                if inside:
-                    dX[n, pos, :] += W[k] @ dZ[n, t, :]
+                for c, o in _group_slices(groups, X.shape[2], W.shape[2]):
+                    dW[k][:, o] += np.outer(pixel[c], dZ[n, t, o])
+                    if inside:
+                        dX[n, pos, c] += W[k][:, o] @ dZ[n, t, o]
     return dX, dW
 
 
-def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
+def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0, groups=1):
     """Transposed convolution by its definition: every input cell scatters its weighted kernel.
 
     Input cell ``(i, j)`` of example ``n`` adds ``X[n, i, j, :] @ W[ki, kj]`` to output cell
@@ -239,11 +261,14 @@ def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
     The output size is ``(in - 1)*s + eff - top - bottom + output_padding`` per axis;
     ``'same'`` means the pad that :func:`conv_teach.pad2D` gives for ``in * s`` cells, and
     an output of exactly ``in * s``.
+
+    With ``groups``, ``W`` is ``(fr, fc, in_ch, out_ch // groups)``: input channels of group
+    ``g`` write only output channels ``g * W.shape[3] ... (g + 1) * W.shape[3] - 1``.
     """
     fn = "conv2D_transpose_loops"
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_T).astype(float)
-    v.check_channels(fn, X.shape[3], W.shape[2], 2)
+    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
     (s_r, s_c) = v.check_pair(fn, "stride", stride, 1, 2)
     (d_r, d_c) = v.check_pair(fn, "dilation", dilation, 0, 2)
     (op_r, op_c) = v.check_pair(fn, "output_padding", output_padding, 0, 2)
@@ -265,7 +290,8 @@ def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
         out_r, out_c = rows * s_r, cols * s_c
     if out_r < 1 or out_c < 1:
         raise v.transpose_output_empty(fn, (full_r, full_c), (top, bottom, left, right), (op_r, op_c))
-    Z = np.zeros((n_ex, out_r, out_c, out_ch))
+    Z = np.zeros((n_ex, out_r, out_c, out_ch * groups))
+    cg = X.shape[3] // groups
     for n in range(n_ex):
         for i in range(rows):
             for j in range(cols):
@@ -274,5 +300,7 @@ def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0):
                         r = i * s_r + ki * (d_r + 1) - top
                         q = j * s_c + kj * (d_c + 1) - left
                         if 0 <= r < out_r and 0 <= q < out_c:
-                            Z[n, r, q, :] += X[n, i, j, :] @ W[ki, kj]
+                            for g in range(groups):
+                                c = slice(g * cg, (g + 1) * cg)
+                                Z[n, r, q, g * out_ch:(g + 1) * out_ch] += X[n, i, j, c] @ W[ki, kj][c]
     return Z

@@ -167,7 +167,8 @@ def transpose_geometry(fn, in_shape, kernel, stride, pad, dilation, output_paddi
     return Geometry(tuple(kernel), s, d, p, out), op, full
 
 
-def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, *, max_bytes=None):
+def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, groups=1, *,
+                     max_bytes=None):
     """Transposed 2D convolution (no bias): every input cell scatters its weighted kernel.
 
     ``Z_full[n, i*s_r + ki*(d_r+1), j*s_c + kj*(d_c+1), :] += X[n, i, j, :] @ W[ki, kj]``,
@@ -194,6 +195,12 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, *, max_byt
         Extra rows/columns at the bottom/right, as torch's ``output_padding``; must be
         smaller than ``max(stride, dilation + 1)``. Several output sizes map back to the
         same input size under a stride; this picks one.
+    groups : int, default 1
+        Channel groups (torch's ``groups``): ``in_ch`` divisible by it, ``W`` is then
+        ``(fr, fc, in_ch, out_ch // groups)`` (torch's weight ``(in_ch, out_ch // groups, fr,
+        fc)`` transposed as above) and ``Z`` has ``groups * W.shape[3]`` channels; input
+        channels of group ``g`` write only output channels ``g * W.shape[3] ...``. It equals
+        the dense ``block_diagonal(W, groups, transposed=True)``.
     max_bytes : int, optional
         Refuse an output or working array larger than this many bytes (default
         :data:`conv_teach.windows.MAX_BYTES`, 4 GiB) with :class:`conv_teach.ArrayTooLarge`
@@ -269,6 +276,9 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, *, max_byt
            [ 3.,  7.,  4.]])
     """
     fn = "conv2D_transpose"
+    if v.check_int(fn, "groups", groups, 1) > 1:
+        from .groups import conv2D_transpose as grouped
+        return grouped(X, W, stride, pad, dilation, output_padding, groups, max_bytes)
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_T)
     v.check_channels(fn, X.shape[3], W.shape[2], 2)

@@ -88,3 +88,27 @@ def conv_cases(draw, dim=2, max_kernel=4, max_extra=4):
         sizes.append(draw(st.integers(least, least + max_extra)))
     X, W = _arrays(draw, (n_ex, *sizes, in_ch), (*kernel, in_ch, out_ch))
     return Case(X, W, stride, pad, dilation)
+
+
+#: A grouped convolution problem: a Case plus ``groups``.
+GCase = namedtuple("GCase", "X W stride pad dilation groups")
+
+
+@st.composite
+def grouped_cases(draw, dim=2, depthwise=None):
+    """A valid grouped problem ``GCase(X, W, stride, pad, dilation, groups)``.
+
+    The geometry comes from :func:`conv_cases`; the channels are redrawn as ``groups``
+    (1..4, mostly > 1) groups of ``in_ch // groups`` (1..3; 1 is depthwise) input and
+    ``out_ch // groups`` (1..3; > 1 is a depthwise multiplier) output channels, so ``W`` is
+    ``(kernel, in_ch // groups, out_ch)``. ``depthwise=True`` forces ``in_ch // groups == 1``
+    with ``groups >= 2``.
+    """
+    base = draw(conv_cases(dim=dim))
+    groups = draw(st.integers(2, 4)) if depthwise or draw(st.integers(0, 5)) else 1
+    cg = 1 if depthwise else draw(st.integers(1, 3))
+    og = draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    X = rng.standard_normal(base.X.shape[:-1] + (groups * cg,))
+    W = rng.standard_normal(base.W.shape[:-2] + (cg, groups * og))
+    return GCase(X, W, base.stride, base.pad, base.dilation, groups)

@@ -13,6 +13,7 @@ import conv_teach.reference  # noqa: F401  (ct.reference)
 
 X2, W2 = np.ones((1, 5, 5, 2)), np.ones((3, 3, 2, 1))      # a good 2D pair
 X1, W1 = np.ones((1, 5, 2)), np.ones((3, 2, 1))            # a good 1D pair
+X4g = np.ones((1, 5, 5, 4))                                 # 4 channels: groups 1, 2 or 4
 
 
 def esc(text):
@@ -352,6 +353,96 @@ CASES = [
      ValueError, esc("receptive_field: cell[1] must be an int >= 0, got -1.")),
     ("receptive_field_stride", lambda: ct.reference.receptive_field((0, 0), (3, 3), 0), ValueError,
      esc("receptive_field: stride must be an int >= 1, got 0.")),
+    # --- groups (grouped and depthwise convolution)
+    ("groups_indivisible_in_ch", lambda: ct.conv2D(X4g, np.ones((3, 3, 1, 6)), 1, 0, groups=3),
+     ValueError, esc("conv2D: groups=3 must divide the input channels, but X has 4 "
+                     "(X.shape[3]=4); groups dividing 4: 1, 2, 4.")),
+    ("groups_indivisible_out_ch", lambda: ct.conv2D(X4g, np.ones((3, 3, 2, 3)), 1, 0, groups=2),
+     ValueError, esc("conv2D: groups=2 must divide the output channels, but W has 3 "
+                     "(W.shape[3]=3); each group makes out_ch // groups of them.")),
+    ("groups_W_channel_axis_dense", lambda: ct.conv2D(X4g, np.ones((3, 3, 4, 4)), 1, 0, groups=2),
+     ValueError, esc("conv2D: with groups=2, W's input-channel axis must be in_ch // groups = "
+                     "4 // 2 = 2, got W.shape[2]=4 (W looks like a dense kernel")),
+    ("groups_W_channel_axis_depthwise",
+     lambda: ct.conv2D(X4g, np.ones((3, 3, 2, 4)), 1, 0, groups=4), ValueError,
+     esc("conv2D: with groups=4, W's input-channel axis must be in_ch // groups = 4 // 4 = 1, "
+         "got W.shape[2]=2.")),
+    ("groups_zero", lambda: ct.conv2D(X4g, np.ones((3, 3, 4, 4)), 1, 0, groups=0), ValueError,
+     esc("conv2D: groups must be an int >= 1, got 0.") + ".*groups=in_ch is depthwise"),
+    ("groups_negative_1D", lambda: ct.conv1D(X1, W1, 1, 0, groups=-1), ValueError,
+     esc("conv1D: groups must be an int >= 1, got -1.")),
+    ("groups_float", lambda: ct.conv2D(X4g, np.ones((3, 3, 2, 4)), 1, 0, groups=2.0), TypeError,
+     esc("conv2D: groups must be an int >= 1, got 2.0 (float).")),
+    ("groups_bool", lambda: ct.conv2D(X2, W2, 1, 0, groups=True), TypeError,
+     esc("conv2D: groups must be an int >= 1, got the bool True.")),
+    ("groups_None_backward", lambda: ct.conv2D_backward(np.ones((1, 3, 3, 1)), X2, W2, 1, 0,
+                                                         groups=None), TypeError,
+     esc("conv2D_backward: groups must be an int >= 1, got None (NoneType).")),
+    ("groups_indivisible_1D", lambda: ct.conv1D(np.ones((1, 5, 3)), np.ones((3, 1, 4)), 1, 0,
+                                                groups=2), ValueError,
+     esc("conv1D: groups=2 must divide the input channels, but X has 3 (X.shape[2]=3)")),
+    ("groups_W_channel_axis_1D", lambda: ct.conv1D(np.ones((1, 5, 4)), np.ones((3, 1, 4)), 1, 0,
+                                                   groups=2), ValueError,
+     esc("conv1D: with groups=2, W's input-channel axis must be in_ch // groups = 4 // 2 = 2, "
+         "got W.shape[1]=1.")),
+    ("groups_backward_W_axis",
+     lambda: ct.conv2D_backward(np.ones((1, 3, 3, 4)), X4g, np.ones((3, 3, 4, 4)), 1, 0, groups=4),
+     ValueError, esc("conv2D_backward: with groups=4, W's input-channel axis must be in_ch // "
+                     "groups = 4 // 4 = 1, got W.shape[2]=4")),
+    ("groups_backward_1D_out_ch",
+     lambda: ct.conv1D_backward(np.ones((1, 3, 3)), np.ones((1, 5, 2)), np.ones((3, 1, 3)), 1, 0,
+                                groups=2), ValueError,
+     esc("conv1D_backward: groups=2 must divide the output channels, but W has 3 (W.shape[2]=3)")),
+    ("groups_transpose_indivisible",
+     lambda: ct.conv2D_transpose(np.ones((1, 2, 2, 3)), np.ones((3, 3, 3, 1)), 1, 0, groups=2),
+     ValueError, esc("conv2D_transpose: groups=2 must divide the input channels, but X has 3 "
+                     "(X.shape[3]=3)")),
+    ("groups_transpose_W_in_ch",
+     lambda: ct.conv2D_transpose(np.ones((1, 2, 2, 4)), np.ones((3, 3, 2, 1)), 1, 0, groups=2),
+     ValueError, esc("conv2D_transpose: X has 4 input channels but W expects 2 (X.shape[3]=4, "
+                     "W.shape[2]=2)")),
+    ("groups_transpose_zero",
+     lambda: ct.conv2D_transpose(np.ones((1, 2, 2, 4)), np.ones((3, 3, 4, 1)), 1, 0, groups=0),
+     ValueError, esc("conv2D_transpose: groups must be an int >= 1, got 0.")),
+    ("groups_loops", lambda: ct.conv2D_loops(X4g, np.ones((3, 3, 1, 6)), 1, 0, groups=3),
+     ValueError, esc("conv2D_loops: groups=3 must divide the input channels, but X has 4")),
+    ("groups_loops_float", lambda: ct.conv1D_backward_loops(np.ones((1, 3, 1)), X1, W1, 1, 0,
+                                                            groups=1.5), TypeError,
+     esc("conv1D_backward_loops: groups must be an int >= 1, got 1.5 (float).")),
+    ("groups_transpose_loops", lambda: ct.conv2D_transpose_loops(
+        np.ones((1, 2, 2, 3)), np.ones((3, 3, 3, 1)), 1, 0, groups=2), ValueError,
+     esc("conv2D_transpose_loops: groups=2 must divide the input channels, but X has 3")),
+    ("groups_max_bytes", lambda: ct.conv2D(X4g, np.ones((3, 3, 2, 4)), 1, 0, groups=2,
+                                           max_bytes=287), ct.ArrayTooLarge,
+     esc("conv2D: the output Z would have shape (1, 3, 3, 4) (float64) and need 288 bytes")),
+    ("groups_depthwise_output_too_large",
+     lambda: ct.conv2D(np.lib.stride_tricks.as_strided(np.zeros(1), (2 ** 12, 2 ** 10, 2 ** 10, 2),
+                                                       (0,) * 4), np.ones((1, 1, 1, 2)), 1, 0,
+                       groups=2), ct.ArrayTooLarge,
+     esc("conv2D: the output Z would have shape (4096, 1024, 1024, 2) (float64) and need "
+         "64.00 GiB")),
+    ("groups_backward_max_bytes",
+     lambda: ct.conv1D_backward(np.ones((1, 3, 2)), np.ones((1, 5, 2)), np.ones((3, 1, 2)), 1, 0,
+                                groups=2, max_bytes=79), ct.ArrayTooLarge,
+     esc("conv1D_backward: the input gradient dX would have shape (1, 1, 5, 2) (float64) and "
+         "need 80 bytes")),
+    ("groups_transpose_max_bytes",
+     lambda: ct.conv2D_transpose(np.ones((1, 2, 2, 4)), np.ones((3, 3, 4, 1)), 1, 0, groups=4,
+                                 max_bytes=100), ct.ArrayTooLarge,
+     esc("conv2D_transpose: the output Z would have shape (1, 4, 4, 4) (float64) and need "
+         "512 bytes")),
+    ("block_diagonal_indivisible", lambda: ct.block_diagonal(np.ones((3, 3, 2, 3)), 2),
+     ValueError, esc("block_diagonal: groups=2 must divide W's output channels, got 3 "
+                     "(W.shape[-1]=3); groups dividing 3: 1, 3.")),
+    ("block_diagonal_transposed_indivisible",
+     lambda: ct.block_diagonal(np.ones((3, 3, 3, 2)), 2, transposed=True), ValueError,
+     esc("block_diagonal: groups=2 must divide W's input channels, got 3 (W.shape[-2]=3)")),
+    ("block_diagonal_groups_zero", lambda: ct.block_diagonal(W2, 0), ValueError,
+     esc("block_diagonal: groups must be an int >= 1, got 0.")),
+    ("block_diagonal_W_ndim", lambda: ct.block_diagonal(np.ones((3, 3)), 1), ValueError,
+     esc("block_diagonal: W must be 4-D, got shape (3, 3) (2-D)")),
+    ("block_diagonal_transposed_not_bool", lambda: ct.block_diagonal(W2, 1, transposed=1),
+     TypeError, esc("block_diagonal: transposed must be True or False, got 1 (int).")),
 ]
 
 
@@ -389,6 +480,7 @@ def test_errors_are_raised_before_any_work():
 
 # ------------------------------------------------------------------ n_ex = 0: empty, right shape
 Xe, Xe1 = np.ones((0, 5, 5, 2)), np.ones((0, 7, 2))
+Xe4 = np.ones((0, 5, 5, 4))
 EMPTY_BATCH = [
     # (name, call, expected shape(s) written out from the formulas)
     ("conv2D", lambda: ct.conv2D(Xe, W2, 2, 1), (0, (5 + 2 - 3) // 2 + 1, 3, 1)),
@@ -418,6 +510,29 @@ EMPTY_BATCH = [
      [(0, 7, 2), (3, 2, 1)]),
     ("conv2D_transpose_loops", lambda: ct.conv2D_transpose_loops(Xe, np.ones((3, 3, 2, 4)), 2, 1),
      (0, 9, 9, 4)),
+    # groups: the grouped paths (GEMM per group and depthwise) take an empty batch too
+    ("conv2D groups=2", lambda: ct.conv2D(Xe4, np.ones((3, 3, 2, 4)), 2, 1, groups=2),
+     (0, 3, 3, 4)),
+    ("conv2D depthwise", lambda: ct.conv2D(Xe4, np.ones((3, 3, 1, 8)), 2, 1, groups=4),
+     (0, 3, 3, 8)),
+    ("conv1D depthwise", lambda: ct.conv1D(Xe1, np.ones((3, 1, 2)), 2, "causal", groups=2),
+     (0, 4, 2)),
+    ("conv2D_backward groups=2", lambda: ct.conv2D_backward(np.ones((0, 3, 3, 4)), Xe4,
+                                                            np.ones((3, 3, 2, 4)), 2, 1, groups=2),
+     [(0, 5, 5, 4), (3, 3, 2, 4)]),
+    ("conv2D_backward depthwise", lambda: ct.conv2D_backward(np.ones((0, 3, 3, 4)), Xe4,
+                                                             np.ones((3, 3, 1, 4)), 2, 1, groups=4),
+     [(0, 5, 5, 4), (3, 3, 1, 4)]),
+    ("conv1D_backward depthwise", lambda: ct.conv1D_backward(np.ones((0, 4, 2)), Xe1,
+                                                             np.ones((3, 1, 2)), 2, "causal",
+                                                             groups=2),
+     [(0, 7, 2), (3, 1, 2)]),
+    ("conv2D_transpose groups=2", lambda: ct.conv2D_transpose(Xe4, np.ones((3, 3, 4, 3)), 2, 1,
+                                                              groups=2), (0, 9, 9, 6)),
+    ("conv2D_transpose depthwise", lambda: ct.conv2D_transpose(Xe4, np.ones((3, 3, 4, 1)), 2, 1,
+                                                               groups=4), (0, 9, 9, 4)),
+    ("conv2D_loops groups=2", lambda: ct.conv2D_loops(Xe4, np.ones((3, 3, 2, 4)), 2, 1, groups=2),
+     (0, 3, 3, 4)),
 ]
 
 
@@ -459,7 +574,7 @@ def test_every_public_function_takes_an_empty_batch():
     # guards the table above: it names every function of __all__ that takes a batch
     takes_batch = {n for n in ct.__all__ if callable(getattr(ct, n)) and n not in
                    ("same_pad", "causal_pad", "effective_kernel", "conv_out_len",
-                    "ColumnMatrixTooLarge", "ArrayTooLarge")}
+                    "ColumnMatrixTooLarge", "ArrayTooLarge", "block_diagonal")}
     assert takes_batch <= {c[0] for c in EMPTY_BATCH}, takes_batch - {c[0] for c in EMPTY_BATCH}
 
 
