@@ -24,6 +24,7 @@ from conv_teach import reference
 LAB = [
     ("01_padding.ipynb", "stride", "expect_padding"),
     ("03_im2col.ipynb", "stride", "expect_im2col"),
+    ("09_grouped_depthwise.ipynb", "stride", "expect_groups"),
     ("10_pooling_backward.ipynb", "stride", "expect_pool"),
 ]
 # present mode (conv-teach present): the same, for lesson 03
@@ -155,7 +156,23 @@ def expect_pool(v):
     return Expected([(call, ""), rows, cols])
 
 
-EXPECT = {"expect_im2col": expect_im2col, "expect_padding": expect_padding, "expect_pool": expect_pool}
+def expect_groups(v):
+    """groups_view: conv2D's size formulas, and the weights and multiply-adds of this grouped
+    convolution, a full one and depthwise + 1 x 1, counted here from the controls."""
+    out, error = _conv2D(v, 1, v["in_ch"])
+    if error:
+        return Expected(error=error)
+    oh, ow, rows, cols = out
+    k, g, cin, cout = v["fr"] * v["fc"], v["groups"], v["in_ch"], v["out_ch"]
+    this, full, separable = k * (cin // g) * cout, k * cin * cout, k * cin + cin * cout
+    return Expected([rows, cols, (f"weights: this conv (groups={g}) ", f" = {separable}"),
+                     (f"multiply-adds per example (x out_rows*out_cols = {oh}*{ow} = {oh * ow}): "
+                      f"this conv {this * oh * ow}; full {full * oh * ow}; ",
+                      f"depthwise-separable {separable * oh * ow}")])
+
+
+EXPECT = {"expect_im2col": expect_im2col, "expect_padding": expect_padding, "expect_pool": expect_pool,
+          "expect_groups": expect_groups}
 
 
 def window_oracle(view, index):
