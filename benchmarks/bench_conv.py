@@ -8,6 +8,7 @@ Run from the repository root::
     python benchmarks/bench_conv.py --passes 3 --json out.json  # pool 3 passes (noisy machine)
     python benchmarks/bench_conv.py --threads 1  # one BLAS/torch thread: steadier on a busy machine
     python benchmarks/bench_conv.py --only large --tune   # sweep conv_teach.windows.BLOCK_BYTES instead
+    python benchmarks/bench_conv.py --ops groups  # only grouped (groups=4) and depthwise rows vs torch
 
 Every figure is a ratio against conv_teach measured in the same run. Times are the median
 and the minimum of ``--repeat`` calls after one warm-up call; other processes only ever add
@@ -530,6 +531,112 @@ def targets(results):
     return out
 
 
+# ---------------------------------------------------------------------------- groups (issue 13)
+
+#: Grouped and depthwise cases: name, X shape, W shape (fr, fc, in_ch // groups, out_ch),
+#: stride, pad, dilation, groups, dtype. Transposed: W (fr, fc, in_ch, out_ch // groups).
+GROUPS_CASES = [
+    ("large groups=4", (16, 64, 64, 64), (3, 3, 16, 64), 1, 1, 0, 4, "float64"),
+    ("depthwise 3x3", (16, 56, 56, 128), (3, 3, 1, 128), 1, 1, 0, 128, "float64"),
+]
+
+
+def groups_rows(case, X, W, dZ, Wt, torch, op):
+    """``[(label, fn, note)]`` for one grouped case and section, conv_teach first, then torch."""
+    _, _, _, s, p, d, g, _ = case
+    if op == "forward":
+        rows = [("conv_teach.conv2D", lambda: ct.conv2D(X, W, s, p, d, groups=g), f"groups={g}")]
+    elif op == "backward":
+        rows = [("conv_teach.conv2D_backward", lambda: ct.conv2D_backward(dZ, X, W, s, p, d, groups=g),
+                 f"groups={g}")]
+    else:
+        rows = [("conv_teach.conv2D_transpose",
+                 lambda: ct.conv2D_transpose(X, Wt, s, p, d, groups=g), f"groups={g}")]
+    if torch is None:
+        return rows
+    F, G = torch.nn.functional, torch.nn.grad
+    xt = torch.from_numpy(np.ascontiguousarray(X.transpose(0, 3, 1, 2)))
+    wt = torch.from_numpy(np.ascontiguousarray(W.transpose(3, 2, 0, 1)))
+    if op == "forward":
+        def run():
+            with torch.inference_mode():
+                return F.conv2d(xt, wt, stride=s, padding=p, dilation=d + 1, groups=g).permute(0, 2, 3, 1).numpy()
+        rows.append(("torch conv2d (NCHW)", run, f"groups={g}; copies to/from NCHW excluded"))
+    elif op == "backward":
+        dzt = torch.from_numpy(np.ascontiguousarray(dZ.transpose(0, 3, 1, 2)))
+
+        def run():
+            with torch.no_grad():
+                dx = G.conv2d_input(xt.shape, wt, dzt, stride=s, padding=p, dilation=d + 1, groups=g)
+                dw = G.conv2d_weight(xt, wt.shape, dzt, stride=s, padding=p, dilation=d + 1, groups=g)
+            return dx.permute(0, 2, 3, 1).numpy(), dw.permute(2, 3, 1, 0).numpy()
+        rows.append(("torch conv2d_input+weight (NCHW)", run, f"groups={g}; copies excluded"))
+    else:
+        wtt = torch.from_numpy(np.ascontiguousarray(Wt.transpose(2, 3, 0, 1)))
+
+        def run():
+            with torch.inference_mode():
+                return F.conv_transpose2d(xt, wtt, stride=s, padding=p, dilation=d + 1,
+                                          groups=g).permute(0, 2, 3, 1).numpy()
+        rows.append(("torch conv_transpose2d (NCHW)", run, f"groups={g}; copies excluded"))
+    return rows
+
+
+def run_groups(torch, args):
+    """The grouped and depthwise rows, forward, backward and transposed, against torch."""
+    results = []
+    for case in GROUPS_CASES:
+        name, X_shape, W_shape, s, p, d, g, dtype = case
+        if args.only and not any(w in name for w in args.only.split(",")):
+            continue
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal(X_shape).astype(dtype)
+        W = rng.standard_normal(W_shape).astype(dtype)
+        Wt = rng.standard_normal(W_shape[:2] + (X_shape[3], W_shape[3] // g)).astype(dtype)
+        Z_shape = ct.conv_out_shape(X_shape, W_shape[:2] + (X_shape[3], W_shape[3]), s, p, d)
+        dZ = rng.standard_normal(Z_shape).astype(dtype)
+        for op in ("forward", "backward", "transposed"):
+            passes = []
+            for _ in range(args.passes):
+                snap = cpu_snapshot()
+                ref, rows = _time_rows(groups_rows(case, X, W, dZ, Wt, torch, op), args)
+                out = ref[0] if isinstance(ref, tuple) else ref
+                passes.append(summarize(dict(
+                    name=f"{name} / {op}", case=name, op=op, X=X_shape, W=W_shape, stride=s,
+                    pad=p, dilation=d, dtype=dtype, groups=g, out_shape=out.shape,
+                    out_mib=out.nbytes / MiB, rows=rows, others_busy=[others_busy(snap, cpu_snapshot())])))
+            res = passes[0]
+            for more in passes[1:]:
+                res = merge(res, more)
+            print_case(res)
+            results.append(res)
+    return results
+
+
+def groups_targets(results):
+    """Issue 13's targets for grouped and depthwise convolution (min and median)."""
+    out = []
+    by = {r["name"]: {row["name"]: (row["min_ms"], row["median_ms"]) for row in r["rows"]}
+          for r in results}
+    for text, section, k in [("groups=4 large case forward within 1.5x torch", "large groups=4 / forward", 1.5),
+                             ("depthwise 3x3 (16, 56, 56, 128) forward within 2x torch",
+                              "depthwise 3x3 / forward", 2.0)]:
+        row = by.get(section, {})
+        other = "torch conv2d (NCHW)"
+        if other not in row:
+            out.append(dict(target=text, status="SKIP", detail=f"{other} not measured"))
+            continue
+        ours = row["conv_teach.conv2D"]
+        ok = [ours[i] <= k * row[other][i] for i in (0, 1)]
+        detail = "; ".join(f"{stat}: {ours[i] / row[other][i]:.2f}x torch's time "
+                           f"({ours[i]:.1f} vs {row[other][i]:.1f} ms)"
+                           for i, stat in enumerate(("min", "median")))
+        status = "PASS" if all(ok) else "MISS" if not any(ok) else (
+            "PASS on min, MISS on median" if ok[0] else "PASS on median, MISS on min")
+        out.append(dict(target=text, status=status, detail=detail))
+    return out
+
+
 # ---------------------------------------------------------------------------- memory
 
 def memory_section(nml, args):
@@ -672,7 +779,8 @@ def main(argv=None):
                     help="comma-separated parts of case names to run, e.g. 'medium,float32'")
     ap.add_argument("--no-memory", action="store_true", help="skip the memory section")
     ap.add_argument("--ops", default="forward,backward,transposed",
-                    help="sections to run per case (default forward,backward,transposed)")
+                    help="sections to run per case (default forward,backward,transposed); "
+                         "'groups' adds the grouped and depthwise rows (--ops groups: only those)")
     ap.add_argument("--threads", type=int, default=None,
                     help="threads for NumPy's BLAS and torch (default: what the BLAS uses now)")
     ap.add_argument("--keep-openblas-env", action="store_true",
@@ -692,6 +800,11 @@ def main(argv=None):
 
     args.ops = args.ops.split(",")
     cases = [c for c in CASES if not args.only or any(w in c[0] for w in args.only.split(","))]
+    if "groups" in args.ops:                    # --ops groups: the grouped/depthwise rows
+        report["groups"] = run_groups(torch, args)
+        report["groups_targets"] = groups_targets(report["groups"])
+        if not set(args.ops) & {"forward", "backward", "transposed"}:
+            cases, args.no_memory = [], True
     per_case = []
     for k in range(args.passes):
         for i, case in enumerate([] if args.tune else cases):
@@ -703,7 +816,7 @@ def main(argv=None):
             if k == args.passes - 1:
                 for section in per_case[i]:
                     print_case(section)
-        if k < args.passes - 1:
+        if k < args.passes - 1 and cases:
             print(f"  pass {k + 1}/{args.passes} done", flush=True)
     results = [section for sections in per_case for section in sections]
     report["cases"] = [{k: v for k, v in res.items()} for res in results]
@@ -716,7 +829,7 @@ def main(argv=None):
     if args.tune:
         report["tuning"] = tune(args)
 
-    report["targets"] = targets(results)
+    report["targets"] = (targets(results) if cases else []) + report.get("groups_targets", [])
     print("\n== Targets (torch = NCHW conv2d without its layout copies)")
     for t in report["targets"]:
         print(f"  {t['status']:4s}  {t['target']}\n        {t['detail']}")

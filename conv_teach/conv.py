@@ -93,7 +93,8 @@ def conv2D(X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
     ------
     ValueError, TypeError
         With a message naming the parameter, for a wrong ndim, a channel mismatch, a bad
-        stride, dilation or pad, or a kernel larger than the padded input.
+        stride, dilation, pad or groups (or channels it does not divide), or a kernel larger
+        than the padded input.
     ArrayTooLarge
         (a MemoryError) if the output or a working array would need more than ``max_bytes``.
 

@@ -28,6 +28,13 @@ What the translation has to know (each point is also a comment in the code it wr
 * A transposed convolution crops ``pad`` cells from its full output. torch's
   ``ConvTranspose2d`` does that for symmetric pads; any other pad (asymmetric, ``'same'``) and
   every Keras transposed convolution computes the full output and crops it with numpy.
+* ``groups`` (grouped convolution) is torch's ``groups=`` (our grouped ``W`` permutes to its
+  weight as a dense one does; ``ConvTranspose2d``'s ``out_channels`` is the total) and Keras's
+  ``groups=`` on ``Conv2D``/``Conv1D`` (same kernel layout as ours). Depthwise
+  (``groups == in_ch``) is Keras's ``DepthwiseConv2D``/``DepthwiseConv1D``, whose kernel
+  ``(fr, fc, in_ch, depth_multiplier)`` is our ``W`` reshaped. Keras's ``Conv2DTranspose`` has
+  no ``groups``: there the code builds the dense block-diagonal kernel
+  (:func:`conv_teach.block_diagonal`), the same result with the zeros multiplied.
 * Keras has no public gradient function that works on every backend, so its ``col2im`` code
   computes ``dX`` as what it is: the transposed convolution of ``dZ`` with the same kernel
   (the kernel layout ``Conv2DTranspose`` wants is then ``W`` itself), cropped by the pad.
@@ -41,18 +48,20 @@ from . import _validate as v
 from .backward import conv2D_backward
 from .conv import conv1D, conv2D
 from .shapes import effective_kernel, resolve_pad1D, resolve_pad2D
-from .transpose import transpose_geometry
+from .transpose import conv2D_transpose, transpose_geometry
 
 __all__ = ["framework_code", "KINDS", "FRAMEWORKS", "SETTINGS"]
 
 FRAMEWORKS = ("torch", "keras")
 
 _CONV2D = dict(in_rows=5, in_cols=5, in_ch=1, n_ex=1, out_ch=1, fr=3, fc=3, stride=1, pad=0,
-               dilation=0)
+               dilation=0, groups=1)
 #: kind -> the settings it reads, with the value used when one is not given
 SETTINGS = {
     "padding": _CONV2D, "dilation": _CONV2D, "im2col": _CONV2D, "gemm": _CONV2D,
-    "conv1d": dict(l_in=8, n_ex=1, fw=3, in_ch=1, out_ch=1, stride=1, pad=0, dilation=0),
+    "groups": dict(_CONV2D, in_rows=4, in_cols=4, in_ch=4, out_ch=4, groups=2, pad=1),
+    "conv1d": dict(l_in=8, n_ex=1, fw=3, in_ch=1, out_ch=1, stride=1, pad=0, dilation=0,
+                   groups=1),
     "col2im": _CONV2D,
     "transpose": dict(_CONV2D, output_padding=0),
 }
@@ -68,7 +77,8 @@ def framework_code(kind, framework, **settings):
     Parameters
     ----------
     kind : str
-        The view: ``'padding'``, ``'dilation'``, ``'im2col'``, ``'gemm'`` (all ``conv2D``),
+        The view: ``'padding'``, ``'dilation'``, ``'im2col'``, ``'gemm'``, ``'groups'`` (all
+        ``conv2D``),
         ``'conv1d'``, ``'col2im'`` (the backward pass, ``dX`` of ``conv2D``) or
         ``'transpose'`` (``conv2D_transpose``). A builder name such as ``'im2col_view'``
         is accepted too.
@@ -76,7 +86,9 @@ def framework_code(kind, framework, **settings):
     **settings
         The view's controls (see :data:`SETTINGS`): sizes ``in_rows, in_cols, in_ch, n_ex,
         out_ch, fr, fc`` (1D: ``l_in, fw``), ``stride``, ``pad``, ``dilation`` (zeros between
-        taps, as everywhere in this library) and, for ``'transpose'``, ``output_padding``.
+        taps, as everywhere in this library), ``groups`` (``W`` is then
+        ``(fr, fc, in_ch // groups, out_ch)``; transposed: ``(fr, fc, in_ch, out_ch // groups)``
+        with ``out_ch`` the output's channels) and, for ``'transpose'``, ``output_padding``.
 
     Returns
     -------
@@ -153,6 +165,34 @@ _T_OUT = ".permute(0, 2, 3, 1).numpy()   # NCHW -> NHWC"
 _T_WEIGHT = ("with torch.no_grad():   # torch's weight is (out_ch, in_ch, fr, fc); ours is "
              "(fr, fc, in_ch, out_ch)\n    conv.weight.copy_(torch.as_tensor(W).permute(3, 2, 0, 1))")
 _K_SET = "conv.set_weights([np.asarray(W, dtype='float64')])"
+_T_WEIGHT_G = ("with torch.no_grad():   # torch's grouped weight is (out_ch, in_ch // groups, fr, "
+               "fc); ours is (fr, fc, in_ch // groups, out_ch)\n"
+               "    conv.weight.copy_(torch.as_tensor(W).permute(3, 2, 0, 1))")
+
+
+def _groups_arg(p):
+    """``['groups=g']`` for a grouped layer, nothing for an ordinary one."""
+    return [f"groups={p['groups']}"] if p["groups"] > 1 else []
+
+
+def _depthwise(p):
+    return 1 < p["groups"] == p["in_ch"]
+
+
+def _k_block_diagonal(p, transposed=False):
+    """numpy lines building ``W_full``, the dense block-diagonal kernel of a grouped ``W``
+    (:func:`conv_teach.block_diagonal`), for Keras's Conv2DTranspose, which has no groups."""
+    g = p["groups"]
+    cg, og = p["in_ch"] // g, p["out_ch"] // g
+    if transposed:      # W (fr, fc, in_ch, out_ch // g): group k's input channels -> its outputs
+        src = f"W[:, :, k*{cg}:(k+1)*{cg}, :]"
+    else:               # W (fr, fc, in_ch // g, out_ch)
+        src = f"W[..., k*{og}:(k+1)*{og}]"
+    return ["# Keras's Conv2DTranspose has no groups: use the dense block-diagonal kernel",
+            f"# ({g} groups; zeros where a group would read another group's channels)",
+            f"W_full = np.zeros(W.shape[:2] + ({p['in_ch']}, {p['out_ch']}))",
+            f"for k in range({g}):",
+            f"    W_full[:, :, k*{cg}:(k+1)*{cg}, k*{og}:(k+1)*{og}] = {src}"]
 
 
 def _crop(name, axes_start, axes_len, full, pads_needed):
@@ -195,13 +235,16 @@ def _conv2d(framework, p, backward):
     d = _pair(fn, "dilation", p["dilation"], 0)
     k = (p["fr"], p["fc"])
     shape = (p["n_ex"], p["in_rows"], p["in_cols"], p["in_ch"])
+    g = p["groups"] = v.check_int(fn, "groups", p["groups"], 1)
     # the library's verdict (and its message) first, on zeros of the same shapes
-    Z = conv2D(np.zeros(shape), np.zeros(k + (p["in_ch"], p["out_ch"])), s, p["pad"], d)
+    w_in = max(p["in_ch"] // g, 1)      # indivisible in_ch: the library says so first
+    Z = conv2D(np.zeros(shape), np.zeros(k + (w_in, p["out_ch"])), s, p["pad"], d, g)
     pad = p["pad"]
     t, b, l, r = resolve_pad2D(fn, pad, shape[1:3], k, s, d)
+    grp = f", groups={g}" if g > 1 else ""
     what = (f"dX, _ = conv2D_backward(dZ, X, W, stride={_lit(s)}, pad={pad!r}, "
-            f"dilation={_lit(d)})" if backward else
-            f"Z = conv2D(X, W, stride={_lit(s)}, pad={pad!r}, dilation={_lit(d)})")
+            f"dilation={_lit(d)}{grp})" if backward else
+            f"Z = conv2D(X, W, stride={_lit(s)}, pad={pad!r}, dilation={_lit(d)}{grp})")
     if framework == "torch":
         return _torch_conv2d(what, p, s, d, k, pad, (t, b, l, r), backward)
     if backward:
@@ -231,12 +274,13 @@ def _torch_conv2d(what, p, s, d, k, pad, tblr, backward):
     padding, pad_lines = _torch_padding(pad, s, tblr)
     layer = _call("conv = torch.nn.Conv2d", [
         str(p["in_ch"]), str(p["out_ch"]), f"kernel_size={k}", f"stride={_lit(s)}",
-        f"padding={padding}", f"dilation={_lit(_plus1(d))}", "bias=False",
+        f"padding={padding}", f"dilation={_lit(_plus1(d))}", *_groups_arg(p), "bias=False",
         "dtype=torch.float64"])
     notes = [ln for ln in pad_lines if ln.startswith("#")]
     pad_lines = [ln for ln in pad_lines if not ln.startswith("#")]
     lines = [f"# {what} in PyTorch", *_T_HEAD, *notes,
-             layer + "   # torch's dilation = ours + 1", _T_WEIGHT]
+             layer + "   # torch's dilation = ours + 1",
+             _T_WEIGHT_G if p["groups"] > 1 else _T_WEIGHT]
     if backward:
         lines += ["x_in = torch.tensor(np.asarray(X, dtype='float64').transpose(0, 3, 1, 2), "
                   "requires_grad=True)   # NHWC -> NCHW", "x = x_in", *pad_lines,
@@ -253,10 +297,21 @@ def _keras_conv2d(what, p, s, d, k, pad, tblr):
     detour = max(s) > 1 and max(d) > 0
     explicit = detour or not (isinstance(pad, str) or not any(tblr))
     padding = "'valid'" if explicit or not isinstance(pad, str) else repr(pad)
-    layer = _call("conv = keras.layers.Conv2D", [
-        str(p["out_ch"]), f"kernel_size={k}", f"strides={_lit((1, 1) if detour else s)}",
-        f"padding={padding}", f"dilation_rate={_lit(_plus1(d))}", "use_bias=False",
-        "dtype='float64'"])
+    common = [f"kernel_size={k}", f"strides={_lit((1, 1) if detour else s)}",
+              f"padding={padding}", f"dilation_rate={_lit(_plus1(d))}"]
+    if _depthwise(p):
+        layer = _call("conv = keras.layers.DepthwiseConv2D", [
+            *common, f"depth_multiplier={p['out_ch'] // p['in_ch']}", "use_bias=False",
+            "dtype='float64'"])
+        kernel = (f"conv.set_weights([np.asarray(W, dtype='float64').reshape({k[0]}, {k[1]}, "
+                  f"{p['in_ch']}, {p['out_ch'] // p['in_ch']})])   # DepthwiseConv2D's kernel "
+                  "(fr, fc, in_ch, depth_multiplier) is ours (fr, fc, 1, out_ch) reshaped")
+    else:
+        layer = _call("conv = keras.layers.Conv2D", [
+            str(p["out_ch"]), *common, *_groups_arg(p), "use_bias=False", "dtype='float64'"])
+        kernel = _K_SET + ("   # Keras's grouped kernel is (fr, fc, in_ch // groups, out_ch), "
+                           "as ours" if p["groups"] > 1 else
+                           "   # Keras's kernel is (fr, fc, in_ch, out_ch), as ours")
     lines = [f"# {what} in Keras 3 (any backend)", *_K_HEAD, "x = np.asarray(X, dtype='float64')"]
     if explicit:
         t, b, l, r = tblr
@@ -266,8 +321,7 @@ def _keras_conv2d(what, p, s, d, k, pad, tblr):
         lines.append(f"# Keras refuses strides > 1 with dilation_rate > 1: run at stride 1, "
                      f"keep the outputs at multiples of {_lit(s)}")
     lines += [layer + "   # NHWC; dilation_rate = ours + 1",
-              "conv.build(x.shape)",
-              _K_SET + "   # Keras's kernel is (fr, fc, in_ch, out_ch), as ours",
+              "conv.build(x.shape)", kernel,
               "Z = keras.ops.convert_to_numpy(conv(x))"]
     if detour:
         lines.append(f"Z = Z[:, ::{s[0]}, ::{s[1]}, :]")
@@ -307,8 +361,11 @@ def _keras_conv2d_backward(what, p, s, d, k, tblr, z_shape):
              "# dX is the transposed convolution of dZ with the same kernel, cropped by the pad:",
              "# Conv2DTranspose's kernel (fr, fc, filters, in_channels) is W itself here",
              "dZ_ = np.asarray(dZ, dtype='float64')"]
-    lines = _keras_transposed(lines, "dZ_", p["in_ch"], k, s, d,
-                              "np.asarray(W, dtype='float64')", full, (t, l),
+    kernel = "np.asarray(W, dtype='float64')"
+    if p["groups"] > 1:
+        lines += _k_block_diagonal(p)
+        kernel = "W_full"
+    lines = _keras_transposed(lines, "dZ_", p["in_ch"], k, s, d, kernel, full, (t, l),
                               (p["in_rows"], p["in_cols"]))
     lines.append("dX = Z")
     return _text(lines)
@@ -318,26 +375,39 @@ def _keras_conv2d_backward(what, p, s, d, k, tblr, z_shape):
 def _transpose(framework, p):
     fn = "framework_code"
     k = (p["fr"], p["fc"])
+    grp = p["groups"] = v.check_int(fn, "groups", p["groups"], 1)
+    if p["out_ch"] % grp:       # W's last axis is out_ch // groups: the output must split evenly
+        raise v.groups_not_dividing(fn, grp, p["out_ch"], "the output channels", "out_ch")
+    # the library's verdict (and its message) first, on zeros of the same shapes
+    conv2D_transpose(np.zeros((p["n_ex"], p["in_rows"], p["in_cols"], p["in_ch"])),
+                     np.zeros(k + (p["in_ch"], p["out_ch"] // grp)), p["stride"], p["pad"],
+                     p["dilation"], p["output_padding"], grp)
     g, op, full = transpose_geometry(fn, (p["in_rows"], p["in_cols"]), k, p["stride"], p["pad"],
                                      p["dilation"], p["output_padding"])
     s, d, (t, b, l, r), out = g.stride, g.dilation, g.pad, g.out
     pad = p["pad"]
     what = (f"Z = conv2D_transpose(X, W, stride={_lit(s)}, pad={pad!r}, dilation={_lit(d)}, "
-            f"output_padding={_lit(_pair(fn, 'output_padding', p['output_padding'], 0))})")
+            f"output_padding={_lit(_pair(fn, 'output_padding', p['output_padding'], 0))}"
+            + (f", groups={grp})" if grp > 1 else ")"))
     need = tuple(max(st + n - f, 0) for st, n, f in zip((t, l), out, full))
     if framework == "keras":
         lines = [f"# {what} in Keras 3 (any backend)", *_K_HEAD, "x = np.asarray(X, dtype='float64')"]
-        lines = _keras_transposed(lines, "x", p["out_ch"], k, s, d,
-                                  "np.asarray(W, dtype='float64').transpose(0, 1, 3, 2)", full, (t, l), out)
+        kernel = "np.asarray(W, dtype='float64').transpose(0, 1, 3, 2)"
+        if grp > 1:
+            lines += _k_block_diagonal(p, transposed=True)
+            kernel = "W_full.transpose(0, 1, 3, 2)"
+        lines = _keras_transposed(lines, "x", p["out_ch"], k, s, d, kernel, full, (t, l), out)
         return _text(lines)
     direct = t == b and l == r and not isinstance(pad, str)
     args = [str(p["in_ch"]), str(p["out_ch"]), f"kernel_size={k}", f"stride={_lit(s)}"]
     args += ([f"padding={_lit((t, l))}", f"output_padding={_lit(op)}"] if direct
              else ["padding=0"])
-    args += [f"dilation={_lit(_plus1(d))}", "bias=False", "dtype=torch.float64"]
+    args += [f"dilation={_lit(_plus1(d))}", *_groups_arg(p), "bias=False", "dtype=torch.float64"]
     lines = [f"# {what} in PyTorch", *_T_HEAD,
              _call("conv = torch.nn.ConvTranspose2d", args) + "   # torch's dilation = ours + 1",
-             "with torch.no_grad():   # ConvTranspose2d's weight is (in_ch, out_ch, fr, fc)",
+             "with torch.no_grad():   # ConvTranspose2d's weight is (in_ch, out_ch, fr, fc)"
+             if grp == 1 else "with torch.no_grad():   # ConvTranspose2d's grouped weight is "
+             "(in_ch, out_ch // groups, fr, fc); ours (fr, fc, in_ch, out_ch // groups)",
              "    conv.weight.copy_(torch.as_tensor(W).permute(2, 3, 0, 1))",
              _T_X, "with torch.no_grad():", "    Z = conv(x)" + _T_OUT]
     if not direct:
@@ -354,10 +424,12 @@ def _conv1d(framework, p):
     s = v.check_int(fn, "stride", p["stride"], 1)
     d = v.check_int(fn, "dilation", p["dilation"], 0)
     fw, pad = p["fw"], p["pad"]
-    conv1D(np.zeros((p["n_ex"], p["l_in"], p["in_ch"])), np.zeros((fw, p["in_ch"], p["out_ch"])),
-           s, pad, d)
+    g = p["groups"] = v.check_int(fn, "groups", p["groups"], 1)
+    conv1D(np.zeros((p["n_ex"], p["l_in"], p["in_ch"])),
+           np.zeros((fw, max(p["in_ch"] // g, 1), p["out_ch"])), s, pad, d, g)
     lft, rgt = resolve_pad1D(fn, pad, p["l_in"], fw, s, d)
-    what = f"Z = conv1D(X, W, stride={s}, pad={pad!r}, dilation={d})"
+    what = f"Z = conv1D(X, W, stride={s}, pad={pad!r}, dilation={d}" + (
+        f", groups={g})" if g > 1 else ")")
     if framework == "torch":
         if isinstance(pad, str) and pad == "same" and s == 1 or pad == "valid":
             padding, pad_lines = repr(pad), []
@@ -372,10 +444,12 @@ def _conv1d(framework, p):
                          "made explicit"]
         layer = _call("conv = torch.nn.Conv1d", [
             str(p["in_ch"]), str(p["out_ch"]), f"kernel_size={fw}", f"stride={s}",
-            f"padding={padding}", f"dilation={d + 1}", "bias=False", "dtype=torch.float64"])
+            f"padding={padding}", f"dilation={d + 1}", *_groups_arg(p), "bias=False",
+            "dtype=torch.float64"])
         lines = [f"# {what} in PyTorch", *_T_HEAD, layer + "   # torch's dilation = ours + 1",
                  "with torch.no_grad():   # torch's weight is (out_ch, in_ch, fw); ours is "
-                 "(fw, in_ch, out_ch)",
+                 "(fw, in_ch, out_ch)" if g == 1 else "with torch.no_grad():   # torch's grouped "
+                 "weight is (out_ch, in_ch // groups, fw); ours (fw, in_ch // groups, out_ch)",
                  "    conv.weight.copy_(torch.as_tensor(W).permute(2, 1, 0))",
                  "x = torch.as_tensor(X, dtype=torch.float64).permute(0, 2, 1)   # NLC -> NCL",
                  *pad_lines, "with torch.no_grad():",
@@ -391,12 +465,22 @@ def _conv1d(framework, p):
     if detour:
         lines.append(f"# Keras refuses strides > 1 with dilation_rate > 1: run at stride 1, "
                      f"keep the outputs at multiples of {s}")
-    lines += [_call("conv = keras.layers.Conv1D", [
-                  str(p["out_ch"]), f"kernel_size={fw}", f"strides={1 if detour else s}",
-                  f"padding={padding}", f"dilation_rate={d + 1}", "use_bias=False",
-                  "dtype='float64'"]) + "   # dilation_rate = ours + 1",
-              "conv.build(x.shape)",
-              _K_SET + "   # Keras's kernel is (fw, in_ch, out_ch), as ours",
+    common = [f"kernel_size={fw}", f"strides={1 if detour else s}", f"padding={padding}",
+              f"dilation_rate={d + 1}"]
+    if _depthwise(p):
+        m = p["out_ch"] // p["in_ch"]
+        layer = _call("conv = keras.layers.DepthwiseConv1D", [
+            *common, f"depth_multiplier={m}", "use_bias=False", "dtype='float64'"])
+        kernel = (f"conv.set_weights([np.asarray(W, dtype='float64').reshape({fw}, {p['in_ch']}, "
+                  f"{m})])   # DepthwiseConv1D's kernel is (fw, in_ch, depth_multiplier): ours "
+                  "(fw, 1, out_ch) reshaped")
+    else:
+        layer = _call("conv = keras.layers.Conv1D", [
+            str(p["out_ch"]), *common, *_groups_arg(p), "use_bias=False", "dtype='float64'"])
+        kernel = _K_SET + ("   # Keras's grouped kernel is (fw, in_ch // groups, out_ch), as ours"
+                           if g > 1 else "   # Keras's kernel is (fw, in_ch, out_ch), as ours")
+    lines += [layer + "   # dilation_rate = ours + 1",
+              "conv.build(x.shape)", kernel,
               "Z = keras.ops.convert_to_numpy(conv(x))"]
     if detour:
         lines.append(f"Z = Z[:, ::{s}, :]")

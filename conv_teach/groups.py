@@ -19,10 +19,12 @@ depthwise-separable convolution.
 
 How it is computed:
 
-* ``1 < groups < in_ch``: each group is an ordinary convolution on its channel slices (the
-  library's blocked im2col + GEMM cores, :func:`conv_teach.conv.conv2d_core`,
-  :func:`conv_teach.backward.conv2d_backward_core`,
-  :func:`conv_teach.transpose.transposed_core`), written into the output's channel slice.
+* ``1 < groups < in_ch``, forward: im2col + one GEMM per group on blocks of windows
+  (:func:`grouped_gemm_forward`): each block is padded and copied once, group-major, and each
+  group's rows are multiplied by its kernels straight into its output channels. Backward and
+  transposed: each group is an ordinary convolution on its channel slices (the library's
+  blocked cores :func:`conv_teach.backward.conv2d_backward_core` and
+  :func:`conv_teach.transpose.transposed_core`), written into the result's channel slice.
 * depthwise (``groups == in_ch``): a GEMM per channel would multiply a ``(rows, fr*fc)``
   matrix by a vector, ``in_ch`` times. Instead each kernel tap is one multiply-add over all
   channels at once: ``Z[rows, cols] += X[rows read by the tap] * W[ki, kj]``, on the output
@@ -97,6 +99,16 @@ def block_diagonal(W, groups, *, transposed=False):
     >>> block_diagonal(W, 2)[0, 0]
     array([[1., 0.],
            [0., 2.]])
+
+    The grouped convolution is the dense one with that kernel:
+
+    >>> from conv_teach import conv2D
+    >>> X = np.arange(8.).reshape(1, 2, 2, 2)
+    >>> conv2D(X, W, 1, 0, groups=2)[0, :, :, 1]          # channel 1 times 2
+    array([[ 2.,  6.],
+           [10., 14.]])
+    >>> np.array_equal(conv2D(X, W, 1, 0, groups=2), conv2D(X, block_diagonal(W, 2), 1, 0))
+    True
     """
     fn = "block_diagonal"
     transposed = v.check_flag(fn, "transposed", transposed)
@@ -131,24 +143,24 @@ def _ndim(value):
 
 
 def setup2D(fn, X, W, stride, pad, dilation, groups):
-    """Check a grouped 2D call (W, then X, groups, geometry); return ``(X, W, g)``."""
+    """Check a grouped 2D call (W, then X, groups, geometry); return ``(X, W, g, groups)``."""
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_GROUPS_2D)
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_GROUPS_2D, batch_axis=0)
-    v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2)
-    return X, W, geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation)
+    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2)
+    return X, W, geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation), groups
 
 
 def setup1D(fn, X, W, stride, pad, dilation, groups):
-    """Check a grouped 1D call in 1D words; return ``(X, W, g)``, ``g`` the geometry of the
-    one-row 2D problem."""
+    """Check a grouped 1D call in 1D words; return ``(X, W, g, groups)``, ``g`` the geometry of
+    the one-row 2D problem."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_GROUPS_1D, batch_axis=0)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_GROUPS_1D)
-    v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
+    groups = v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
     (out,) = out_sizes(fn, (X.shape[1],), (W.shape[0],), (s,), (d,), (p,))
-    return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out))
+    return X, W, Geometry((1, W.shape[0]), (1, s), (0, d), (0, 0) + tuple(p), (1, out)), groups
 
 
 def _limit(fn, max_bytes):
@@ -180,10 +192,6 @@ def _taps(g, in_shape, r0, r1):
                 yield ki, kj, (i0, i1), (j0, j1), i0 * s_r + off_r, j0 * s_c + off_c
 
 
-def _rows(A, start, count, step):
-    return A[:, start:start + step * (count - 1) + 1:step]
-
-
 def _cells(A, row0, n_r, s_r, col0, n_c, s_c):
     """``A[:, row0 + s_r*k, col0 + s_c*l]`` for ``k < n_r``, ``l < n_c`` (a view)."""
     return A[:, row0:row0 + s_r * (n_r - 1) + 1:s_r, col0:col0 + s_c * (n_c - 1) + 1:s_c]
@@ -202,8 +210,10 @@ def _block_plan(n_ex, g, row_bytes, block_bytes):
 
 
 def depthwise_forward(X, W, g, out, block_bytes=None, fn="conv2D", max_bytes=None):
-    """``out`` (zeroed here) += the depthwise convolution of checked ``X`` (``groups == in_ch``)
-    with ``W`` ``(fr, fc, 1, in_ch * m)``: one multiply-add per tap over all channels."""
+    """Write into ``out`` the depthwise convolution of checked ``X`` (``groups == in_ch``) with
+    ``W`` ``(fr, fc, 1, in_ch * m)``: one multiply-add per tap over all channels, on the output
+    cells whose tap reads a real input cell, block by block (about ``block_bytes`` of output,
+    default :data:`DEPTHWISE_BLOCK_BYTES`)."""
     ch, m = X.shape[3], W.shape[3] // X.shape[3]
     dtype = out.dtype
     Wt = W.astype(dtype, copy=False).reshape(W.shape[0], W.shape[1], ch, m)
@@ -245,7 +255,7 @@ def depthwise_backward(dZ, X, W, g, dtype, block_bytes=None, fn="conv2D_backward
                 t = tmp[:, :i1 - i0, :j1 - j0]
                 src = _cells(Xw[n0:n1], row0, i1 - i0, s_r, col0, j1 - j0, s_c)[..., None]
                 np.multiply(src, dZv[n0:n1, i0:i1, j0:j1], out=t)
-                dW[ki, kj] += t.reshape(-1, ch, m).sum(axis=0)
+                dW[ki, kj] += t.sum(axis=(0, 1, 2))
             for ki, kj, (i0, i1), (j0, j1), row0, col0 in _taps(g, X.shape[1:3], r0, r1):
                 t = tmp[:, :i1 - i0, :j1 - j0]
                 np.multiply(dZv[n0:n1, i0:i1, j0:j1], Wt[ki, kj], out=t)
@@ -369,12 +379,13 @@ def transposed(X, W, g, groups, fn="conv2D_transpose", max_bytes=None, block_byt
 
 def conv2D(X, W, stride, pad, dilation, groups, max_bytes=None, fn="conv2D"):
     """:func:`conv_teach.conv2D` with ``groups > 1`` (checked here)."""
-    X, W, g = setup2D(fn, X, W, stride, pad, dilation, groups)
+    X, W, g, groups = setup2D(fn, X, W, stride, pad, dilation, groups)
     return forward(X, W, g, groups, fn, _limit(fn, max_bytes))
 
 
 def conv1D(X, W, stride, pad, dilation, groups, max_bytes=None, fn="conv1D"):
-    X, W, g = setup1D(fn, X, W, stride, pad, dilation, groups)
+    """:func:`conv_teach.conv1D` with ``groups > 1``: the one-row 2D problem."""
+    X, W, g, groups = setup1D(fn, X, W, stride, pad, dilation, groups)
     return forward(X[:, None], W[None], g, groups, fn, _limit(fn, max_bytes))[:, 0]
 
 
@@ -387,14 +398,16 @@ def _check_dZ(fn, dZ, expected):
 
 def conv2D_backward(dZ, X, W, stride, pad, dilation, groups, max_bytes=None,
                     fn="conv2D_backward"):
-    X, W, g = setup2D(fn, X, W, stride, pad, dilation, groups)
+    """:func:`conv_teach.conv2D_backward` with ``groups > 1``."""
+    X, W, g, groups = setup2D(fn, X, W, stride, pad, dilation, groups)
     dZ = _check_dZ(fn, dZ, (X.shape[0],) + g.out + (W.shape[3],))
     return backward(dZ, X, W, g, groups, fn, _limit(fn, max_bytes))
 
 
 def conv1D_backward(dZ, X, W, stride, pad, dilation, groups, max_bytes=None,
                     fn="conv1D_backward"):
-    X, W, g = setup1D(fn, X, W, stride, pad, dilation, groups)
+    """:func:`conv_teach.conv1D_backward` with ``groups > 1``."""
+    X, W, g, groups = setup1D(fn, X, W, stride, pad, dilation, groups)
     dZ = _check_dZ(fn, dZ, (X.shape[0], g.out[1], W.shape[2]))
     dX, dW = backward(dZ[:, None], X[:, None], W[None], g, groups, fn, _limit(fn, max_bytes))
     return dX[:, 0], dW[0]
@@ -402,10 +415,11 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation, groups, max_bytes=None,
 
 def conv2D_transpose(X, W, stride, pad, dilation, output_padding, groups, max_bytes=None,
                      fn="conv2D_transpose"):
+    """:func:`conv_teach.conv2D_transpose` with ``groups > 1``."""
     from .transpose import transpose_geometry
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_GROUPS_T, batch_axis=0)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_GROUPS_T)
-    v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
+    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
     g, _, _ = transpose_geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation,
                                  output_padding)
     return transposed(X, W, g, groups, fn, _limit(fn, max_bytes))

@@ -216,7 +216,8 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, groups=1, 
     ------
     ValueError, TypeError
         With a message naming the parameter: wrong ndim, channel mismatch, bad stride,
-        dilation or pad, output_padding too large, or a pad that crops the whole output.
+        dilation, pad or groups (or ``in_ch`` it does not divide), output_padding too large,
+        or a pad that crops the whole output.
     ArrayTooLarge
         (a MemoryError) if the output or a working array would need more than ``max_bytes``.
 

@@ -57,7 +57,7 @@ def settings_of(draw, kind):
         p.update(l_in=draw(st.integers(1, 14)), fw=draw(st.integers(1, 5)),
                  in_ch=draw(st.integers(1, 3)), out_ch=draw(st.integers(1, 2)),
                  n_ex=draw(st.integers(1, 2)), pad=draw(st.sampled_from(PADS_1D)))
-        return p
+        return draw_groups(draw, p, kind)
     p.update(in_rows=draw(st.integers(1, 8)), in_cols=draw(st.integers(1, 8)))
     for k, n in (("fr", "in_rows"), ("fc", "in_cols")):   # mostly kernels that fit (some don't)
         p[k] = draw(st.integers(1, min(5, (p[n] + 3) // (p["dilation"] + 1) + 1)))
@@ -71,6 +71,19 @@ def settings_of(draw, kind):
         p.update(pad=draw(st.sampled_from(PADS_T)), output_padding=draw(st.integers(0, 2)))
     else:
         p["pad"] = draw(st.sampled_from(PADS_2D))
+    return draw_groups(draw, p, kind)
+
+
+def draw_groups(draw, p, kind):
+    """Mostly groups=1 for the ordinary views (the groups view always > 1): ``groups`` of 2..3
+    with ``in_ch`` and ``out_ch`` its multiples (``in_ch == groups``: depthwise), now and then
+    an ``in_ch`` it does not divide (the library's error)."""
+    if draw(st.integers(0, 3 if kind != "groups" else 0)):
+        return p
+    g = draw(st.integers(2, 3))
+    p.update(groups=g, in_ch=g * draw(st.integers(1, 2)), out_ch=g * draw(st.integers(1, 2)))
+    if kind != "transpose" and draw(st.integers(0, 9)) == 0:
+        p["in_ch"] += 1
     return p
 
 
@@ -83,20 +96,23 @@ def arrays_for(kind, p, seed):
         if p["mode"] == "max":
             return dict(X=X), maxpool2D(X, k, p["stride"], p["pad"], p["dilation"])
         return dict(X=X), avgpool2D(X, k, p["stride"], p["pad"])
+    g = p["groups"]
+    w_in = max(p["in_ch"] // g, 1)          # W's input-channel axis: in_ch // groups
     if kind == "conv1d":
         X = rng.standard_normal((p["n_ex"], p["l_in"], p["in_ch"]))
-        W = rng.standard_normal((p["fw"], p["in_ch"], p["out_ch"]))
-        return dict(X=X, W=W), conv1D(X, W, p["stride"], p["pad"], p["dilation"])
+        W = rng.standard_normal((p["fw"], w_in, p["out_ch"]))
+        return dict(X=X, W=W), conv1D(X, W, p["stride"], p["pad"], p["dilation"], g)
     X = rng.standard_normal((p["n_ex"], p["in_rows"], p["in_cols"], p["in_ch"]))
-    W = rng.standard_normal((p["fr"], p["fc"], p["in_ch"], p["out_ch"]))
-    if kind == "transpose":
+    if kind == "transpose":                 # W (fr, fc, in_ch, out_ch // groups)
+        W = rng.standard_normal((p["fr"], p["fc"], p["in_ch"], p["out_ch"] // g))
         return dict(X=X, W=W), conv2D_transpose(X, W, p["stride"], p["pad"], p["dilation"],
-                                                 p["output_padding"])
-    Z = conv2D(X, W, p["stride"], p["pad"], p["dilation"])
+                                                 p["output_padding"], g)
+    W = rng.standard_normal((p["fr"], p["fc"], w_in, p["out_ch"]))
+    Z = conv2D(X, W, p["stride"], p["pad"], p["dilation"], g)
     if kind == "col2im":
         dZ = rng.standard_normal(Z.shape)
         return dict(X=X, W=W, dZ=dZ), conv2D_backward(dZ, X, W, p["stride"], p["pad"],
-                                                      p["dilation"])[0]
+                                                      p["dilation"], g)[0]
     return dict(X=X, W=W), Z
 
 
@@ -318,3 +334,49 @@ def test_docstring_examples():
     import conv_teach.framework_code as mod
     result = doctest.testmod(mod)
     assert result.attempted >= 1 and result.failed == 0
+
+
+# ---- groups (grouped and depthwise convolution) ---------------------------------------------
+GROUPED = [   # (kind, settings, what the Keras code must use)
+    ("groups", dict(), "keras.layers.Conv2D("),
+    ("groups", dict(in_ch=3, out_ch=6, groups=3, stride=2, dilation=1, pad="same"),
+     "keras.layers.DepthwiseConv2D("),
+    ("conv1d", dict(in_ch=4, out_ch=6, groups=2, pad="causal"), "keras.layers.Conv1D("),
+    ("conv1d", dict(in_ch=2, out_ch=4, groups=2, stride=2), "keras.layers.DepthwiseConv1D("),
+    ("col2im", dict(in_ch=4, out_ch=2, groups=2, stride=2, pad=1), "W_full"),
+    ("transpose", dict(in_ch=4, out_ch=6, groups=2, stride=2, pad=1, output_padding=1), "W_full"),
+    ("transpose", dict(in_ch=3, out_ch=3, groups=3, pad="same", stride=2), "W_full"),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("kind, p, _", GROUPED)
+def test_torch_code_passes_groups(kind, p, _):
+    code, arrays, expected = case(kind, p, "torch", seed=2)
+    assert f"groups={p.get('groups', 2)}," in re.sub(r",\n *", ", ", code)
+    ns = dict(arrays)
+    exec(code, ns)
+    assert_allclose(ns[result_name(kind)], expected, rtol=1e-10, atol=1e-10, err_msg=code)
+
+
+@needs_keras
+@pytest.mark.parametrize("kind, p, layer", GROUPED)
+def test_keras_code_for_groups_uses_the_honest_layer(keras_runner, kind, p, layer):
+    """groups= on Conv2D/Conv1D, DepthwiseConv2D/1D for depthwise, and for the transposed
+    convolution (Keras's Conv2DTranspose has no groups) the dense block-diagonal kernel."""
+    code, arrays, expected = case(kind, p, "keras", seed=3)
+    assert layer in code, code
+    assert_allclose(keras_runner(code, arrays, result_name(kind)), expected, rtol=1e-10,
+                    atol=1e-10, err_msg=code)
+
+
+def test_groups_settings_are_checked_with_the_library_words():
+    with pytest.raises(ValueError, match=re.escape(
+            "conv2D: groups=3 must divide the input channels, but X has 4")):   # the library's verdict
+        framework_code("groups", "torch", groups=3)
+    with pytest.raises(TypeError, match=re.escape(
+            "framework_code: groups must be an int >= 1, got 2.0 (float).")):
+        framework_code("conv1d", "keras", groups=2.0, in_ch=2, out_ch=2)
+    with pytest.raises(ValueError, match=re.escape(
+            "framework_code: groups=2 must divide the output channels, got 3 (out_ch=3)")):
+        framework_code("transpose", "torch", in_ch=2, out_ch=3, groups=2)

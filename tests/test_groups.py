@@ -291,6 +291,9 @@ def test_depthwise_memory_is_bounded_by_the_block_whatever_the_batch():
             assert _extra_bytes(call) <= 4 * block + 2 ** 14, (n_ex, call)
 
 
-def test_docstring_example():
-    import doctest
-    assert doctest.testmod(G, extraglobs={"np": np}).failed == 0
+def test_numpy_integer_groups_and_groups_1_is_the_dense_convolution():
+    rng = np.random.default_rng(4)
+    X, W = rng.standard_normal((1, 5, 5, 4)), rng.standard_normal((3, 3, 2, 4))
+    assert_allclose(ct.conv2D(X, W, 1, 1, groups=np.int64(2)), ct.conv2D(X, W, 1, 1, groups=2))
+    W1 = rng.standard_normal((3, 3, 4, 4))
+    np.testing.assert_array_equal(ct.conv2D(X, W1, 1, 1, groups=np.int8(1)), ct.conv2D(X, W1, 1, 1))
