@@ -446,6 +446,27 @@ def test_sentence_counts_the_receptive_field():
     assert "is computed from 18 entries of X_col" in v.canvas.sentence
 
 
+def test_hover_words_come_from_the_kernel_and_leave_the_pinned_sentence_alone():
+    """The front end asks the words of a hovered cell with a custom message; the answer is the
+    same sentence a pin on that cell gives, and the pinned cell's sentence does not change."""
+    v = im2col_view(in_rows=4, in_cols=4, in_ch=2, fr=3, fc=3, stride=1, pad=1)
+    pinned = v.canvas.sentence
+    sent = []
+    v.canvas.send = lambda content, buffers=None: sent.append(content)
+    ask = {"type": "describe", "panel": "X_pad", "index": [0, 2, 3, 1], "token": "3:77:1"}
+    v._on_canvas_msg(v.canvas, ask, [])
+    assert v.canvas.sentence == pinned and v.selection == ("Z", (0, 0, 0, 0))
+    v.select("X_pad", (0, 2, 3, 1))                 # what a pin on the hovered cell says
+    assert sent == [{"type": "sentence", "panel": "X_pad", "index": [0, 2, 3, 1], "token": "3:77:1",
+                     "text": v.canvas.sentence}]
+    assert sent[0]["text"].startswith("X_pad pixel (2, 3) of example 0, channel 1 = ")
+    # a cell the drawing does not have (an older drawing's) gets no words; other messages none
+    v._on_canvas_msg(v.canvas, dict(ask, index=[0, 9, 9, 0]), [])
+    v._on_canvas_msg(v.canvas, dict(ask, panel="Q"), [])
+    v._on_canvas_msg(v.canvas, {"type": "other"}, [])
+    assert [m["text"] for m in sent[1:]] == [None, None]
+
+
 @pytest.mark.parametrize("view, bad, good", [
     # every step valid but the last
     ("im2col_view", dict(in_rows=1, pad=0), dict(pad=1)),

@@ -37,7 +37,9 @@ class ViewCanvas(anywidget.AnyWidget):
     Synced traits: ``view_name``; ``data`` (``panels``, ``tables``, and the link table as
     ``indptr``/``indices``: little-endian int32 bytes); ``readout`` (lines); ``message``;
     ``selection`` (``{"panel": name, "index": [...]}`` or None; a click in the browser sets it);
-    ``sentence`` (the selection in words, shown in an ``aria-live`` region).
+    ``sentence`` (the pinned selection in words, shown in an ``aria-live`` region; while a cell
+    is hovered or focused the region shows that cell's words instead, asked of the kernel with a
+    custom message, see :meth:`View._on_canvas_msg`).
     """
     # the file contents, not their paths: works with every anywidget >= 0.9
     _esm = (STATIC / "view.js").read_text(encoding="utf-8")
@@ -107,6 +109,7 @@ class View(widgets.VBox):
         for w in self.controls.values():
             w.observe(self.refresh, names="value")
         self.canvas.observe(self._selection_changed, names="selection")
+        self.canvas.on_msg(self._on_canvas_msg)
         self.refresh()
 
     # ---- the API of issue 9 ----
@@ -217,6 +220,23 @@ class View(widgets.VBox):
             self.canvas.selection = None     # nothing that is not drawn can be selected
             return
         self._describe()
+
+    def _on_canvas_msg(self, widget, content, buffers):
+        """The front end asks for the words of a hovered or focused cell.
+
+        ``{"type": "describe", "panel": name, "index": [...], "token": t}`` is answered with
+        ``{"type": "sentence", "panel": name, "index": [...], "token": t, "text": words}``: the
+        same :func:`~conv_teach.views.words.sentence` as for the pinned selection (the front end
+        shows it while the cell stays hovered; ``canvas.sentence`` stays the pinned cell's).
+        A cell the current drawing does not have is answered with ``text`` None.
+        """
+        if not isinstance(content, dict) or content.get("type") != "describe":
+            return
+        panel, index = content.get("panel"), content.get("index")
+        ok = self._valid(panel, index)
+        text = sentence(self.drawing, panel, tuple(int(i) for i in index)) if ok else None
+        self.canvas.send({"type": "sentence", "panel": panel, "index": index,
+                          "token": content.get("token"), "text": text})
 
     def _describe(self):
         s = self.selection

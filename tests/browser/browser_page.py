@@ -4,6 +4,7 @@ browser_views.
 """
 import re
 import time
+from urllib.parse import urlsplit
 
 
 STEP_S = 45          # bound for one step (a redraw, a run of all cells) on a loaded 2-core box
@@ -30,6 +31,33 @@ class ConsoleErrors(list):
     def _add(self, text):
         if not any(b.search(text) for b in self.benign):
             self.append(text[:800])
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class Network:
+    """Every request a page makes (documents, scripts, styles, fonts, fetches, websockets),
+    recorded from the page's own events, before any routing: a request to another host is
+    recorded even when the test's context aborts it.
+
+    ``foreign()`` lists those to a host other than the loopback server: what a classroom
+    behind a firewall would see fail. ``data:``, ``blob:`` and ``about:`` URLs are no requests."""
+
+    def __init__(self, page):
+        self.urls = []
+        page.on("request", lambda r: self.urls.append(r.url))
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+
+    def foreign(self):
+        out = []
+        for url in self.urls:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if parts.hostname not in LOOPBACK:
+                out.append(url)
+        return out
 
 
 class KernelErrors:

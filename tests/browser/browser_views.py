@@ -19,17 +19,36 @@ import numpy as np
 import browser_page as pt
 from conv_teach import present, reference
 
+import conv_teach
+
 VIEWS = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
-         "col2im_view", "transpose_view"]
+         "col2im_view", "transpose_view", "pool_view"]
+if hasattr(conv_teach, "block_diagonal"):    # groups_view needs conv2D(groups=) (issue 13)
+    VIEWS.append("groups_view")
+#: views shown a second time with other settings: (marker, builder, keyword arguments)
+EXTRA = [("pool_view_pad", "pool_view", dict(fr=3, fc=3, stride=1, pad=1, in_rows=5, in_cols=5))]
 STEP_S = 45
-LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\(padding\))?\s*$", re.I)
+LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\((?:padding|no weight)\))?\s*$", re.I)
 #: the array a slider step is checked on: the view's result
 RESULT = {"col2im_view": "dX"}
+#: the rendered height of the digits in a view's cells, px: the ink of '0123456789' (ascent +
+#: descent as the browser measures it) in each number's font at its size on screen
+DIGITS = """root => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...root.querySelectorAll('.ct-num')].filter(t => t.getClientRects().length).map(t => {
+    const cs = getComputedStyle(t), m = t.getScreenCTM();
+    const px = parseFloat(cs.fontSize) * Math.hypot(m.a, m.b);
+    ctx.font = `${cs.fontWeight} ${px}px ${cs.fontFamily}`;
+    const d = ctx.measureText('0123456789');
+    return d.actualBoundingBoxAscent + d.actualBoundingBoxDescent;
+  });
+}"""
 
 
-def views_notebook(path, views=VIEWS):
+def views_notebook(path, views=VIEWS, extra=EXTRA):
     """A lesson-like notebook: per view, a tagged heading and a tagged cell showing the view
-    built with its defaults (``conv_teach.views.<name>()``), marked ``ctv-<name>``."""
+    built with its defaults (``conv_teach.views.<name>()``), marked ``ctv-<name>``; then the
+    ``extra`` views (built with their keyword arguments, marked ``ctv-<marker>``)."""
     tag = {"tags": [present.PRESENT_TAG]}
     cells = [nbformat.v4.new_markdown_cell("# Views under test\n\nThis text is not presented."),
              nbformat.v4.new_code_cell("import conv_teach.views as V")]
@@ -37,6 +56,11 @@ def views_notebook(path, views=VIEWS):
         cells.append(nbformat.v4.new_markdown_cell(f"## {name}", metadata=dict(tag)))
         cells.append(nbformat.v4.new_code_cell(
             f"v_{name} = V.{name}()\nv_{name}.add_class('ctv-{name}')\nv_{name}", metadata=dict(tag)))
+    for marker, name, kwargs in extra:
+        cells.append(nbformat.v4.new_markdown_cell(f"## {marker}", metadata=dict(tag)))
+        cells.append(nbformat.v4.new_code_cell(
+            f"v_{marker} = V.{name}(**{kwargs!r})\nv_{marker}.add_class('ctv-{marker}')\nv_{marker}",
+            metadata=dict(tag)))
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -88,6 +112,12 @@ class ViewInPage:
     def lit(self):
         raw = self.root.evaluate(
             "r => [...r.querySelectorAll('.ct-cell.ct-lit')].map(e => [e.dataset.panel, e.dataset.index])")
+        return {as_key(p, i.split(",")) for p, i in raw}
+
+    def picked(self):
+        """{(panel, index)} of the cells marked picked (pool_view: a window's maximum)."""
+        raw = self.root.evaluate(
+            "r => [...r.querySelectorAll('.ct-cell.ct-picked')].map(e => [e.dataset.panel, e.dataset.index])")
         return {as_key(p, i.split(",")) for p, i in raw}
 
     def selected(self):
@@ -149,25 +179,34 @@ def pick(cells, k=0.5):
 
 def receptive_oracle(view, panel, index):
     """For 2D views with X_pad and Z: the cells an independent loop reference says light up in
-    the *other* of the two panels (X_pad taps of an output; outputs reading a pixel), else None."""
+    the *other* of the two panels (X_pad taps of an output; outputs reading a pixel), else None.
+    Pooling reads its own channel only; a grouped convolution its group's channels."""
     arrays = view.arrays
-    if not {"X_pad", "Z", "W"} <= set(arrays) or arrays["X_pad"].ndim != 4:
+    if not {"X_pad", "Z"} <= set(arrays) or arrays["X_pad"].ndim != 4:
         return None
-    fr, fc = arrays["W"].shape[:2]
     c = {k: w.value for k, w in view.controls.items()}
+    fr, fc = arrays["W"].shape[:2] if "W" in arrays else (c["fr"], c["fc"])
     stride, dilation = c.get("stride", 1), c.get("dilation", 0)
     n_ex, oh, ow, out_ch = arrays["Z"].shape
     in_ch = arrays["X_pad"].shape[3]
+
+    def reads(o, ch):             # does output channel o read input channel ch?
+        if view.name == "pool_view":
+            return o == ch
+        if view.name == "groups_view":
+            g = c["groups"]
+            return ch // (in_ch // g) == o // (out_ch // g)
+        return True
     if panel == "Z":
-        n, i, j, _ = index
+        n, i, j, o = index
         return "X_pad", {("X_pad", (n, r, cc, ch)) for r, cc in
                          reference.receptive_field((i, j), (fr, fc), stride, dilation=dilation)
-                         for ch in range(in_ch)}
+                         for ch in range(in_ch) if reads(o, ch)}
     if panel == "X_pad":
-        n, r, cc, _ = index
+        n, r, cc, ch = index
         return "Z", {("Z", (n, i, j, o)) for i in range(oh) for j in range(ow)
                      if (r, cc) in reference.receptive_field((i, j), (fr, fc), stride, dilation=dilation)
-                     for o in range(out_ch)}
+                     for o in range(out_ch) if reads(o, ch)}
     return None
 
 
@@ -186,6 +225,9 @@ def check_hover_all_panels(vp, view, tag):
             assert got == want, (f"{tag}: hovering {panel} {index} lit {len(got)} cells, view.linked "
                                  f"names {len(want)} drawn ones; lit but not linked "
                                  f"{sorted(got - want)[:6]}, linked but not lit {sorted(want - got)[:6]}")
+            picks = {as_key(p, i) for p, cells in view.picked(panel, index).items() for i in cells} & drawn
+            assert vp.picked() == picks, (f"{tag}: hovering {panel} {index} marked {sorted(vp.picked())} "
+                                          f"picked, view.picked names {sorted(picks)}")
             oracle = receptive_oracle(view, panel, index)
             if oracle:
                 other, expected = oracle
@@ -271,3 +313,56 @@ def check_slider_step(vp, view, tag, control="stride", how="key"):
         assert abs(v - want[idx]) <= 0.005 + 1e-3 * abs(want[idx]), \
             f"{tag}: after {control} -> {v1}, {out}{idx} shows {v}, the library gives {want[idx]}"
     return control, v0, v1, seconds
+
+
+def check_hover_sentence(vp, view, tag, timeout=STEP_S):
+    """Hovering a cell that is not the pinned one puts that cell's words (the kernel's
+    ``words.sentence``, as a pin on it would give) in the ``aria-live`` sentence; when the
+    pointer leaves, the pinned cell's words come back."""
+    from conv_teach.views.words import sentence
+    region = vp.root.locator(".ct-sentence")
+    before = region.inner_text()
+    pinned = vp.selected()
+    panel = next(p for p in vp.panels() if not pinned or p != pinned[0][0])
+    _, index = pick(vp.cells(panel))
+    want = sentence(view.drawing, panel, index)
+    assert want != before
+    vp.hover(panel, index)
+    got = pt.wait_text(region, lambda t: t == want, timeout)
+    assert got == want, f"{tag}: hovering {panel} {index}, the sentence says {got!r}, not {want!r}"
+    vp.unhover()
+    got = pt.wait_text(region, lambda t: t == before, timeout)
+    assert got == before, f"{tag}: after the pointer left, the sentence says {got!r}, not the pinned {before!r}"
+
+
+FILLS = """root => [...root.querySelectorAll('.ct-cell')].map(c => [c.dataset.panel,
+  c.closest('.ct-panel').dataset.role, c.querySelector('.ct-fill').getAttribute('fill'),
+  c.getAttribute('aria-label')])"""
+
+
+def role_colours(vp):
+    """``{(role, sign): [(panel, colour), ...]}``: the full colour each drawn cell's fill is a
+    tint of (fill = white + (colour - white) * |v| / max|v| of its panel), from cells whose
+    |v| is at least half the panel's largest, where the rounding of the fill is small. The
+    role is the kernel's (``drawings.ROLES``); the value is the cell's accessible label."""
+    from conv_teach.views.drawings import ROLES
+    rows = vp.root.evaluate(FILLS)
+    values = {}
+    for panel, role, fill, label in rows:
+        assert role == ROLES[panel], f"{vp.name}: panel {panel} drawn as {role}, the kernel's role is {ROLES[panel]}"
+        m = LABEL_VALUE.search(label)
+        assert m, f"{vp.name}: cell of {panel} has no value in its label {label!r}"
+        if label.endswith("(no weight)") or not np.isfinite(float(m.group(1))):
+            continue          # groups_view's empty cells and pool_view's -inf: a fixed grey
+        values.setdefault(panel, []).append((float(m.group(1)), fill))
+    out = {}
+    for panel, cells in values.items():
+        vmax = max(abs(v) for v, _ in cells)
+        for v, fill in cells:
+            t = abs(v) / vmax if vmax else 0
+            if t < 0.5:
+                continue
+            rgb = [int(x) for x in re.findall(r"\d+", fill)]
+            colour = tuple(round(255 - (255 - c) / t) for c in rgb)
+            out.setdefault((ROLES[panel], "-" if v < 0 else "+"), []).append((panel, colour))
+    return out

@@ -8,16 +8,13 @@ import psutil
 import pytest
 
 import browser_page as pt
+import browser_views as bv
 from browser_lessons import VOILA, check_lesson_view
 from conv_teach import present
+from conv_teach.lessons import lessons_dir
 
 pytestmark = pytest.mark.browser
 
-# Voila 0.5's "lab" template links Font Awesome from a CDN (templates/lab/index.html.j2); the
-# page only talks to 127.0.0.1 here, so these two fetches fail. Nothing is lost: the same Font
-# Awesome 5 CSS and fonts are bundled in Voila's own JavaScript.
-VOILA_BENIGN = [r"^console\.error: Failed to load resource: net::ERR_[A-Z_]+ \(https://cdn\.jsdelivr\.net/"
-                r"npm/@fortawesome/fontawesome-free@%5E5/css/(all|v4-shims)\.min\.css:0\)$"]
 # Voila's page renders the markdown, and of each code cell only its outputs (jp-mod-noInput)
 CODE = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor"
 
@@ -31,8 +28,9 @@ def test_present_mode_in_voila(present_server, lesson_copy, page, axe, screensho
     server = present_server(notebook)   # python -m conv_teach present ... --no-browser --port P
     t["present ready"] = time.monotonic() - t0
 
-    errors = pt.ConsoleErrors(page, VOILA_BENIGN)
+    errors = pt.ConsoleErrors(page)
     kernel_errors = pt.KernelErrors(page)
+    network = pt.Network(page)
     t0 = time.monotonic()
     try:
         page.goto(server.url)           # Voila runs every cell, then renders the page
@@ -53,6 +51,7 @@ def test_present_mode_in_voila(present_server, lesson_copy, page, axe, screensho
 
     assert not pt.error_outputs(page), "an output shows an error after the slider moved"
     assert not errors, f"{notebook} in Voila: browser console errors:\n" + "\n".join(errors)
+    assert not network.foreign(), f"{notebook} in Voila: requests beyond the loopback server: {network.foreign()}"
     assert not kernel_errors.errors(), \
         f"{notebook} in Voila: the kernel reported errors:\n" + "\n".join(kernel_errors.errors())
     violations = axe.violations(page, ".ct-view")
@@ -66,7 +65,14 @@ def kernels(server):
         kids = psutil.Process(server.proc.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
-    return [k for k in kids if any("ipykernel" in part for part in k.cmdline())]
+    out = []
+    for k in kids:
+        try:    # a kernel that just ended is a zombie until Voila reaps it: not running
+            if k.status() != psutil.STATUS_ZOMBIE and any("ipykernel" in part for part in k.cmdline()):
+                out.append(k)
+        except psutil.Error:
+            pass
+    return out
 
 
 def test_closing_the_tab_ends_its_kernel(present_server, page, tmp_path):
@@ -88,3 +94,54 @@ def test_closing_the_tab_ends_its_kernel(present_server, page, tmp_path):
                                  f"tab closed:\n{server.log()[-2000:]}")
     assert time.monotonic() - t0 < present.CULL_IDLE_S / 2   # the beacon did it, not the culler
     assert "Kernel shutdown" in server.log()
+
+
+#: every lesson that tags cells for presenting (conv-teach present shows those)
+PRESENTED = sorted(p.name for p in lessons_dir().glob("*.ipynb") if present.tagged_cells(p))
+#: lessons whose main view cannot get 16 px digits at 1280x720, and what they get (measured):
+#: lesson 04's GEMM picture stacks X_col (8 rows) over W_col and Z_col (2 rows) to keep a
+#: product's rows and columns aligned, 15.6 cells tall with its labels, in the ~490 px the
+#: heading, controls, readout and sentence leave (16 px digits need 37 px cells: 575 px);
+#: lesson 08's 12 x 12 image (X_pad 14 x 14 cells) is taller than that on its own
+SHORT_OF_16 = {"04_gemm.ipynb": 14, "08_capstone_cnn.ipynb": 13}
+
+
+@pytest.mark.parametrize("notebook", PRESENTED)
+def test_present_page_on_a_projector(present_server, page, screenshots, notebook):
+    """A lesson's present page at 1280x720 and 1920x1080, as a teacher projects it: the
+    heading and the whole view (controls, picture, sentence) are on the screen without
+    scrolling, with digits >= 16 px high at 1280x720 (ink of '0-9', rendered), larger at
+    1920x1080; the page asks nothing of any host but the loopback server (a classroom behind a
+    firewall), and logs no console error."""
+    network = pt.Network(page)
+    errors = pt.ConsoleErrors(page)
+    server = present_server(notebook)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(server.url, timeout=2 * pt.STEP_S * 1000)
+    view = page.locator(".conv-teach-view").first
+    root = view.locator(".ct-view").first
+    root.wait_for(state="visible", timeout=2 * pt.STEP_S * 1000)
+    page.wait_for_function("r => Number(r.getAttribute('data-render')) >= 1", arg=root.element_handle())
+    found = {}
+    for w, h in [(1280, 720), (1920, 1080)]:
+        page.set_viewport_size({"width": w, "height": h})
+        page.wait_for_timeout(600)                  # a resize may relayout
+        page.evaluate("() => { window.scrollTo(0, 0); for (const e of document.querySelectorAll('*')) "
+                      "if (e.scrollTop) e.scrollTop = 0; }")
+        page.screenshot(path=str(screenshots / f"present_{notebook.split('_')[0]}_{w}x{h}.png"))
+        heading = page.locator(".jp-MarkdownCell h1, .jp-MarkdownCell h2, .jp-MarkdownCell h3").first.bounding_box()
+        box = view.bounding_box()
+        digits = root.evaluate(bv.DIGITS)
+        found[(w, h)] = dict(heading_top=heading["y"], top=box["y"], bottom=box["y"] + box["height"],
+                             digits=min(digits))
+        assert heading["y"] >= 0 and box["y"] + box["height"] <= h + 1, \
+            f"{notebook} at {w}x{h}: the heading and view do not fit the screen: {found[(w, h)]}"
+    small, big = found[(1280, 720)]["digits"], found[(1920, 1080)]["digits"]
+    assert big > small, f"{notebook}: digits do not grow on a bigger screen: {found}"
+    assert not network.foreign(), f"{notebook}: requests beyond the loopback server: {network.foreign()}"
+    assert not errors, f"{notebook}: browser console errors:\n" + "\n".join(errors)
+    print(f"{notebook}: {found}")
+    floor = SHORT_OF_16.get(notebook, 16)
+    assert small >= floor, f"{notebook} at 1280x720: digits {small:.1f} px high < {floor}: {found}"
+    if small < 16:
+        pytest.xfail(f"{notebook} at 1280x720: digits {small:.1f} px high (known, see SHORT_OF_16)")

@@ -8,7 +8,7 @@
 //   .ct-view[data-view][data-render]  root; data-render counts completed redraws
 //   .ct-cell[data-panel][data-index][aria-label]  every drawn cell (an SVG <g>)
 //   .ct-lit / .ct-selected             lit and pinned cells
-//   .ct-sentence[aria-live=polite]     the selection in words (written by the kernel)
+//   .ct-sentence[aria-live=polite]     the hovered/focused cell in words, else the pinned one (kernel's words)
 //   .ct-message                        the library's message; root gets .ct-stale meanwhile
 //   .ct-window-note                    "showing N of M columns" when a panel is cut
 //   .ct-picked                          cells the hovered/pinned cell picks (pool_view: the
@@ -16,19 +16,37 @@
 //   .ct-empty                           a cell that holds no weight (grey, no number)
 
 const NS = "http://www.w3.org/2000/svg";
-// a cell is never drawn narrower than this many px before a panel is cut to a window:
-// text is 0.46 cell high, so digits (0.73 em) stay >= 12 px high
-const MIN_CELL_PX = 36;
+// cells are made at least this many px (CSS variable --ct-min-cell overrides; present mode
+// asks 39) by cutting the windowed panels to fewer columns ("showing N of M columns"), unless
+// the whole picture gets CUT_SLACK of it (a few % of size are worth less than the columns).
+// Digits are 0.6 * 0.73 of a cell: 0.9 * 31 px keeps them >= 12 px high
+const MIN_CELL_PX = 31;
+const CUT_SLACK = 0.9;
 // the picture stops growing when cells reach this size (CSS variable --ct-max-cell overrides)
 const MAX_CELL_PX = 46;
 const U = 40;                    // SVG user units per cell (fonts below ~1 unit render badly)
-const GAP = 1;                   // between panels, in cells
+const NUM_EM = 24 / U;           // the numbers' font size (.ct-num in view.css), in cells
+const NUM_ROOM = 0.74;           // the widest a number is drawn, in cells (inside the lit ring)
+const GAP = 0.8;                 // between panels, in cells
 const TITLE = 0.9;               // title band above a panel
-const LABEL_FONT = 0.32, CHAR = 0.2;   // label font (cells) and the width of one of its chars
-const TITLE_CHAR = 0.27;                // the width of one char of a panel title (16.8 px bold), in cells
-const COLOURS = {                // Okabe-Ito
-  input: "#0072B2", col: "#0072B2", output: "#56B4E9", kernel: "#CC79A7",
-  negative: "#D55E00", positive: "#0072B2",
+const NOTE_PX = 34;              // the height of the window note (.ct-window-note), px
+// text widths in cells, measured in the view's own font (a canvas), with an upper-bound
+// estimate where no canvas is available: titles are 16.8 px bold, labels 12.8 px (view.css)
+const TITLE_PX = 16.8, LABEL_PX = 12.8;
+let measureCtx = null;
+function textCells(text, px, weight, family) {
+  if (measureCtx === null) {
+    try { measureCtx = document.createElement("canvas").getContext("2d") || false; } catch (e) { measureCtx = false; }
+  }
+  if (!measureCtx) return text.length * px * 0.64 / U;
+  measureCtx.font = `${weight} ${px}px ${family}`;
+  return measureCtx.measureText(text).width / U;
+}
+// one colour per role in every view (Okabe-Ito): a cell's fill goes from white to its role's
+// colour with |value| / the panel's largest |value|; a negative value of a signed panel goes to
+// vermillion instead (a diverging scale centred on 0), whatever the role
+const COLOURS = {
+  input: "#0072B2", col: "#0072B2", output: "#56B4E9", kernel: "#CC79A7", negative: "#D55E00",
 };
 const PAD_GREY = "#e3e3e3";
 let uid = 0;
@@ -57,9 +75,8 @@ function luminance(rgb) {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 function fillOf(p, v) {
-  let rgb;
-  if (p.signed) rgb = mix(v < 0 ? COLOURS.negative : COLOURS.positive, Math.min(Math.abs(v) / p.vmax, 1));
-  else rgb = mix(COLOURS[p.role] || COLOURS.input, Math.min(Math.abs(v) / p.vmax, 1));
+  const hue = p.signed && v < 0 ? COLOURS.negative : (COLOURS[p.role] || COLOURS.input);
+  const rgb = mix(hue, Math.min(Math.abs(v) / p.vmax, 1));
   const L = luminance(rgb);
   return { fill: `rgb(${rgb.join(",")})`, text: (L + 0.05) ** 2 > 0.05 * 1.05 ? "#000" : "#fff" };
 }
@@ -97,9 +114,10 @@ function render({ model, el }) {
   const help = document.createElement("div"); help.className = "ct-help";
   help.textContent = "Hover or focus a cell: every cell linked to it gets an orange outline. " +
     "Click pins it, Escape clears, arrow keys move.";
+  const probe = document.createElement("div"); probe.className = "ct-probe"; probe.setAttribute("aria-hidden", "true");
   const sentence = document.createElement("p"); sentence.className = "ct-sentence";
   sentence.setAttribute("aria-live", "polite");
-  root.append(readout, message, stage, note, help, sentence);
+  root.append(probe, readout, message, stage, note, help, sentence);
   el.appendChild(root);
 
   let S = null;                  // the current data, prepared
@@ -108,9 +126,9 @@ function render({ model, el }) {
   let mark = new Uint8Array(0);
   let hoverG = null, selG = null, renders = 0;
   const winStart = {};           // window group -> first column shown
-  let lastBudget = 0;
 
   function prepare(data) {
+    const family = getComputedStyle(root).fontFamily || "sans-serif";
     const panels = data.panels.map((p) => ({ ...p }));
     let off = 0;
     const byName = {};
@@ -121,10 +139,11 @@ function render({ model, el }) {
       p.emptySet = new Set(p.empty || []);
       p.cw = 0; p.chh = 0;
       for (let k = 0; k < p.size; k++) { p.cw = Math.max(p.cw, p.gx[k] + 1); p.chh = Math.max(p.chh, p.gy[k] + 1); }
-      const rl = p.rowlabels.reduce((m, [t]) => Math.max(m, t.length), 0);
-      const cl = p.collabels.reduce((m, [t]) => Math.max(m, t.length), 0);
-      p.left = rl ? rl * CHAR + 0.3 : 0;
-      p.top = TITLE + (cl ? cl * CHAR + 0.3 : 0) + (p.captions.length ? 0.1 : 0);
+      const rl = p.rowlabels.reduce((m, [t]) => Math.max(m, textCells(t, LABEL_PX, 400, family)), 0);
+      const cl = p.collabels.reduce((m, [t]) => Math.max(m, textCells(t, LABEL_PX, 400, family)), 0);
+      p.left = rl ? rl + 0.3 : 0;
+      p.top = TITLE + (cl ? cl + 0.3 : 0) + (p.captions.length ? 0.1 : 0);
+      p.titleW = textCells(p.title, TITLE_PX, 600, family) + 0.1;
       // neighbours for the arrow keys: rows and columns of the panel's own grid
       p.rows = new Map(); p.cols = new Map();
       for (let k = 0; k < p.size; k++) {
@@ -148,45 +167,39 @@ function render({ model, el }) {
     return null;
   }
 
-  // ---- layout: tables of panels, wrapped and cut to the width; positions in cell units ----
-  function layout(budget) {
-    const boxes = [];            // {p, x, y}
-    const notes = [];
-    let y = 0, width = 0;
+  // ---- layout: tables of panels, cut to the width, arranged to give the largest cells ----
+  //
+  // The kernel sends `tables`: groups of panels, each a grid of panel names. A table of one
+  // row is a line of panels that may wrap; a table of several rows (the GEMM picture) is a
+  // rigid block whose slots line up. The arrangement is a flow of these items, in reading
+  // order, wrapped at some width; every wrap width that changes the flow is tried and the one
+  // that gives the largest cells in the space available wins (the stage's width, and the height
+  // --ct-max-height leaves, unbounded in a notebook), the shortest picture among equals. So a
+  // notebook output (tall space) keeps tables under one another while they are wider than the
+  // output, and a projector (wide, short screen) puts X_col beside X_pad, W and Z. Positions
+  // are in cell units; nothing here knows what a panel means.
+  function items(cut) {
+    const out = [];
     for (const p of S.panels) p.win = null;
     for (const table of S.tables) {
       const present = table.map((row) => row.map((n) => (n && S.byName[n]) || null));
       // a panel is at least as wide as its title, so "W (2, 2, 1, 1)" never runs into the next one
-      const widthOf = (p) => Math.max(p.left + (p.win ? p.win.n : p.cw), p.title.length * TITLE_CHAR);
-      const tableWidth = () => {
-        const ncol = Math.max(...present.map((r) => r.length));
-        let w = 0;
-        for (let c = 0; c < ncol; c++) w += Math.max(0, ...present.map((r) => (r[c] ? widthOf(r[c]) : 0))) + (c ? GAP : 0);
-        return w;
-      };
-      // cut windowed panels (all of one group by the same amount) until the table fits
-      const windowed = present.flat().filter((p) => p && p.window);
-      let over = tableWidth() - budget;
-      if (over > 0 && windowed.length) {
-        for (const p of windowed) {
-          const total = p.cw, n = Math.max(3, Math.min(total, Math.floor(total - over)));
-          if (n < total) {
-            const start = Math.max(0, Math.min(winStart[p.window] || 0, total - n));
-            winStart[p.window] = start;
-            p.win = { start, n, total };
-          }
+      const widthOf = (p) => Math.max(p.left + (p.win ? p.win.n : p.cw), p.titleW);
+      // windowed panels (X_col, Z_col, dX_col) lose `cut` columns each, keeping at least 3
+      for (const p of present.flat()) {
+        if (!p || !p.window || cut <= 0) continue;
+        const total = p.cw, n = Math.max(3, Math.min(total, total - cut));
+        if (n < total) {
+          const start = Math.max(0, Math.min(winStart[p.window] || 0, total - n));
+          winStart[p.window] = start;
+          p.win = { start, n, total };
         }
       }
-      if (present.length === 1) {            // one row: wrap onto lines when too wide
-        let x = 0, lineH = 0;
+      if (present.length === 1) {            // one row: each panel flows on its own
         for (const p of present[0]) {
-          if (!p) continue;
-          const w = widthOf(p), h = p.top + p.chh;
-          if (x > 0 && x + w > budget) { y += lineH + GAP; x = 0; lineH = 0; }
-          boxes.push({ p, x, y }); x += w + GAP; lineH = Math.max(lineH, h); width = Math.max(width, x - GAP);
+          if (p) out.push({ w: widthOf(p), h: p.top + p.chh, place: (x, y) => [{ p, x, y }] });
         }
-        y += lineH + GAP;
-      } else {                               // a grid of slots (the GEMM picture)
+      } else {                               // a grid of slots (the GEMM picture): one block
         const ncol = Math.max(...present.map((r) => r.length));
         const colW = [], rowTop = [], rowH = [];
         for (let c = 0; c < ncol; c++) colW.push(Math.max(0, ...present.map((r) => (r[c] ? widthOf(r[c]) : 0))));
@@ -195,37 +208,123 @@ function render({ model, el }) {
           rowTop.push(top);
           rowH.push(top + Math.max(0, ...r.map((p) => (p ? p.chh : 0))));
         }
-        present.forEach((r, i) => {
-          let x = 0;
-          r.forEach((p, c) => {
-            // cells right-aligned in their slot column and top-aligned in their slot row, so
-            // that the matrices of a product line up (W_col's rows with Z_col's rows...)
-            if (p) boxes.push({ p, x: x + colW[c] - widthOf(p), y: y + rowTop[i] - p.top });
-            x += colW[c] + GAP;
+        const w = colW.reduce((a, b) => a + b, 0) + GAP * (ncol - 1);
+        const h = rowH.reduce((a, b) => a + b, 0) + 0.3 * (present.length - 1);
+        out.push({ w, h, place: (x0, y0) => {
+          const boxes = [];
+          let y = y0;
+          present.forEach((r, i) => {
+            let x = x0;
+            r.forEach((p, c) => {
+              // cells right-aligned in their slot column and top-aligned in their slot row, so
+              // that the matrices of a product line up (W_col's rows with Z_col's rows...)
+              if (p) boxes.push({ p, x: x + colW[c] - widthOf(p), y: y + rowTop[i] - p.top });
+              x += colW[c] + GAP;
+            });
+            y += rowH[i] + 0.3;
           });
-          width = Math.max(width, x - GAP);
-          y += rowH[i] + (i < present.length - 1 ? 0.3 : GAP);
-        });
+          return boxes;
+        } });
       }
     }
-    for (const p of S.panels) if (p.win) notes.push(p);
-    return { boxes, width: Math.max(width, 1), height: Math.max(y - GAP, 1), notes };
+    return out;
+  }
+
+  // the items in lines no wider than `wrap` (an item wider than that gets a line of its own)
+  function flow(its, wrap) {
+    const lines = [];
+    let line = null;
+    for (const it of its) {
+      if (!line || (line.w > 0 && line.w + GAP + it.w > wrap + 1e-9)) { line = { its: [], w: 0, h: 0 }; lines.push(line); }
+      line.w += (line.its.length ? GAP : 0) + it.w;
+      line.h = Math.max(line.h, it.h);
+      line.its.push(it);
+    }
+    const width = Math.max(1, ...lines.map((l) => l.w));
+    const height = Math.max(1, lines.reduce((a, l) => a + l.h, 0) + GAP * (lines.length - 1));
+    return { lines, width, height };
+  }
+
+  // choose the wrap width that gives the largest cells in a space of widthPx x heightPx
+  // (heightPx Infinity: no limit), capped at maxCell; ties go to the shortest picture, then
+  // to the one that fills its lines first (the widest)
+  function arrange(its, widthPx, heightPx, maxCell) {
+    const wraps = new Set();
+    for (let i = 0; i < its.length; i++) {
+      let w = 0;
+      for (let j = i; j < its.length; j++) { w += (j > i ? GAP : 0) + its[j].w; wraps.add(w); }
+    }
+    let best = null;
+    for (const wrap of wraps) {
+      const f = flow(its, wrap);
+      const cell = Math.min(widthPx / f.width, heightPx / f.height, maxCell);
+      const key = `${f.lines.map((l) => l.its.length).join(",")}`;
+      if (!best || cell > best.cell * 1.005 ||
+          (cell > best.cell / 1.005 && (f.height < best.f.height - 1e-9 ||
+                                        (Math.abs(f.height - best.f.height) < 1e-9 && f.width > best.f.width)))) {
+        best = { f, cell, key };
+      }
+    }
+    return best;
+  }
+
+  // the arrangement, and how many columns the windowed panels lose: none if the cells are then
+  // at least CUT_SLACK * minCell (--ct-min-cell: legible digits), else the fewest that make them
+  // at least minCell, else
+  // (the space is too small whatever is cut) the cut that gives the largest cells
+  function layout(sp) {
+    const maxCut = Math.max(0, ...S.panels.filter((p) => p.window).map((p) => p.cw - 3));
+    let best = null;
+    for (let cut = 0; cut <= maxCut; cut++) {
+      // a cut picture shows the window note under it, which takes its height from the picture's
+      const h = cut > 0 ? sp.heightPx - NOTE_PX : sp.heightPx;
+      const a = arrange(items(cut), sp.widthPx, h, sp.maxCell);
+      if (!best || a.cell > best.a.cell * 1.005) best = { cut, a };
+      // whole, within CUT_SLACK of minCell, beats cut: a few % of size is worth less than columns
+      if (a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = { cut, a }; break; }
+    }
+    items(best.cut);                 // the panels' windows for the chosen cut
+    const { f, cell, key } = best.a;
+    const boxes = [];
+    let y = 0;
+    for (const line of f.lines) {
+      let x = 0;
+      for (const it of line.its) { boxes.push(...it.place(x, y)); x += it.w + GAP; }
+      y += line.h + GAP;
+    }
+    const notes = S.panels.filter((p) => p.win);
+    const cutKey = notes.map((p) => `${p.name}:${p.win.start}+${p.win.n}`).join(",");
+    return { boxes, width: f.width, height: f.height, notes, cell, key: `${key}|${cutKey}` };
   }
 
   function cellVisible(p, k) {
     return !p.win || (p.gx[k] >= p.win.start && p.gx[k] < p.win.start + p.win.n);
   }
 
+  // the space the picture may take: the stage's width, and the height --ct-max-height leaves
+  // (read through a hidden probe that is that high; Infinity when the knob is unset)
+  function space() {
+    const widthPx = stage.clientWidth || root.clientWidth || 1000;
+    const h = probe.offsetHeight;
+    const cs = getComputedStyle(root);
+    const maxCell = parseFloat(cs.getPropertyValue("--ct-max-cell")) || MAX_CELL_PX;
+    const minCell = Math.min(maxCell, parseFloat(cs.getPropertyValue("--ct-min-cell")) || MIN_CELL_PX);
+    return { widthPx, heightPx: h > 0 ? h : Infinity, maxCell, minCell };
+  }
+
+  // the SVG's size in px: the chosen cell size times the picture's size in cells
+  function size(svg, L) {
+    svg.style.width = `${Math.floor(L.width * L.cell)}px`;   // the height follows the viewBox
+  }
+
+  let lastKey = "";
   function draw() {
-    const width = stage.clientWidth || root.clientWidth || 1000;
-    const budget = Math.max(12, Math.floor(width / MIN_CELL_PX));
-    lastBudget = budget;
-    const L = layout(budget);
+    const L = layout(space());
+    lastKey = L.key;
     const svg = svgEl("svg", { viewBox: `0 0 ${L.width * U} ${L.height * U}`, class: "ct-svg", role: "group",
                                "aria-label": `${S.view}: ${S.panels.map((p) => p.title).join(", ")}` });
-    const maxCell = parseFloat(getComputedStyle(root).getPropertyValue("--ct-max-cell")) || MAX_CELL_PX;
     svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
-    svg.style.maxWidth = `${L.width * maxCell}px`;
+    size(svg, L);
     const defs = svgEl("defs", {}, svg);
     const hatch = svgEl("pattern", { id: `ct-hatch-${id}`, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
                                      patternTransform: "rotate(45)" }, defs);
@@ -234,7 +333,7 @@ function render({ model, el }) {
     mark = new Uint8Array(S.total);
     const frag = document.createDocumentFragment();
     for (const { p, x, y } of L.boxes) {
-      const g = svgEl("g", { class: "ct-panel", "data-panel": p.name, transform: `translate(${x * U},${y * U})` });
+      const g = svgEl("g", { class: "ct-panel", "data-panel": p.name, "data-role": p.role, transform: `translate(${x * U},${y * U})` });
       const ox = p.left - (p.win ? p.win.start : 0), oy = p.top;
       svgEl("text", { class: "ct-title", x: 0, y: 0.62 * U }, g).textContent = p.title;
       for (const [t, cx, cy] of p.captions) {
@@ -282,8 +381,10 @@ function render({ model, el }) {
                                   fill: grey ? "#000" : c.text }, cg);
         const s = sp === undefined ? fmt(v).replace("-", "\u2212") : SPECIAL_TEXT[sp];
         t.textContent = s;
-        // three or more characters are narrowed (not lowered) to stay inside the outlines
-        if (s.length >= 3) { t.setAttribute("textLength", (s.length > 3 ? 0.72 : 0.66) * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
+        // a number wider than the inside of the outlines (digits ~0.64 em, a minus ~0.84 em) is
+        // narrowed, not lowered: its digits keep their height
+        const wide = NUM_EM * ([...s].reduce((a, ch) => a + (ch === "\u2212" ? 0.84 : ch === "." ? 0.32 : 0.64), 0));
+        if (wide > NUM_ROOM) { t.setAttribute("textLength", NUM_ROOM * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
       }
       frag.appendChild(g);
     }
@@ -363,6 +464,41 @@ function render({ model, el }) {
     if (g === hoverG) return;
     hoverG = g;
     light(g !== null ? g : selG);
+    describeHover();
+  }
+
+  // ---- words: the sentence region says the hovered (or focused) cell's words while there is
+  // one, else the pinned selection's (model "sentence"). The words are the kernel's
+  // (conv_teach.views.words.sentence): asked once the pointer rests DESCRIBE_MS on a cell,
+  // cached per drawing; a reply for another cell or an older drawing is dropped.
+  const DESCRIBE_MS = 120;
+  let words = new Map(), describeTimer = null, describeToken = 0;
+  function showSentence() {
+    const g = hoverG;
+    const text = g !== null && words.has(g) ? words.get(g) : null;
+    sentence.textContent = text !== null ? text : (model.get("sentence") || "");
+  }
+  function describeHover() {
+    if (describeTimer !== null) { clearTimeout(describeTimer); describeTimer = null; }
+    const g = hoverG;
+    if (g === null || words.has(g) || !S) { showSentence(); return; }
+    describeTimer = setTimeout(() => {
+      describeTimer = null;
+      if (hoverG !== g || !S) return;
+      const p = panelOf(g);
+      if (!p) return;
+      model.send({ type: "describe", panel: p.name, index: unravel(g - p.offset, p.shape),
+                   token: `${renders}:${g}:${++describeToken}` });
+    }, DESCRIBE_MS);
+  }
+  function onCustom(msg) {
+    if (!msg || msg.type !== "sentence" || typeof msg.token !== "string" || !S) return;
+    const [r, g] = msg.token.split(":").map(Number);
+    const p = S.byName[msg.panel];
+    if (r !== renders || !p || typeof msg.text !== "string" || panelOf(g) !== p ||
+        ravel(msg.index, p.shape) !== g - p.offset) return;
+    words.set(g, msg.text);
+    if (hoverG === g) showSentence();
   }
 
   function selectionG() {
@@ -471,7 +607,7 @@ function render({ model, el }) {
   };
   window.addEventListener("keydown", onKey, true);
 
-  function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; draw(); }
+  function setData() { S = prepare(model.get("data")); hoverG = null; selG = null; words = new Map(); draw(); showSentence(); }
   function setMessage() {
     const m = model.get("message") || "";
     message.textContent = m;
@@ -484,7 +620,7 @@ function render({ model, el }) {
       const w = document.createElement("div"); w.appendChild(d); return w;
     }));
   }
-  function setSentence() { sentence.textContent = model.get("sentence") || ""; }
+  function setSentence() { showSentence(); }
   function setView() { root.dataset.view = model.get("view_name"); }
 
   setView(); setReadout(); setMessage(); setSentence();
@@ -496,20 +632,27 @@ function render({ model, el }) {
   model.on("change:readout", setReadout);
   model.on("change:sentence", setSentence);
   model.on("change:view_name", setView);
+  model.on("msg:custom", onCustom);
 
+  // a new size: the same arrangement is only rescaled; another one (or another cut) is redrawn
   let pending = false;
-  const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(() => {
+  const onResize = () => {
     if (pending || !S) return;
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      const budget = Math.max(12, Math.floor((stage.clientWidth || 1000) / MIN_CELL_PX));
-      if (budget !== lastBudget) redraw();
+      const svg = stage.querySelector("svg.ct-svg");
+      const L = layout(space());
+      if (L.key !== lastKey || !svg) redraw();
+      else size(svg, L);
     });
-  }) : null;
+  };
+  const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(onResize) : null;
+  window.addEventListener("resize", onResize);
   if (ro) ro.observe(stage);
   return () => {
     if (ro) ro.disconnect();
+    window.removeEventListener("resize", onResize);
     window.removeEventListener("keydown", onKey, true);
     model.off("change:data", setData);
     model.off("change:selection", onSelection);
@@ -517,6 +660,8 @@ function render({ model, el }) {
     model.off("change:readout", setReadout);
     model.off("change:sentence", setSentence);
     model.off("change:view_name", setView);
+    model.off("msg:custom", onCustom);
+    if (describeTimer !== null) clearTimeout(describeTimer);
   };
 }
 
