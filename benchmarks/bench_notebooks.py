@@ -3,7 +3,7 @@
     python benchmarks/bench_notebooks.py            # one run
     python benchmarks/bench_notebooks.py --repeat 3 # min of 3 runs (the machine is shared: noisy)
 
-Runs ``python -m pytest notebooks/0*.ipynb`` in a subprocess from the repository root, so the
+Runs ``python -m pytest notebooks/[0-9]*_*.ipynb`` in a subprocess from the repository root, so the
 pyproject's addopts (``--nbval-lax --nbval-current-env`` and the sanitize file) apply, and
 reads the per-cell times from a JUnit XML report. Prints the wall time of the whole run
 (pytest start-up included) and, per notebook, the time of its cells including kernel
@@ -47,7 +47,7 @@ def run_once(notebooks):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs to make; the minimum is reported")
-    parser.add_argument("--pattern", default="notebooks/0*.ipynb", help="notebooks to run (glob)")
+    parser.add_argument("--pattern", default="notebooks/[0-9]*_*.ipynb", help="notebooks to run (glob)")
     args = parser.parse_args(argv)
     notebooks = sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, args.pattern)))
     if not notebooks:

@@ -49,6 +49,9 @@ def test_resolve_lesson_by_number_and_name(tmp_path, monkeypatch):
     for arg in ["00a", "0a", "00A", "what_convolution_does"]:           # a lettered lesson
         assert L.resolve_lesson(arg) == NOTEBOOKS / "00a_what_convolution_does.ipynb", arg
     assert L.resolve_lesson("0") == NOTEBOOKS / "00_start_here.ipynb"
+    for arg in ["10", "pooling_backward", "pool"]:                       # two digits
+        assert L.resolve_lesson(arg) == NOTEBOOKS / "10_pooling_backward.ipynb", arg
+    assert L.resolve_lesson("1") == NOTEBOOKS / "01_padding.ipynb"        # not 10
 
 
 def test_resolve_lesson_keeps_existing_files_and_unknown_paths(tmp_path, monkeypatch):

@@ -26,7 +26,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CHECKED, IGNORED, FIGURE = "nbval-check-output", "nbval-ignore-output", "figure"
 
 #: a call that builds a view, e.g. ``ct.views.im2col_view()``
-WIDGET_CALL = re.compile(r"\b(padding|dilation|im2col|gemm|conv1d|col2im|transpose)_view\s*\(")
+WIDGET_CALL = re.compile(r"\b(padding|dilation|im2col|gemm|conv1d|col2im|transpose|groups|pool)_view\s*\(")
 
 #: exercise notebooks that still carry ``# NBVAL_...`` comments: their conversion to tags belongs
 #: to the exercises' own change (issue 11, branch ``exer``); drop an entry once it is converted.

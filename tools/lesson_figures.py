@@ -34,8 +34,8 @@ TIMEOUT = 120          # seconds per cell
 
 
 def lessons():
-    """Every lesson notebook: notebooks/0*.ipynb."""
-    return sorted(NOTEBOOKS.glob("0*.ipynb"))
+    """Every lesson notebook: notebooks/NN_name.ipynb (00_start_here, 00a_..., 10_...)."""
+    return sorted(NOTEBOOKS.glob("[0-9]*_*.ipynb"))
 
 
 def tags(cell):
@@ -151,7 +151,7 @@ def stale(path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/0*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/[0-9]*_*.ipynb")
     parser.add_argument("--check", action="store_true", help="only report stale figures")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or lessons()

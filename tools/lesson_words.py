@@ -1,6 +1,6 @@
 """Count the words of prose (markdown cells, fenced code left out) in each lesson.
 
-    python tools/lesson_words.py [NOTEBOOK ...]     # default: notebooks/0*.ipynb
+    python tools/lesson_words.py [NOTEBOOK ...]     # default: notebooks/[0-9]*_*.ipynb
 
 Issue 11 asks for about 700 words of prose per lesson; tests/test_lesson_rules.py holds the
 lessons to it with this count.
@@ -22,7 +22,7 @@ def prose_words(nb):
 
 
 def main(paths):
-    paths = paths or sorted(str(p) for p in Path("notebooks").glob("0*.ipynb"))
+    paths = paths or sorted(str(p) for p in Path("notebooks").glob("[0-9]*_*.ipynb"))
     for path in paths:
         print(f"{prose_words(nbformat.read(path, as_version=4)):5d}  {path}")
 

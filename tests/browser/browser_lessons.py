@@ -2,10 +2,13 @@
 
 Each lesson builds one linked view (``conv_teach.views``) in a cell; :func:`lesson_view` reads
 that call (builder and keyword arguments) from the lesson file itself, so the test process
-builds the same view and asks it (``view.linked``). What must be lit is also checked against
-the loop reference (``reference.receptive_field``, through ``browser_views.receptive_oracle``),
-and what the readout must say is computed here with the library (``conv_out_shape``,
-``pad2D``) from the control values read in the page, never copied from the view.
+builds the same view and asks it (``view.linked``). A data argument that is a name in the
+lesson (``pool_view(X=X4, ...)``) is read back from the numbers the page draws in that panel.
+What must be lit is also checked against the loop reference (``reference.receptive_field``,
+:func:`window_oracle`: all channels for a convolution, the output's group for a grouped one,
+its own channel for pooling), and what the readout must say is computed here with the library
+(``conv_out_shape``, ``pad2D``) from the control values read in the page, never copied from
+the view.
 """
 import ast
 
@@ -15,11 +18,14 @@ import numpy as np
 import browser_page as pt
 import browser_views as bv
 import conv_teach as ct
+from conv_teach import reference
 
 # notebook, the slider moved one step with the keyboard, expectation (below)
 LAB = [
     ("01_padding.ipynb", "stride", "expect_padding"),
     ("03_im2col.ipynb", "stride", "expect_im2col"),
+    ("09_grouped_depthwise.ipynb", "stride", "expect_groups"),
+    ("10_pooling_backward.ipynb", "stride", "expect_pool"),
 ]
 # present mode (conv-teach present): the same, for lesson 03
 VOILA = [
@@ -27,8 +33,23 @@ VOILA = [
 ]
 
 
+class FromPage:
+    """A data argument the lesson passes by name (``X=X4``): read it from the page's panel."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<{self.name} as the page draws it>"
+
+
+def _argument(node):
+    return FromPage(node.id) if isinstance(node, ast.Name) else ast.literal_eval(node)
+
+
 def lesson_view(path):
     """``(builder name, kwargs)`` of the one ``xxx_view(...)`` call in the lesson at ``path``."""
+    import conv_teach.views as V
     calls = []
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type != "code" or "_view(" not in cell.source:
@@ -36,10 +57,25 @@ def lesson_view(path):
         for node in ast.walk(ast.parse(cell.source)):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-                if name in bv.VIEWS:
-                    calls.append((name, {k.arg: ast.literal_eval(k.value) for k in node.keywords}))
+                if name.endswith("_view") and name in V.__all__:
+                    calls.append((name, {k.arg: _argument(k.value) for k in node.keywords}))
     assert len(calls) == 1, f"{path}: expected one view built in the lesson, found {calls}"
     return calls[0]
+
+
+def data_from_page(vp, kwargs):
+    """``kwargs`` with every :class:`FromPage` argument (``X=``) replaced by the array the page
+    draws in the panel of that keyword, from the cells' accessible labels."""
+    out = dict(kwargs)
+    for key, value in kwargs.items():
+        if isinstance(value, FromPage):
+            shown = vp.values(key)
+            assert shown, f"the page draws no {key} panel to read {value!r} from"
+            A = np.zeros(tuple(max(i[k] for i in shown) + 1 for k in range(len(next(iter(shown))))))
+            for index, number in shown.items():
+                A[index] = number
+            out[key] = A
+    return out
 
 
 def in_lesson(page, name):
@@ -109,7 +145,53 @@ def expect_padding(v):
     return Expected([(f"Z shape: (1, {oh}, {ow}, 1)", ""), rows, cols])
 
 
-EXPECT = {"expect_im2col": expect_im2col, "expect_padding": expect_padding}
+def expect_pool(v):
+    """pool_view: ``Z = maxpool2D(X, (fr, fc), stride=...`` with conv2D's output-size formulas
+    (pooling uses the same windows); ``Z``'s shape from the library's ``conv_out_shape``."""
+    out, error = _conv2D(v, 1, v["in_ch"])
+    if error:
+        return Expected(error=error)
+    oh, ow, rows, cols = out
+    call = f"Z = {v['mode']}pool2D(X, ({v['fr']}, {v['fc']}), stride={v['stride']}"
+    return Expected([(call, ""), rows, cols])
+
+
+def expect_groups(v):
+    """groups_view: conv2D's size formulas, and the weights and multiply-adds of this grouped
+    convolution, a full one and depthwise + 1 x 1, counted here from the controls."""
+    out, error = _conv2D(v, 1, v["in_ch"])
+    if error:
+        return Expected(error=error)
+    oh, ow, rows, cols = out
+    k, g, cin, cout = v["fr"] * v["fc"], v["groups"], v["in_ch"], v["out_ch"]
+    this, full, separable = k * (cin // g) * cout, k * cin * cout, k * cin + cin * cout
+    return Expected([rows, cols, (f"weights: this conv (groups={g}) ", f" = {separable}"),
+                     (f"multiply-adds per example (x out_rows*out_cols = {oh}*{ow} = {oh * ow}): "
+                      f"this conv {this * oh * ow}; full {full * oh * ow}; ",
+                      f"depthwise-separable {separable * oh * ow}")])
+
+
+EXPECT = {"expect_im2col": expect_im2col, "expect_padding": expect_padding, "expect_pool": expect_pool,
+          "expect_groups": expect_groups}
+
+
+def window_oracle(view, index):
+    """``(panel, cells)``: the ``X_pad`` cells output ``index`` of ``Z`` reads by the loop
+    reference (``reference.receptive_field`` of the view's window), in the channels it reads:
+    every input channel for a convolution, its group's for a grouped one, its own for pooling."""
+    arrays, c = view.arrays, {k: w.value for k, w in view.controls.items()}
+    n, i, j, o = index
+    fr, fc = (c["fr"], c["fc"]) if "fr" in c else arrays["W"].shape[:2]
+    in_ch = arrays["X_pad"].shape[3]
+    if view.name == "pool_view":
+        channels = [o]
+    elif view.name == "groups_view":
+        per_in, per_out = in_ch // c["groups"], arrays["Z"].shape[3] // c["groups"]
+        channels = range((o // per_out) * per_in, (o // per_out + 1) * per_in)
+    else:
+        channels = range(in_ch)
+    taps = reference.receptive_field((i, j), (fr, fc), c.get("stride", 1), dilation=c.get("dilation", 0))
+    return "X_pad", {("X_pad", (n, r, q, ch)) for r, q in taps for ch in channels}
 
 
 def check_readout(vp, expect, tag):
@@ -139,7 +221,7 @@ def check_output_hover(vp, view, tag):
     assert ("Z", index) in got, f"{tag}: hovering Z {index} does not light itself"
     assert got == want, (f"{tag}: hovering Z {index}: lit but not linked {sorted(got - want)[:6]}, "
                          f"linked but not lit {sorted(want - got)[:6]}")
-    other, field = bv.receptive_oracle(view, "Z", index)
+    other, field = window_oracle(view, index)
     lit = {c for c in got if c[0] == other}
     assert lit and lit == field & drawn, \
         f"{tag}: hovering Z {index}: lit {other} {sorted(lit)} is not its receptive field {sorted(field)}"
@@ -153,7 +235,7 @@ def check_lesson_view(page, notebook_path, slider, expect, tag, screenshots):
     name, kwargs = lesson_view(notebook_path)
     vp = in_lesson(page, name)
     vp.wait()
-    view = bv.build(name, **kwargs)
+    view = bv.build(name, **data_from_page(vp, kwargs))
     assert not view.message, f"{tag}: the lesson's {name}({kwargs}) is rejected: {view.message}"
     check_readout(vp, expect, f"{tag} as loaded")
     check_output_hover(vp, view, f"{tag} as loaded")

@@ -1,6 +1,6 @@
 """The lessons in JupyterLab, as a student uses them: run all, hover the view, move a slider.
 
-For lessons 01 and 03: open the lesson in JupyterLab (headless Chromium), clear the stored
+For lessons 01, 03, 09 and 10 (browser_lessons.LAB): open the lesson in JupyterLab (headless Chromium), clear the stored
 outputs, run all cells, find the lesson's linked view (``.ct-view[data-view]``), then
 (browser_lessons.check_lesson_view): its readout shows the library's numbers for the controls
 as the page shows them; hovering an output cell lights exactly ``view.linked`` and, in X_pad,
