@@ -34,10 +34,8 @@ DEFAULTS = {
                            output_padding=0),
     "pool_view": dict(in_rows=4, in_cols=4, in_ch=1, fr=2, fc=2, stride=2, pad=0, dilation=0,
                       mode="max"),
-    # 2x2 taps: X_col has in_ch*4 = 16 rows, so the block diagonal stays legible on one
-    # 1280x720 screen (3x3 made it 36 rows and ~9 px digits in present mode)
-    "groups_view": dict(in_rows=4, in_cols=4, in_ch=4, out_ch=4, groups=2, fr=2, fc=2, stride=1,
-                        pad=0, dilation=0),
+    "groups_view": dict(in_rows=4, in_cols=4, in_ch=4, out_ch=4, groups=2, fr=3, fc=3, stride=1,
+                        pad=1, dilation=0),
 }
 #: slider ranges of one view that differ from controls.SLIDERS
 RANGES = {"groups_view": {"in_ch": (1, 8), "out_ch": (1, 8), "groups": (1, 8)}}
