@@ -12,7 +12,11 @@ Measured in the page, on the browser's own clock (``performance.now()``):
   Playwright onto the centre of a cell) to the highlight painted: the first task after the
   next animation frame (``requestAnimationFrame``, then a ``MessageChannel`` message, which runs
   after that frame's paint). Cells are drawn at random from every panel of the view; each
-  hover must light at least the hovered cell (``.ct-lit``), else the run stops.
+  hover must light at least the hovered cell (``.ct-lit``), else the run stops. Before each
+  hover the mouse leaves the view and the probe is armed only after two animation frames,
+  i.e. once the un-lighting of the previous hover is painted: each figure is one hover's own
+  work, not the previous one's paint that the earlier version (until 2026-11-30 09:40) let
+  spill into the measured frame.
 * **step**: from the ``keydown`` of an arrow key on the view's ``stride`` slider (real key
   presses, alternately right and left, so every step changes the picture) to the new picture
   painted: the view's root raises ``data-render`` after a redraw (views contract), then the
@@ -220,7 +224,10 @@ def measure_view(page, key, hovers, steps, rng):
         cell.scroll_into_view_if_needed()
         b = cell.bounding_box()
         page.mouse.move(5, 5)          # off the view: the next move enters a cell afresh
-        root.evaluate("r => { window.__ctbPending = window.__ctb.armHover(r); }")
+        # arm once the move off the view is painted (two frames), so that a hover is not
+        # charged with painting the previous one's un-lighting
+        root.evaluate("r => new Promise(res => requestAnimationFrame(() => requestAnimationFrame(() => {"
+                      " window.__ctbPending = window.__ctb.armHover(r); res(); })))")
         page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
         r = page.evaluate("() => window.__ctbPending")
         if r["lit"] < 1:

@@ -111,7 +111,8 @@ def hover_only(page, key, n, rng):
     for _ in range(n):
         b = cells.nth(rng.randrange(count)).bounding_box()
         page.mouse.move(5, 5)
-        root.evaluate("r => { window.__ctbPending = window.__ctb.armHover(r); }")
+        root.evaluate("r => new Promise(res => requestAnimationFrame(() => requestAnimationFrame(() => {"
+                      " window.__ctbPending = window.__ctb.armHover(r); res(); })))")
         page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
         ms.append(page.evaluate("() => window.__ctbPending")["ms"])
     page.mouse.move(5, 5)
