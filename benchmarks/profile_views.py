@@ -109,7 +109,9 @@ def hover_only(page, key, n, rng):
     cells = root.locator(".ct-cell")
     count, ms = cells.count(), []
     for _ in range(n):
-        b = cells.nth(rng.randrange(count)).bounding_box()
+        cell = cells.nth(rng.randrange(count))
+        cell.scroll_into_view_if_needed()
+        b = cell.bounding_box()
         page.mouse.move(5, 5)
         root.evaluate("r => new Promise(res => requestAnimationFrame(() => requestAnimationFrame(() => {"
                       " window.__ctbPending = window.__ctb.armHover(r); res(); })))")
