@@ -100,6 +100,11 @@ function ravel(idx, shape) {
 
 function render({ model, el }) {
   const id = ++uid;
+  // the hatch pattern's id must be unique in the page: anywidget may load this module once per
+  // view (uid restarts at 1 in each), and a url(#id) shared by several views resolves to one
+  // view's pattern only, which stops painting when that view is re-rendered or detached (seen
+  // in Notebook 7 once a view's <svg> is kept between redraws)
+  const hatchId = `ct-hatch-${id}-${Math.random().toString(36).slice(2, 10)}`;
   const root = document.createElement("div");
   root.className = "ct-view";
   // JupyterLab / Notebook 7 (lumino) leave the keys to us inside the view: arrows, Enter, Escape
@@ -372,7 +377,7 @@ function render({ model, el }) {
                       fill: empty ? "#f2f2f2" : grey ? PAD_GREY : c.fill }, cg);
       if (padded) {
         svgEl("rect", { class: "ct-hatch", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
-                        fill: `url(#ct-hatch-${id})` }, cg);
+                        fill: `url(#${hatchId})` }, cg);
       }
       svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
       if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
@@ -400,7 +405,7 @@ function render({ model, el }) {
     if (svg === null) {
       svg = svgEl("svg", { class: "ct-svg", role: "group", preserveAspectRatio: "xMinYMin meet" });
       const defs = svgEl("defs", {}, svg);
-      const hatch = svgEl("pattern", { id: `ct-hatch-${id}`, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
+      const hatch = svgEl("pattern", { id: hatchId, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
                                        patternTransform: "rotate(45)" }, defs);
       svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 0.25 * U, stroke: "#8c8c8c", "stroke-width": 0.07 * U }, hatch);
     } else {
