@@ -703,11 +703,27 @@ function render({ model, el }) {
     });
   };
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(onResize) : null;
-  window.addEventListener("resize", onResize);
+  // A view off screen is skipped (content-visibility: auto in view.css) and keeps its last
+  // height; after a window resize it would take its new height only when scrolled to, moving
+  // what is below it under the reader's eyes. So a window resize renders every view for three
+  // frames (the stage's new width, then the redraw at the new cell size, then remembered):
+  // each is then remembered at its new height.
+  let shown = 0;
+  const onWindowResize = () => {
+    const mine = ++shown;
+    root.style.contentVisibility = "visible";
+    const later = (n) => requestAnimationFrame(() => {
+      if (n > 0) later(n - 1);
+      else if (mine === shown) root.style.contentVisibility = "";
+    });
+    later(3);
+    onResize();
+  };
+  window.addEventListener("resize", onWindowResize);
   if (ro) ro.observe(stage);
   return () => {
     if (ro) ro.disconnect();
-    window.removeEventListener("resize", onResize);
+    window.removeEventListener("resize", onWindowResize);
     window.removeEventListener("keydown", onKey, true);
     model.off("change:data", setData);
     model.off("change:selection", onSelection);
