@@ -12,7 +12,13 @@ Measured in the page, on the browser's own clock (``performance.now()``):
   Playwright onto the centre of a cell) to the highlight painted: the first task after the
   next animation frame (``requestAnimationFrame``, then a ``MessageChannel`` message, which runs
   after that frame's paint). Cells are drawn at random from every panel of the view; each
-  hover must light at least the hovered cell (``.ct-lit``), else the run stops.
+  hover must light at least the hovered cell (``.ct-lit``), else the run stops. Before each
+  hover the mouse leaves the view and the probe is armed only after two animation frames,
+  i.e. once the un-lighting of the previous hover is painted (each figure is one hover's own
+  work, not the previous one's paint, which the earlier version let spill into the measured
+  frame), and the mouse then moves after a random 0-16.7 ms, so that hovers land at random
+  points of the frame interval as a person's do (without it they would all land early in a
+  frame and wait longest for the next one).
 * **step**: from the ``keydown`` of an arrow key on the view's ``stride`` slider (real key
   presses, alternately right and left, so every step changes the picture) to the new picture
   painted: the view's root raises ``data-render`` after a redraw (views contract), then the
@@ -71,6 +77,7 @@ LARGEST = {
     "transpose_view": dict(in_rows=8, in_cols=8),
 }
 STEP_SLIDER = "stride"
+FRAME_MS = 1000 / 60            # headless Chromium's frame interval
 TARGETS = {"hover_median": 16.0, "hover_p95": 33.0, "step_median": 80.0}
 #: the removed matplotlib apps (conv_teach.widgets), slider step to new PNG painted: NOT measured
 #: by this script any more; the figures of the last run before their removal, and issue 9's
@@ -220,7 +227,13 @@ def measure_view(page, key, hovers, steps, rng):
         cell.scroll_into_view_if_needed()
         b = cell.bounding_box()
         page.mouse.move(5, 5)          # off the view: the next move enters a cell afresh
-        root.evaluate("r => { window.__ctbPending = window.__ctb.armHover(r); }")
+        # arm once the move off the view is painted (two frames), so that a hover is not
+        # charged with painting the previous one's un-lighting; then wait a random part of a
+        # frame, so that hovers arrive at random points of the frame as a person's do (arming
+        # in a frame callback alone would phase-lock them, always early in a frame)
+        root.evaluate("r => new Promise(res => requestAnimationFrame(() => requestAnimationFrame(() => {"
+                      " window.__ctbPending = window.__ctb.armHover(r); res(); })))")
+        page.wait_for_timeout(rng.uniform(0, FRAME_MS))
         page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
         r = page.evaluate("() => window.__ctbPending")
         if r["lit"] < 1:

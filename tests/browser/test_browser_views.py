@@ -125,6 +125,30 @@ def test_one_colour_per_role(front_end):
     assert len({colours[r] for r in ("input", "output", "kernel", "negative")}) == 4, colours
 
 
+def test_paint_references_resolve_in_their_own_view(front_end):
+    """Every url(#id) a view paints with (the padding hatch) names exactly one element in the
+    page, inside that view's own <svg>: a pattern id shared by several views resolves to one of
+    them only and stops painting when that one is re-rendered (seen in Notebook 7)."""
+    fe, page, _, _ = front_end
+    bad = page.evaluate("""() => {
+      const out = []; let n = 0;
+      for (const svg of document.querySelectorAll('.ct-view svg.ct-svg')) {
+        for (const e of svg.querySelectorAll('[fill^="url("], [stroke^="url("]')) {
+          for (const a of ['fill', 'stroke']) {
+            const m = /^url\\(#(.+)\\)$/.exec(e.getAttribute(a) || '');
+            if (!m) continue;
+            n++;
+            const targets = document.querySelectorAll(`[id="${m[1]}"]`);
+            if (targets.length !== 1 || !svg.contains(targets[0])) out.push([m[1], targets.length]);
+          }
+        }
+      }
+      return {n, bad: out.slice(0, 5), nbad: out.length};
+    }""")
+    assert bad["n"] > 0, f"{fe}: no view paints with a pattern (the padding hatch): nothing checked"
+    assert bad["nbad"] == 0, f"{fe}: {bad['nbad']} of {bad['n']} url(#id) do not resolve in their view: {bad['bad']}"
+
+
 def test_no_errors_and_no_serious_accessibility_violations(front_end, axe):
     fe, page, errors, kernel_errors = front_end
     violations = axe.violations(page, ".ct-view")

@@ -100,6 +100,11 @@ function ravel(idx, shape) {
 
 function render({ model, el }) {
   const id = ++uid;
+  // the hatch pattern's id must be unique in the page: anywidget may load this module once per
+  // view (uid restarts at 1 in each), and a url(#id) shared by several views resolves to one
+  // view's pattern only, which stops painting when that view is re-rendered or detached (seen
+  // in Notebook 7 once a view's <svg> is kept between redraws)
+  const hatchId = `ct-hatch-${id}-${Math.random().toString(36).slice(2, 10)}`;
   const root = document.createElement("div");
   root.className = "ct-view";
   // JupyterLab / Notebook 7 (lumino) leave the keys to us inside the view: arrows, Enter, Escape
@@ -317,79 +322,129 @@ function render({ model, el }) {
     svg.style.width = `${Math.floor(L.width * L.cell)}px`;   // the height follows the viewBox
   }
 
+  // ---- drawing: one <g class="ct-panel"> per panel, kept between redraws ----
+  //
+  // A slider step changes one or two panels (stride: X_col, Z...); the others keep their
+  // numbers and cell positions. A panel's <g> holds everything of it relative to its own origin,
+  // so a panel whose signature (numbers, grid, window, labels, picks) is unchanged keeps its DOM
+  // and only moves (its transform) and renumbers (data-g) if needed; only changed panels are
+  // built, off the document, and inserted. Rebuilding ~1000 SVG elements per step cost most of
+  // the front end's time (benchmarks/bench_views.py).
   let lastKey = "";
+  let svg = null;
+  let built = new Map();         // panel name -> { sig, g, list: [[k, cell <g>]], offset, at }
+  function panelSig(p) {
+    const pk = [];
+    for (let k = 0; k < p.size; k++) if (S.pickable[p.offset + k]) pk.push(k);
+    return JSON.stringify([p.name, p.title, p.role, p.shape, p.values, p.gx, p.gy, p.pad, p.special || null,
+                           p.empty || null, p.captions, p.rowlabels, p.collabels, p.signed, p.vmax, p.left, p.top,
+                           p.win ? [p.win.start, p.win.n] : null, pk]);
+  }
+
+  function buildPanel(p) {
+    const g = svgEl("g", { class: "ct-panel", "data-panel": p.name, "data-role": p.role });
+    const list = [];
+    const ox = p.left - (p.win ? p.win.start : 0), oy = p.top;
+    svgEl("text", { class: "ct-title", x: 0, y: 0.62 * U }, g).textContent = p.title;
+    for (const [t, cx, cy] of p.captions) {
+      if (p.win && (cx < p.win.start || cx >= p.win.start + p.win.n)) continue;
+      svgEl("text", { class: "ct-caption", x: (ox + cx) * U, y: (oy + cy) * U }, g).textContent = t;
+    }
+    for (const [t, ry] of p.rowlabels) {
+      svgEl("text", { class: "ct-label", x: (p.left - 0.15) * U, y: (oy + ry + 0.5) * U, "text-anchor": "end",
+                      "dominant-baseline": "central" }, g).textContent = t;
+    }
+    for (const [t, cx] of p.collabels) {
+      if (p.win && (cx < p.win.start || cx >= p.win.start + p.win.n)) continue;
+      svgEl("text", { class: "ct-label", transform: `translate(${(ox + cx + 0.5) * U},${(oy - 0.15) * U}) rotate(-90)`,
+                      "dominant-baseline": "central" }, g).textContent = t;
+    }
+    for (let k = 0; k < p.size; k++) {
+      if (!cellVisible(p, k)) continue;
+      const sp = p.specialOf.get(k), empty = p.emptySet.has(k);
+      const v = sp === undefined ? p.values[k] : 0, idx = unravel(k, p.shape);
+      const padded = p.padSet.has(k);
+      const c = fillOf(p, v);
+      const said = sp === undefined ? fmt(v) : sp;
+      const cg = svgEl("g", { class: empty ? "ct-cell ct-empty" : "ct-cell", "data-panel": p.name, "data-index": idx.join(","),
+                              "data-g": p.offset + k, role: "button", tabindex: "-1", "aria-pressed": "false",
+                              "aria-label": `${p.name} (${idx.join(", ")}) = ${said}${padded ? " (padding)" : ""}${empty ? " (no weight)" : ""}` }, g);
+      const cx = ox + p.gx[k], cy = oy + p.gy[k];
+      // padding: grey when it holds a zero (or -inf), else its value's colour; hatched on top
+      // either way; a cell that holds no weight is a flat light grey without a number
+      const grey = (padded && v === 0) || sp !== undefined || empty;
+      svgEl("rect", { class: "ct-fill", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
+                      fill: empty ? "#f2f2f2" : grey ? PAD_GREY : c.fill }, cg);
+      if (padded) {
+        svgEl("rect", { class: "ct-hatch", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
+                        fill: `url(#${hatchId})` }, cg);
+      }
+      svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
+      if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
+        const m = svgEl("g", { class: "ct-pickmark" }, cg);
+        svgEl("rect", { x: (cx + 0.2) * U, y: (cy - 0.12) * U, width: 0.6 * U, height: 0.3 * U, rx: 0.08 * U }, m);
+        svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.04) * U }, m).textContent = "max";
+      }
+      list.push([k, cg]);
+      if (empty) continue;
+      const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U,
+                                fill: grey ? "#000" : c.text }, cg);
+      const s = sp === undefined ? fmt(v).replace("-", "\u2212") : SPECIAL_TEXT[sp];
+      t.textContent = s;
+      // a number wider than the inside of the outlines (digits ~0.64 em, a minus ~0.84 em) is
+      // narrowed, not lowered: its digits keep their height
+      const wide = NUM_EM * ([...s].reduce((a, ch) => a + (ch === "\u2212" ? 0.84 : ch === "." ? 0.32 : 0.64), 0));
+      if (wide > NUM_ROOM) { t.setAttribute("textLength", NUM_ROOM * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
+    }
+    return { g, list };
+  }
+
   function draw() {
     const L = layout(space());
     lastKey = L.key;
-    const svg = svgEl("svg", { viewBox: `0 0 ${L.width * U} ${L.height * U}`, class: "ct-svg", role: "group",
-                               "aria-label": `${S.view}: ${S.panels.map((p) => p.title).join(", ")}` });
-    svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+    if (svg === null) {
+      svg = svgEl("svg", { class: "ct-svg", role: "group", preserveAspectRatio: "xMinYMin meet" });
+      const defs = svgEl("defs", {}, svg);
+      const hatch = svgEl("pattern", { id: hatchId, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
+                                       patternTransform: "rotate(45)" }, defs);
+      svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 0.25 * U, stroke: "#8c8c8c", "stroke-width": 0.07 * U }, hatch);
+    } else {
+      // kept cells forget the last drawing's states; they are set again below
+      for (const c of svg.querySelectorAll(".ct-lit, .ct-selected, .ct-picked, [tabindex='0']")) {
+        c.classList.remove("ct-lit", "ct-selected", "ct-picked");
+        c.setAttribute("aria-pressed", "false");
+        c.setAttribute("tabindex", "-1");
+      }
+    }
+    svg.setAttribute("viewBox", `0 0 ${L.width * U} ${L.height * U}`);
+    svg.setAttribute("aria-label", `${S.view}: ${S.panels.map((p) => p.title).join(", ")}`);
     size(svg, L);
-    const defs = svgEl("defs", {}, svg);
-    const hatch = svgEl("pattern", { id: `ct-hatch-${id}`, patternUnits: "userSpaceOnUse", width: 0.25 * U, height: 0.25 * U,
-                                     patternTransform: "rotate(45)" }, defs);
-    svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 0.25 * U, stroke: "#8c8c8c", "stroke-width": 0.07 * U }, hatch);
     cells = new Array(S.total).fill(null);
     mark = new Uint8Array(S.total);
-    const frag = document.createDocumentFragment();
+    const next = new Map(), order = [];
     for (const { p, x, y } of L.boxes) {
-      const g = svgEl("g", { class: "ct-panel", "data-panel": p.name, "data-role": p.role, transform: `translate(${x * U},${y * U})` });
-      const ox = p.left - (p.win ? p.win.start : 0), oy = p.top;
-      svgEl("text", { class: "ct-title", x: 0, y: 0.62 * U }, g).textContent = p.title;
-      for (const [t, cx, cy] of p.captions) {
-        if (p.win && (cx < p.win.start || cx >= p.win.start + p.win.n)) continue;
-        svgEl("text", { class: "ct-caption", x: (ox + cx) * U, y: (oy + cy) * U }, g).textContent = t;
+      const sig = panelSig(p);
+      let b = built.get(p.name);
+      if (!b || b.sig !== sig) {
+        b = { sig, ...buildPanel(p), offset: p.offset, at: null };
+      } else if (b.offset !== p.offset) {
+        for (const [k, cg] of b.list) cg.setAttribute("data-g", p.offset + k);
+        b.offset = p.offset;
       }
-      for (const [t, ry] of p.rowlabels) {
-        svgEl("text", { class: "ct-label", x: (p.left - 0.15) * U, y: (oy + ry + 0.5) * U, "text-anchor": "end",
-                        "dominant-baseline": "central" }, g).textContent = t;
-      }
-      for (const [t, cx] of p.collabels) {
-        if (p.win && (cx < p.win.start || cx >= p.win.start + p.win.n)) continue;
-        svgEl("text", { class: "ct-label", transform: `translate(${(ox + cx + 0.5) * U},${(oy - 0.15) * U}) rotate(-90)`,
-                        "dominant-baseline": "central" }, g).textContent = t;
-      }
-      for (let k = 0; k < p.size; k++) {
-        if (!cellVisible(p, k)) continue;
-        const sp = p.specialOf.get(k), empty = p.emptySet.has(k);
-        const v = sp === undefined ? p.values[k] : 0, idx = unravel(k, p.shape);
-        const padded = p.padSet.has(k);
-        const c = fillOf(p, v);
-        const said = sp === undefined ? fmt(v) : sp;
-        const cg = svgEl("g", { class: empty ? "ct-cell ct-empty" : "ct-cell", "data-panel": p.name, "data-index": idx.join(","),
-                                "data-g": p.offset + k, role: "button", tabindex: "-1", "aria-pressed": "false",
-                                "aria-label": `${p.name} (${idx.join(", ")}) = ${said}${padded ? " (padding)" : ""}${empty ? " (no weight)" : ""}` }, g);
-        const cx = ox + p.gx[k], cy = oy + p.gy[k];
-        // padding: grey when it holds a zero (or -inf), else its value's colour; hatched on top
-        // either way; a cell that holds no weight is a flat light grey without a number
-        const grey = (padded && v === 0) || sp !== undefined || empty;
-        svgEl("rect", { class: "ct-fill", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
-                        fill: empty ? "#f2f2f2" : grey ? PAD_GREY : c.fill }, cg);
-        if (padded) {
-          svgEl("rect", { class: "ct-hatch", x: (cx + 0.03) * U, y: (cy + 0.03) * U, width: 0.94 * U, height: 0.94 * U,
-                          fill: `url(#ct-hatch-${id})` }, cg);
-        }
-        svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
-        if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
-          const m = svgEl("g", { class: "ct-pickmark" }, cg);
-          svgEl("rect", { x: (cx + 0.2) * U, y: (cy - 0.12) * U, width: 0.6 * U, height: 0.3 * U, rx: 0.08 * U }, m);
-          svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.04) * U }, m).textContent = "max";
-        }
-        cells[p.offset + k] = cg;
-        if (empty) continue;
-        const t = svgEl("text", { class: "ct-num", x: (cx + 0.5) * U, y: (cy + 0.53) * U,
-                                  fill: grey ? "#000" : c.text }, cg);
-        const s = sp === undefined ? fmt(v).replace("-", "\u2212") : SPECIAL_TEXT[sp];
-        t.textContent = s;
-        // a number wider than the inside of the outlines (digits ~0.64 em, a minus ~0.84 em) is
-        // narrowed, not lowered: its digits keep their height
-        const wide = NUM_EM * ([...s].reduce((a, ch) => a + (ch === "\u2212" ? 0.84 : ch === "." ? 0.32 : 0.64), 0));
-        if (wide > NUM_ROOM) { t.setAttribute("textLength", NUM_ROOM * U); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
-      }
-      frag.appendChild(g);
+      const at = `translate(${x * U},${y * U})`;
+      if (b.at !== at) { b.g.setAttribute("transform", at); b.at = at; }
+      for (const [k, cg] of b.list) cells[p.offset + k] = cg;
+      next.set(p.name, b); order.push(b.g);
     }
-    svg.appendChild(frag);
-    stage.replaceChildren(svg);
+    for (const [name, b] of built) if (next.get(name) !== b) b.g.remove();
+    built = next;
+    // the panels in reading order, moving only what is not already in place
+    let ref = svg.firstChild.nextSibling;            // after <defs>
+    for (const g of order) {
+      if (g === ref) ref = ref.nextSibling;
+      else svg.insertBefore(g, ref);
+    }
+    if (svg.parentNode !== stage) stage.replaceChildren(svg);
     // the window note: which columns of which panels are shown, and buttons to move
     note.replaceChildren();
     note.hidden = L.notes.length === 0;
@@ -648,11 +703,27 @@ function render({ model, el }) {
     });
   };
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(onResize) : null;
-  window.addEventListener("resize", onResize);
+  // A view off screen is skipped (content-visibility: auto in view.css) and keeps its last
+  // height; after a window resize it would take its new height only when scrolled to, moving
+  // what is below it under the reader's eyes. So a window resize renders every view for three
+  // frames (the stage's new width, then the redraw at the new cell size, then remembered):
+  // each is then remembered at its new height.
+  let shown = 0;
+  const onWindowResize = () => {
+    const mine = ++shown;
+    root.style.contentVisibility = "visible";
+    const later = (n) => requestAnimationFrame(() => {
+      if (n > 0) later(n - 1);
+      else if (mine === shown) root.style.contentVisibility = "";
+    });
+    later(3);
+    onResize();
+  };
+  window.addEventListener("resize", onWindowResize);
   if (ro) ro.observe(stage);
   return () => {
     if (ro) ro.disconnect();
-    window.removeEventListener("resize", onResize);
+    window.removeEventListener("resize", onWindowResize);
     window.removeEventListener("keydown", onKey, true);
     model.off("change:data", setData);
     model.off("change:selection", onSelection);
