@@ -196,7 +196,12 @@ def window_oracle(view, index):
 
 def check_readout(vp, expect, tag):
     """The view's readout (``.ct-readout``) shows what the library computes for its controls as
-    they are in the page (or ``.ct-message`` the library's message). Returns the values."""
+    they are in the page (or ``.ct-message`` the library's message). Returns the values.
+
+    The view is scrolled into sight first, as a reader would: views carry
+    ``content-visibility: auto`` (a step repaints only the views on screen), so the text of
+    one scrolled out of sight is not rendered and ``innerText`` reads ''."""
+    vp.root.scroll_into_view_if_needed()
     values = page_values(vp)
     want = EXPECT[expect](values)
     if want.error:
