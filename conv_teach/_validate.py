@@ -231,16 +231,18 @@ def need_kernel(fn, pad, dim):
     return ValueError(f"{fn}: pad={pad!r} depends on the kernel size: pass {arg}.")
 
 
-def kernel_too_large(fn, eff, padded, dilation):
-    """The kernel (after dilation) does not fit in the padded input."""
+def kernel_too_large(fn, eff, padded, dilation, what="kernel",
+                     fix="shrink the kernel or its dilation"):
+    """The kernel (after dilation) does not fit in the padded input; ``what`` and ``fix`` name
+    the window and the remedy (pooling: "the pooling window", "use a smaller window")."""
     if len(eff) == 1:
         return ValueError(
-            f"{fn}: kernel (length {eff[0]} after dilation={dilation[0]}) is longer than the "
-            f"padded input (length {padded[0]}); pad more or shrink the kernel or its dilation.")
+            f"{fn}: {what} (length {eff[0]} after dilation={dilation[0]}) is longer than the "
+            f"padded input (length {padded[0]}); pad more or {fix}.")
     d = dilation[0] if dilation[0] == dilation[1] else tuple(dilation)
     return ValueError(
-        f"{fn}: kernel ({eff[0]}x{eff[1]} after dilation={d}) is larger than the padded input "
-        f"({padded[0]}x{padded[1]}); pad more or shrink the kernel or its dilation.")
+        f"{fn}: {what} ({eff[0]}x{eff[1]} after dilation={d}) is larger than the padded input "
+        f"({padded[0]}x{padded[1]}); pad more or {fix}.")
 
 
 def check_cols_shape(fn, X_col, expected, X_shape, W_shape):
@@ -450,16 +452,9 @@ def check_pool_fits(fn, in_shape, pool, dilation, pads):
     """The pooling window (after dilation) must fit in the padded input."""
     eff = tuple(k + (k - 1) * d for k, d in zip(pool, dilation))
     padded = tuple(n + a + b for n, (a, b) in zip(in_shape, pads))
-    if all(e <= p for e, p in zip(eff, padded)):
-        return
-    if len(eff) == 1:
-        raise ValueError(
-            f"{fn}: the pooling window (length {eff[0]} after dilation={dilation[0]}) is longer "
-            f"than the padded input (length {padded[0]}); pad more or use a smaller window.")
-    d = dilation[0] if dilation[0] == dilation[1] else tuple(dilation)
-    raise ValueError(
-        f"{fn}: the pooling window ({eff[0]}x{eff[1]} after dilation={d}) is larger than the "
-        f"padded input ({padded[0]}x{padded[1]}); pad more or use a smaller window.")
+    if any(e > p for e, p in zip(eff, padded)):
+        raise kernel_too_large(fn, eff, padded, dilation, what="the pooling window",
+                               fix="use a smaller window")
 
 
 def pool_window_only_padding(fn, where, pad):
