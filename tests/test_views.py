@@ -519,7 +519,9 @@ def test_unknown_control_raises(name):
     (dict(fr=2.5), TypeError, r"im2col_view: fr must be an int >= 1, got 2.5 \(float\)"),
     (dict(n_ex=0), ValueError, "im2col_view: n_ex must be an int >= 1, got 0"),
     (dict(dilation=-1), ValueError, "im2col_view: dilation must be an int >= 0, got -1"),
-    (dict(stride=True), TypeError, "im2col_view: stride must be an int >= 0, got the bool True"),
+    (dict(stride=True), TypeError, "im2col_view: stride must be an int >= 1, got the bool True"),
+    (dict(stride=1.5), TypeError, r"im2col_view: stride must be an int >= 1, got 1.5 \(float\)"),
+    (dict(stride=0), ValueError, "im2col_view: stride must be an int >= 1, got 0"),
 ])
 def test_a_control_that_is_no_slider_value_raises_naming_it(kwargs, error, message):
     """A slider holds an int: a float is never rounded quietly, a negative size never reaches

@@ -106,13 +106,13 @@ def _view(name, initial):
         raise v.unknown_controls(name, unknown, list(defaults) + [f"{a}= (data)" for a in DATA.get(name, ())])
     data, derived = _take_data(name, initial, defaults)
     values = {**defaults, **initial, **derived}
-    # a slider holds an int: sizes from 1, the rest from 0 (stride 0 or a kernel larger than
-    # the input are the library's to refuse, shown as the view's message)
+    # a slider holds an int: sizes and the stride from 1, dilation from 0 (a kernel larger
+    # than the input is the library's to refuse, shown as the view's message)
     for key, value in values.items():
         if key in CHOICES:
             values[key] = v.check_choice(name, key, value, CHOICES[key])
         elif key != "pad":
-            values[key] = v.check_int(name, key, value, 1 if key in SIZES else 0)
+            values[key] = v.check_int(name, key, value, 1 if key in SIZES or key == "stride" else 0)
     if data:      # the user's own numbers: a rejected first setting is an error, not a grey picture
         from .drawings import drawing
         drawing(name, **values, **data)
