@@ -88,7 +88,8 @@ def resolve_lesson(arg, root=None):
     ----------
     arg : str
         An existing path (returned unchanged); a lesson number (``3``, ``03``); a lesson name
-        (``im2col``, ``03_im2col``, ``03_im2col.ipynb``, any case); or a path to a lesson that
+        (``im2col``, ``03_im2col``, ``03_im2col.ipynb``, any case), or the start of its name
+        or of a word in it (``trans``, ``depthwise``) if only one lesson has it; or a path to a lesson that
         does not exist here (``notebooks/03_im2col.ipynb`` after ``pip install``), which means
         the lesson of that file name that ships with conv_teach.
 
@@ -126,6 +127,9 @@ def resolve_lesson(arg, root=None):
     if not matches:     # a unique prefix of the name part: 'trans' -> 07_transposed_conv
         matches = [p for p in found.values()
                    if _LESSON.match(p.name).group(2).lower().startswith(key)]
+    if not matches:     # or of one of its words: 'depthwise' -> 09_grouped_depthwise
+        matches = [p for p in found.values()
+                   if any(word.startswith(key) for word in _LESSON.match(p.name).group(2).lower().split("_"))]
     if len(matches) == 1:
         return matches[0]
     what = "matches several lessons" if matches else "is neither a file nor a lesson"

@@ -52,6 +52,8 @@ def test_resolve_lesson_by_number_and_name(tmp_path, monkeypatch):
     for arg in ["10", "pooling_backward", "pool"]:                       # two digits
         assert L.resolve_lesson(arg) == NOTEBOOKS / "10_pooling_backward.ipynb", arg
     assert L.resolve_lesson("1") == NOTEBOOKS / "01_padding.ipynb"        # not 10
+    for arg in ["depthwise", "Depth", "grouped"]:                   # a word of the name
+        assert L.resolve_lesson(arg) == NOTEBOOKS / "09_grouped_depthwise.ipynb", arg
 
 
 def test_resolve_lesson_keeps_existing_files_and_unknown_paths(tmp_path, monkeypatch):
@@ -65,6 +67,7 @@ def test_resolve_lesson_keeps_existing_files_and_unknown_paths(tmp_path, monkeyp
     ("99", r"there is no lesson 99; the lessons are 00_start_here, 00a_what_convolution_does, 01_padding"),
     ("fourier", r"'fourier' is neither a file nor a lesson; .* 03_im2col"),
     ("co", r"'co' matches several lessons"),
+    ("backward", r"'backward' matches several lessons"),         # 06_col2im_backward, 10_pooling_backward
 ])
 def test_resolve_lesson_errors_list_the_lessons(tmp_path, monkeypatch, arg, message):
     monkeypatch.chdir(tmp_path)
