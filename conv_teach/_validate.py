@@ -190,12 +190,21 @@ def check_shape(fn, name, value, ndim, layout, batch_axis=None):
                  for i, v in enumerate(value))
 
 
+#: the functions that take ``groups=`` (a grouped kernel has in_ch // groups input channels)
+GROUPED = {"conv2D", "conv1D", "conv2D_backward", "conv1D_backward"}
+
+
 def check_channels(fn, x_ch, w_ch, dim):
     if x_ch != w_ch:
         ax_x, ax_w = ("X.shape[3]", "W.shape[2]") if dim == 2 else ("X.shape[2]", "W.shape[1]")
         layout = LAYOUT_2D if dim == 2 else LAYOUT_1D
+        hint = ""
+        if fn in GROUPED and w_ch < x_ch and x_ch % w_ch == 0:
+            g = x_ch // w_ch
+            hint = (f" If W is a grouped kernel ({'depthwise: ' if w_ch == 1 else ''}each output "
+                    f"channel reads {w_ch} of the {x_ch}), pass groups={g}.")
         raise ValueError(f"{fn}: X has {x_ch} input channels but W expects {w_ch} "
-                         f"({ax_x}={x_ch}, {ax_w}={w_ch}). " + layout)
+                         f"({ax_x}={x_ch}, {ax_w}={w_ch}). " + layout + hint)
 
 
 def check_pad_value(fn, name, value):
@@ -363,9 +372,19 @@ ANIMATION_FORMATS = ("gif", "mp4", "png", "svg")
 
 def bad_format(fn, fmt, out):
     return ValueError(
-        f"{fn}: cannot tell the format of out={str(out)!r} (fmt={fmt!r}); use fmt= one of "
-        f"{', '.join(ANIMATION_FORMATS)}, or a name ending in .gif, .mp4, .png (one still), .svg "
-        f"(one still), or a name without a suffix for a directory of PNG frames.")
+        f"{fn}: cannot tell the format of out={str(out)!r} (fmt={fmt!r}); use fmt= (--format on "
+        f"the command line) one of {', '.join(ANIMATION_FORMATS)}, or a name ending in .gif, .mp4, "
+        f".png (one still), .svg (one still), or a name without a suffix for a directory of PNG "
+        f"frames.")
+
+
+def format_contradicts_name(fn, fmt, out, suffix):
+    """``out='x.gif'`` with ``fmt='png'``: the file's name would lie about what it holds."""
+    return ValueError(
+        f"{fn}: out={str(out)!r} ends in .{suffix} but fmt={fmt!r} (--format on the command "
+        f"line) asks for {fmt}; a viewer would open it as {suffix}. Give it the suffix .{fmt}"
+        f"{' (one still) or none (a directory of PNG frames)' if fmt == 'png' else ''}, or leave "
+        f"fmt out to write {suffix}.")
 
 
 def output_exists(fn, path):

@@ -41,6 +41,15 @@ CASES = [
      esc("conv1D: X has 3 input channels but W expects 2 (X.shape[2]=3, W.shape[1]=2)")),
     ("channels_im2col", lambda: ct.im2col(X2, (3, 3, 4, 1), 0, 1), ValueError,
      esc("im2col: X has 2 input channels but W expects 4")),
+    ("channels_depthwise_kernel_hints_groups", lambda: ct.conv2D(np.ones((1, 5, 5, 4)), np.ones((3, 3, 1, 4)), 1, 0),
+     ValueError, esc("conv2D: X has 4 input channels but W expects 1 (X.shape[3]=4, W.shape[2]=1). X is "
+                     "(n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch). If W is a grouped kernel "
+                     "(depthwise: each output channel reads 1 of the 4), pass groups=4.")),
+    ("channels_grouped_kernel_hints_groups", lambda: ct.conv1D_backward(
+        np.ones((1, 3, 2)), np.ones((1, 5, 6)), np.ones((3, 2, 2)), 1, 0), ValueError,
+     esc("conv1D_backward: X has 6 input channels but W expects 2 (X.shape[2]=6, W.shape[1]=2). X is "
+         "(n_ex, l_in, in_ch); W is (fw, in_ch, out_ch). If W is a grouped kernel (each output channel "
+         "reads 2 of the 6), pass groups=3.")),
     # --- stride
     ("stride_zero", lambda: ct.conv2D(X2, W2, 0, 0), ValueError,
      esc("conv2D: stride must be an int >= 1, got 0.")),
