@@ -336,13 +336,14 @@ def test_an_error_while_rendering_leaves_nothing_behind(tmp_path, monkeypatch):
     (dict(input_shape=(5, 0)), ValueError, r"animate: input_shape\[1\] must be an int >= 1, got 0"),
     (dict(fps=0), ValueError, r"animate: fps must be a number > 0, got 0"),
     (dict(out="x.jpeg"), ValueError, r"cannot tell the format of out='x.jpeg'"),
+    (dict(out="x.gif", fmt="svg"), ValueError, r"animate: out='x.gif' ends in .gif but fmt='svg'"),
     (dict(input_shape=(100, 100)), ValueError, rf"{98 * 98} output cells"),   # (100 - 3) + 1 = 98
     (dict(transposed=True, stride=2, output_padding=2), ValueError, r"output_padding must be smaller"),
     (dict(output_padding=1), ValueError, r"output_padding must be 0 for a convolution"),
     (dict(hold=-1), ValueError, r"animate: hold must be an int >= 0, got -1"),
     (dict(frame=99, out="x.svg"), ValueError, r"frame must be a frame number below 13"),
 ], ids=["kernel_too_big", "unknown_pad", "stride_0", "empty_input", "fps_0", "unknown_format",
-        "too_many_frames", "output_padding", "output_padding_forward", "hold", "frame"])
+        "format_contradicts_name", "too_many_frames", "output_padding", "output_padding_forward", "hold", "frame"])
 def test_bad_parameters_raise_the_library_message_and_write_nothing(kwargs, exc, match, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     kwargs.setdefault("out", "x.gif")
@@ -397,12 +398,21 @@ def test_cli_frame_count_matches_what_the_gif_holds(tmp_path, capsys):
     (["--pad", "1", "2", "3"], "--pad takes an int, 2 ints (rows cols), 4 ints"),
     (["--stride", "0"], "stride must be an int >= 1, got 0"),
     (["--input", "4", "4", "--transposed", "--stride", "2", "--output-padding", "3"], "output_padding must be smaller"),
-], ids=["kernel_too_big", "unknown_pad", "three_pads", "stride_0", "output_padding"])
+    (["--format", "png"], "ends in .gif but fmt='png' (--format on the command line) asks for png"),
+], ids=["kernel_too_big", "unknown_pad", "three_pads", "stride_0", "output_padding", "format_contradicts_name"])
 def test_cli_bad_input_exits_2_with_the_message_and_no_file(argv, match, tmp_path, capsys):
     out = tmp_path / "conv.gif"
     assert main(["animate", "--out", str(out)] + argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("conv-teach animate: error: animate:") and match in err
+    # one prefix: the command's, not the command's and the function's
+    assert err.startswith("conv-teach animate: error: ") and "error: animate:" not in err and match in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_cli_unknown_suffix_names_the_format_option(tmp_path, capsys):
+    assert main(["animate", "--out", str(tmp_path / "x.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot tell the format of out=" in err and "--format on the command line" in err
     assert os.listdir(tmp_path) == []
 
 
@@ -559,7 +569,7 @@ def test_default_gif_text_is_readable_size(tmp_path):
 # --- operating-system errors: one clear line, non-zero exit, nothing partial ---------------
 
 def _one_clear_line(err, *needles):
-    assert err.startswith("conv-teach animate: error: animate: "), err
+    assert err.startswith("conv-teach animate: error: ") and "error: animate:" not in err, err
     assert err.strip().count("\n") == 0 and "Traceback" not in err, err
     for n in needles:
         assert n in err, (n, err)

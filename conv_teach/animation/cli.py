@@ -80,6 +80,12 @@ def _pad_arg(values):
                                      "same or valid")
 
 
+def _words(err):
+    """The library's message without its own ``animate: `` prefix (the line already has one)."""
+    text = str(err)
+    return text[len("animate: "):] if text.startswith("animate: ") else text
+
+
 def run(args):
     """Write the animation; print where it went. Returns the exit status."""
     try:
@@ -93,10 +99,10 @@ def run(args):
             hold=args.hold, fmt=args.fmt, output_padding=_one_or_pair(args.output_padding, "output-padding"),
             frame=args.frame, dpi=args.dpi, force=args.force)
     except (ValueError, TypeError, FileExistsError, RuntimeError) as err:
-        print(f"conv-teach animate: error: {err}", file=sys.stderr)
+        print(f"conv-teach animate: error: {_words(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as err:                  # worded by animate: the path and the reason
-        print(f"conv-teach animate: error: {err}", file=sys.stderr)
+        print(f"conv-teach animate: error: {_words(err)}", file=sys.stderr)
         return EXIT_OS_ERROR
     w, h = result.size
     frames = f"{result.n_frames} frames"

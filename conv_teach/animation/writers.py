@@ -39,12 +39,14 @@ MAX_SIDE = 10000
 # --- files ------------------------------------------------------------------------
 
 def _format_of(out, fmt):
+    suffix = os.path.splitext(str(out))[1].lower().lstrip(".")
     if fmt is not None:
         f = str(fmt).lower().lstrip(".")
         if f not in v.ANIMATION_FORMATS:
             raise v.bad_format(FN, fmt, out)
+        if suffix in v.ANIMATION_FORMATS and suffix != f:
+            raise v.format_contradicts_name(FN, f, out, suffix)
         return f
-    suffix = os.path.splitext(str(out))[1].lower().lstrip(".")
     if suffix == "":
         return "png"                       # a folder of PNG frames
     if suffix in v.ANIMATION_FORMATS:
