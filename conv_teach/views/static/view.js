@@ -315,6 +315,24 @@ function render({ model, el }) {
     return { lines, width, height, stacks, key: seps.join("") };
   }
 
+  // the size of pack(its, seps) without building it (the arrangement search calls this for
+  // every candidate): width, height and stacked columns, in cells
+  function packSize(its, seps) {
+    let width = 0, height = 0, lines = 0, stacks = 0;
+    let lw = 0, lh = 0, cw = 0, ch = 0, rows = 0, rw = 0, rh = 0;
+    const endRow = () => { cw = Math.max(cw, rw); ch += (rows ? GAP : 0) + rh; rows++; rw = 0; rh = 0; };
+    const endCol = () => { endRow(); lw += (lw ? GAP : 0) + cw; lh = Math.max(lh, ch); if (rows > 1) stacks++; cw = 0; ch = 0; rows = 0; };
+    const endLine = () => { endCol(); width = Math.max(width, lw); height += (lines ? GAP : 0) + lh; lines++; lw = 0; lh = 0; };
+    for (let i = 0; i < its.length; i++) {
+      const sep = i === 0 ? -1 : seps[i - 1];
+      if (sep === 3) endLine(); else if (sep === 2) endCol(); else if (sep === 1) endRow();
+      rw += (rw ? GAP : 0) + its[i].w;
+      rh = Math.max(rh, its[i].h);
+    }
+    endLine();
+    return { width: Math.max(1, width), height: Math.max(1, height), stacks };
+  }
+
   function place(f) {
     const boxes = [];
     let y = 0;
@@ -355,7 +373,8 @@ function render({ model, el }) {
   function arrange(its, widthPx, heightPx, maxCell) {
     let best = null;
     for (const seps of separators(its.length, Number.isFinite(heightPx))) {
-      const f = pack(its, seps);
+      const f = packSize(its, seps);
+      f.key = seps.join("");
       const cell = Math.min(widthPx / f.width, heightPx / f.height, maxCell);
       if (!best || cell > best.cell * 1.005 ||
           (cell > best.cell / 1.005 && (f.height < best.f.height - 1e-9 ||
