@@ -174,6 +174,46 @@ def test_drawn_values_are_the_arrays():
             assert q["title"] == f"{q['name']} {tuple(arr.shape)}"
 
 
+def _arrangements(tables):
+    """Every arrangement the front end may choose: one grid per table (an {"either": ...} table
+    gives each of its alternatives, a {"block": grid} its grid)."""
+    out = [[]]
+    for t in tables:
+        alts = t["either"] if isinstance(t, dict) and "either" in t else [t]
+        out = [a + [alt["block"] if isinstance(alt, dict) else alt] for a in out for alt in alts]
+    return out
+
+
+def test_every_arrangement_draws_every_panel_once_and_forms_move_only_cells():
+    """Whichever arrangement the front end takes (tables' alternatives, panels' forms), every
+    panel is drawn exactly once; a form is the same cells elsewhere: a matrix_t form puts cell
+    (r, c) at column r, row c, and is titled as the transpose it draws."""
+    from conv_teach.views import groups_view, pool_view
+    for name, build in {**BUILDERS, "groups_view": groups_view, "pool_view": pool_view}.items():
+        v = build()
+        panels = {q["name"]: q for q in v.canvas.data["panels"]}
+        arrangements = _arrangements(v.canvas.data["tables"])
+        for arrangement in arrangements:
+            slots = [n for grid in arrangement for row in grid for n in row if n]
+            names = [n.split("@")[0] for n in slots]
+            assert sorted(names) == sorted(panels), (name, arrangement)
+            for n in slots:
+                if "@" in n:
+                    base, form = n.split("@")
+                    assert form in panels[base]["forms"], (name, n)
+        for q in panels.values():
+            for form, g in q.get("forms", {}).items():
+                assert len(g["gx"]) == len(g["gy"]) == len(q["values"])
+                assert len(set(zip(g["gx"], g["gy"]))) == len(q["values"]), (name, q["name"], form)
+                if g["title"].startswith(f"{q['name']}.T "):
+                    rows, cols = q["shape"]
+                    assert g["title"] == f"{q['name']}.T {(cols, rows)}"
+                    r, c = np.divmod(np.arange(rows * cols), cols)
+                    assert g["gx"] == r.astype(float).tolist() and g["gy"] == c.astype(float).tolist()
+    assert len(_arrangements(BUILDERS["gemm_view"]().canvas.data["tables"])) == 2
+    assert len(_arrangements(groups_view().canvas.data["tables"])) == 8
+
+
 # ---------------------------------------------------------------- links == loops over the definition
 def cells_of(shape):
     return [tuple(int(i) for i in ix) for ix in np.ndindex(*shape)]

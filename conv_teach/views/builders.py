@@ -222,8 +222,10 @@ def groups_view(**controls):
 
     Arrays: ``X_pad``, ``W`` (fr, fc, in_ch // groups, out_ch), ``Z`` = ``conv2D(X, W, ...,
     groups=groups)``, ``X_col``, ``W_col`` (out_ch, in_ch*fr*fc): the rows of
-    ``block_diagonal(W, groups)``, zero outside the groups' blocks (drawn empty, grey), drawn
-    transposed beside ``X_col`` so that its rows line up with the ``X_col`` rows they multiply.
+    ``block_diagonal(W, groups)``, zero outside the groups' blocks (drawn empty, grey). Either
+    ``W_col`` is drawn transposed beside ``X_col`` (``W_col.T``) or ``X_col`` under ``W_col``
+    (``X_col.T``), whichever gives the larger cells, so that each weight lines up with the
+    ``X_col`` entries it multiplies.
 
     Links: an output lights the ``X_col`` rows of its group only (and the pixels they copy,
     its taps in ``W`` and its row of ``W_col``); a ``W_col`` weight lights the ``X_col`` row it

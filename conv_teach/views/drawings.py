@@ -33,6 +33,13 @@ ROLES = {"X": "input", "X_pad": "input", "dX": "input", "counts": "input",
          "W": "kernel", "W_col": "kernel", "W_dil": "kernel"}
 
 
+#: the product W_col @ X_col = Z_col, drawn either way (the front end takes the one that gives
+#: the larger cells): X_col above Z_col, W_col to the left of Z_col (each W_col row beside the Z_col
+#: row it makes, each X_col column above the Z_col column it makes: a tall picture for a notebook),
+#: or the three in one row (W_col's and Z_col's rows side by side: a flat one for a projector)
+GEMM_TABLE = {"either": [[[None, "X_col"], ["W_col", "Z_col"]], {"block": [["W_col", "X_col", "Z_col"]]}]}
+
+
 def example_data(shape, seed, low, high):
     """Integers in ``[low, high)`` as floats, the same for the same shape and seed."""
     return np.random.default_rng(seed).integers(low, high, size=shape).astype(float)
@@ -48,8 +55,12 @@ class Drawing:
         Under the library's names, in drawing order: exactly what is drawn.
     panels : list of dict
         One JSON-able spec per array (see :func:`panel`).
-    tables : list of list of list of str or None
-        The arrangement: tables stacked top to bottom, each a grid of panel names.
+    tables : list
+        The arrangement: tables in reading order, each a grid of panel names (a list of rows;
+        one row flows, several rows are a rigid block), ``{"block": grid}`` (rigid, one row
+        too) or ``{"either": [table, ...]}`` (ways to arrange the same panels; the front end
+        takes the one that gives the larger cells). ``"X_col@t"`` names panel ``X_col`` in its
+        form ``"t"`` (see :func:`panel`).
     links : LinkTable
     readout : list of str
         Output shape and the formulas with the numbers put in.
@@ -76,7 +87,8 @@ class Drawing:
 SPECIAL = {-np.inf: "-inf", np.inf: "inf"}
 
 
-def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=None, empty=None):
+def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=None, empty=None,
+          forms=None):
     """The front end's spec of one panel (JSON-able).
 
     ``pad``: flat indices of padding cells (hatched); ``rowlabels``/``collabels``: one text
@@ -85,6 +97,10 @@ def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=No
     indices of cells drawn empty (grey, no number: a zero that is no weight). Values that are
     not finite (max pooling's ``-inf`` padding) are sent as ``None`` and listed in
     ``special`` as ``[flat index, '-inf' | 'inf' | 'nan']``.
+
+    ``forms``: other ways to draw the same cells, ``{form: dict(kind=..., rowlabels=...,
+    collabels=..., window=...)}``; a table names one as ``"X_col@t"``. A ``matrix_t`` form is
+    titled ``X_col.T (cols, rows)``: what is drawn is the transpose.
     """
     gx, gy, captions = grid(kind, array.shape)
     flat = np.asarray(array, dtype=float).ravel()
@@ -103,7 +119,22 @@ def panel(name, array, kind, pad=None, rowlabels=None, collabels=None, window=No
                 rowlabels=[[t, float(y)] for t, y in zip(rowlabels or [], range(len(rowlabels or [])))],
                 collabels=[[t, float(x)] for t, x in zip(collabels or [], range(len(collabels or [])))],
                 window=window)
+    if forms:
+        spec["forms"] = {f: _form(name, array, **kw) for f, kw in forms.items()}
     return spec
+
+
+def _labels(labels):
+    return [[t, float(i)] for i, t in enumerate(labels or [])]
+
+
+def _form(name, array, kind, rowlabels=None, collabels=None, window=None, per_line=None):
+    """The geometry of one more form of a panel (see :func:`panel`)."""
+    gx, gy, captions = grid(kind, array.shape, per_line)
+    shape = tuple(array.shape)
+    title = f"{name}.T {shape[::-1]}" if kind == "matrix_t" else f"{name} {shape}"
+    return dict(gx=gx.tolist(), gy=gy.tolist(), captions=captions, rowlabels=_labels(rowlabels),
+                collabels=_labels(collabels), window=window, title=title)
 
 
 def _inverse(forward, size):
@@ -317,8 +348,7 @@ def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dil
     readout = [f"W_col {a['W_col'].shape} @ X_col {a['X_col'].shape} = Z_col {a['Z_col'].shape} "
                f"-> Z {a['Z'].shape}"] + _out_lines(p, a["pads"])
     readout.append(memory_line(a["X"].shape, a["X_col"].shape))
-    return Drawing("gemm_view", arrays, panels,
-                   [[["X_pad", "W", "Z"]], [[None, "X_col"], ["W_col", "Z_col"]]], links, readout,
+    return Drawing("gemm_view", arrays, panels, [[["X_pad", "W", "Z"]], GEMM_TABLE], links, readout,
                    labels={"X_col": (rows, cols)},
                    pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
 

@@ -7,6 +7,7 @@ positions of its own beyond putting panels side by side. Layouts:
 ``nhwc``     (n, rows, cols, ch): one block per example (block rows) and channel (block columns)
 ``nhwo``     the same for an output (blocks captioned ``n0 o1``: output channel o)
 ``kernel``   (fr, fc, in_ch, out_ch): one block per kernel o (block rows) and channel c
+``kernel_wide`` the same, one kernel o per block column and channel c per block row
 ``matrix``   (rows, cols): one block, with row and column labels
 ``matrix_t`` (rows, cols) drawn transposed (array row r is drawn as column r), e.g. W_col beside
              X_col so that each weight sits on the X_col row it multiplies
@@ -26,14 +27,16 @@ CAPTION_BAND = 0.7
 MAX_BLOCKS_WIDTH = 24
 
 
-def _blocks(brow, bcol, r, c, nrows, ncols, n_brows, n_bcols, caption):
+def _blocks(brow, bcol, r, c, nrows, ncols, n_brows, n_bcols, caption, per_line=None):
     """Place cell (r, c) of block (brow, bcol); blocks are nrows x ncols.
 
     Blocks form a grid (block rows x block columns) when a block row fits in
-    :data:`MAX_BLOCKS_WIDTH`; otherwise each block row wraps onto as many lines as it needs.
+    :data:`MAX_BLOCKS_WIDTH` (or ``per_line`` blocks, if given); otherwise each block row wraps
+    onto as many lines as it needs.
     """
     band = CAPTION_BAND if n_brows * n_bcols > 1 else 0.0
-    per_line = max(1, int((MAX_BLOCKS_WIDTH + BLOCK_GAP) // (ncols + BLOCK_GAP)))
+    if per_line is None:
+        per_line = max(1, int((MAX_BLOCKS_WIDTH + BLOCK_GAP) // (ncols + BLOCK_GAP)))
     if n_bcols <= per_line:
         def place(br, bc):
             return br, bc
@@ -55,8 +58,11 @@ def _blocks(brow, bcol, r, c, nrows, ncols, n_brows, n_bcols, caption):
     return gx.astype(float), gy.astype(float), captions
 
 
-def grid(kind, shape):
+def grid(kind, shape, per_line=None):
     """``(gx, gy, captions)`` for an array of ``shape`` drawn as ``kind`` (see the module).
+
+    ``per_line``: at most this many blocks side by side (``nhwc``, ``nhwo``, ``kernel``...;
+    e.g. 2: four channels as a 2 x 2 square of blocks).
 
     ``gx``, ``gy``: float arrays, one entry per cell in flat order (top-left corner, cell units).
     ``captions``: ``[[text, x, y], ...]`` (text baseline at ``y``).
@@ -66,11 +72,15 @@ def grid(kind, shape):
         n, r, c, ch = idx
         letter = "c" if kind == "nhwc" else "o"
         return _blocks(n, ch, r, c, shape[1], shape[2], shape[0], shape[3],
-                       lambda br, bc: f"n{br} {letter}{bc}")
+                       lambda br, bc: f"n{br} {letter}{bc}", per_line)
     if kind == "kernel":
         ki, kj, c, o = idx
         return _blocks(o, c, ki, kj, shape[0], shape[1], shape[3], shape[2],
-                       lambda br, bc: f"o{br} c{bc}")
+                       lambda br, bc: f"o{br} c{bc}", per_line)
+    if kind == "kernel_wide":
+        ki, kj, c, o = idx
+        return _blocks(c, o, ki, kj, shape[0], shape[1], shape[2], shape[3],
+                       lambda br, bc: f"o{bc} c{br}", per_line)
     if kind == "matrix":
         r, c = idx
         return c.astype(float), r.astype(float), []

@@ -98,18 +98,6 @@ def test_closing_the_tab_ends_its_kernel(present_server, page, tmp_path):
 
 #: every lesson that tags cells for presenting (conv-teach present shows those)
 PRESENTED = sorted(p.name for p in lessons_dir().glob("*.ipynb") if present.tagged_cells(p))
-#: lessons whose main view cannot get 16 px digits at 1280x720, and what they get (measured):
-#: lesson 04's GEMM picture stacks X_col (8 rows) over W_col and Z_col (2 rows) to keep a
-#: product's rows and columns aligned, 15.6 cells tall with its labels, in the ~490 px the
-#: heading, controls, readout and sentence leave (16 px digits need 37 px cells: 575 px);
-#: lesson 08's 12 x 12 image (X_pad 14 x 14 cells) is taller than that on its own
-SHORT_OF_16 = {"04_gemm.ipynb": 14, "08_capstone_cnn.ipynb": 13}
-#: lessons whose view does not fit 1280x720 at all (measured): lesson 09's groups_view stacks
-#: X_pad (4 channels), W (8 kernels), Z, W_col (16 rows, transposed) and X_col: its bottom is at
-#: 774 px, digits 12 px (2026-11-30). Known, left to the views' layout (branch newviews/present).
-TOO_TALL = {"09_grouped_depthwise.ipynb"}
-
-
 @pytest.mark.parametrize("notebook", PRESENTED)
 def test_present_page_on_a_projector(present_server, page, screenshots, notebook):
     """A lesson's present page at 1280x720 and 1920x1080, as a teacher projects it: the
@@ -138,8 +126,6 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
         digits = root.evaluate(bv.DIGITS)
         found[(w, h)] = dict(heading_top=heading["y"], top=box["y"], bottom=box["y"] + box["height"],
                              digits=min(digits))
-        if notebook in TOO_TALL and box["y"] + box["height"] > h + 1:
-            pytest.xfail(f"{notebook} at {w}x{h}: the view does not fit (known, see TOO_TALL): {found[(w, h)]}")
         assert heading["y"] >= 0 and box["y"] + box["height"] <= h + 1, \
             f"{notebook} at {w}x{h}: the heading and view do not fit the screen: {found[(w, h)]}"
     small, big = found[(1280, 720)]["digits"], found[(1920, 1080)]["digits"]
@@ -147,7 +133,4 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
     assert not network.foreign(), f"{notebook}: requests beyond the loopback server: {network.foreign()}"
     assert not errors, f"{notebook}: browser console errors:\n" + "\n".join(errors)
     print(f"{notebook}: {found}")
-    floor = SHORT_OF_16.get(notebook, 16)
-    assert small >= floor, f"{notebook} at 1280x720: digits {small:.1f} px high < {floor}: {found}"
-    if small < 16:
-        pytest.xfail(f"{notebook} at 1280x720: digits {small:.1f} px high (known, see SHORT_OF_16)")
+    assert small >= 16, f"{notebook} at 1280x720: digits {small:.1f} px high < 16: {found}"

@@ -30,6 +30,8 @@ const NUM_ROOM = 0.74;           // the widest a number is drawn, in cells (insi
 const GAP = 0.8;                 // between panels, in cells
 const TITLE = 0.9;               // title band above a panel
 const NOTE_PX = 34;              // the height of the window note (.ct-window-note), px
+// --ct-fit-screen: room kept under the view (px), and for a heading above a view that is far down a page
+const FIT_MARGIN_PX = 6, FIT_HEADING_PX = 56;
 // text widths in cells, measured in the view's own font (a canvas), with an upper-bound
 // estimate where no canvas is available: titles are 16.8 px bold, labels 12.8 px (view.css)
 const TITLE_PX = 16.8, LABEL_PX = 12.8;
@@ -132,6 +134,39 @@ function render({ model, el }) {
   let hoverG = null, selG = null, renders = 0;
   const winStart = {};           // window group -> first column shown
 
+  // the geometry of one form of a panel: cell positions, labels, title, and its size in cells
+  const GEOM = ["gx", "gy", "captions", "rowlabels", "collabels", "title", "window"];
+  function geometry(p, spec, family) {
+    const g = {};
+    for (const k of GEOM) g[k] = spec[k] === undefined ? null : spec[k];
+    g.captions = g.captions || []; g.rowlabels = g.rowlabels || []; g.collabels = g.collabels || [];
+    g.cw = 0; g.chh = 0;
+    for (let k = 0; k < p.size; k++) { g.cw = Math.max(g.cw, g.gx[k] + 1); g.chh = Math.max(g.chh, g.gy[k] + 1); }
+    const rl = g.rowlabels.reduce((m, [t]) => Math.max(m, textCells(t, LABEL_PX, 400, family)), 0);
+    const cl = g.collabels.reduce((m, [t]) => Math.max(m, textCells(t, LABEL_PX, 400, family)), 0);
+    g.left = rl ? rl + 0.3 : 0;
+    g.top = TITLE + (cl ? cl + 0.3 : 0) + (g.captions.length ? 0.1 : 0);
+    g.titleW = textCells(g.title, TITLE_PX, 600, family) + 0.1;
+    // neighbours for the arrow keys: rows and columns of the form's own grid
+    g.rows = new Map(); g.cols = new Map();
+    for (let k = 0; k < p.size; k++) {
+      const ry = g.gy[k], cx = g.gx[k];
+      if (!g.rows.has(ry)) g.rows.set(ry, []);
+      if (!g.cols.has(cx)) g.cols.set(cx, []);
+      g.rows.get(ry).push(k); g.cols.get(cx).push(k);
+    }
+    for (const l of g.rows.values()) l.sort((a, b) => g.gx[a] - g.gx[b]);
+    for (const l of g.cols.values()) l.sort((a, b) => g.gy[a] - g.gy[b]);
+    return g;
+  }
+  // draw panel p in its form f from now on (its window, if any, is set again by items())
+  function setForm(p, f) {
+    if (p.form === f) return;
+    p.form = f;
+    const g = p.geom[f];
+    for (const k of [...GEOM, "cw", "chh", "left", "top", "titleW", "rows", "cols"]) p[k] = g[k];
+  }
+
   function prepare(data) {
     const family = getComputedStyle(root).fontFamily || "sans-serif";
     const panels = data.panels.map((p) => ({ ...p }));
@@ -142,23 +177,11 @@ function render({ model, el }) {
       p.padSet = new Set(p.pad);
       p.specialOf = new Map(p.special || []);
       p.emptySet = new Set(p.empty || []);
-      p.cw = 0; p.chh = 0;
-      for (let k = 0; k < p.size; k++) { p.cw = Math.max(p.cw, p.gx[k] + 1); p.chh = Math.max(p.chh, p.gy[k] + 1); }
-      const rl = p.rowlabels.reduce((m, [t]) => Math.max(m, textCells(t, LABEL_PX, 400, family)), 0);
-      const cl = p.collabels.reduce((m, [t]) => Math.max(m, textCells(t, LABEL_PX, 400, family)), 0);
-      p.left = rl ? rl + 0.3 : 0;
-      p.top = TITLE + (cl ? cl + 0.3 : 0) + (p.captions.length ? 0.1 : 0);
-      p.titleW = textCells(p.title, TITLE_PX, 600, family) + 0.1;
-      // neighbours for the arrow keys: rows and columns of the panel's own grid
-      p.rows = new Map(); p.cols = new Map();
-      for (let k = 0; k < p.size; k++) {
-        const ry = p.gy[k], cx = p.gx[k];
-        if (!p.rows.has(ry)) p.rows.set(ry, []);
-        if (!p.cols.has(cx)) p.cols.set(cx, []);
-        p.rows.get(ry).push(k); p.cols.get(cx).push(k);
-      }
-      for (const l of p.rows.values()) l.sort((a, b) => p.gx[a] - p.gx[b]);
-      for (const l of p.cols.values()) l.sort((a, b) => p.gy[a] - p.gy[b]);
+      // a panel may have other forms (the kernel's `forms`, e.g. "t": drawn transposed), named
+      // "X_col@t" in the tables: the same cells in another place, with their own labels and title
+      p.geom = { "": geometry(p, p, family) };
+      for (const [f, spec] of Object.entries(p.forms || {})) p.geom[f] = geometry(p, { ...p, ...spec }, family);
+      setForm(p, "");
     }
     const picks = data.pick_indptr ? { indptr: ints(data.pick_indptr), indices: ints(data.pick_indices) } : null;
     const pickable = new Uint8Array(off);
@@ -176,18 +199,43 @@ function render({ model, el }) {
   //
   // The kernel sends `tables`: groups of panels, each a grid of panel names. A table of one
   // row is a line of panels that may wrap; a table of several rows (the GEMM picture) is a
-  // rigid block whose slots line up. The arrangement is a flow of these items, in reading
-  // order, wrapped at some width; every wrap width that changes the flow is tried and the one
-  // that gives the largest cells in the space available wins (the stage's width, and the height
-  // --ct-max-height leaves, unbounded in a notebook), the shortest picture among equals. So a
-  // notebook output (tall space) keeps tables under one another while they are wider than the
-  // output, and a projector (wide, short screen) puts X_col beside X_pad, W and Z. Positions
-  // are in cell units; nothing here knows what a panel means.
-  function items(cut) {
+  // rigid block whose slots line up, and so is {block: grid} (one row too). A table may also be
+  // {either: [table, table, ...]}: the same
+  // panels arranged in other ways (e.g. a product W_col @ X_col = Z_col as the usual L, or in one
+  // row; a slot "X_col@t" draws X_col in its form "t", transposed); every one is tried.
+  //
+  // The arrangement is a flow of these items, in reading order, in lines no wider than some
+  // width; where the height is bounded (--ct-max-height, or the screen in present mode) a line
+  // may also hold columns of items stacked (small panels beside a tall block). Every such
+  // arrangement is tried and the one that gives the largest cells in the space available wins
+  // (the stage's width, and the height, unbounded in a notebook), the shortest picture among
+  // equals. So a notebook output (tall space) keeps tables under one another while they are
+  // wider than the output, and a projector (wide, short screen) puts them side by side.
+  // Positions are in cell units; nothing here knows what a panel means.
+  function combos() {
+    let out = [[]];
+    for (const t of S.tables) {
+      const alts = t.either || [t];
+      const next = [];
+      for (const c of out) for (const a of alts) next.push([...c, a]);
+      out = next;
+    }
+    return out;
+  }
+
+  function items(cut, combo) {
     const out = [];
     for (const p of S.panels) p.win = null;
-    for (const table of S.tables) {
-      const present = table.map((row) => row.map((n) => (n && S.byName[n]) || null));
+    for (const entry of combo) {
+      const table = Array.isArray(entry) ? entry : entry.block;
+      const present = table.map((row) => row.map((n) => {
+        if (!n) return null;
+        const [name, form] = n.split("@");
+        const p = S.byName[name];
+        if (!p) return null;
+        setForm(p, form && p.geom[form] ? form : "");
+        return p;
+      }));
       // a panel is at least as wide as its title, so "W (2, 2, 1, 1)" never runs into the next one
       const widthOf = (p) => Math.max(p.left + (p.win ? p.win.n : p.cw), p.titleW);
       // windowed panels (X_col, Z_col, dX_col) lose `cut` columns each, keeping at least 3
@@ -200,7 +248,7 @@ function render({ model, el }) {
           p.win = { start, n, total };
         }
       }
-      if (present.length === 1) {            // one row: each panel flows on its own
+      if (present.length === 1 && Array.isArray(entry)) {   // one row: each panel flows on its own
         for (const p of present[0]) {
           if (p) out.push({ w: widthOf(p), h: p.top + p.chh, place: (x, y) => [{ p, x, y }] });
         }
@@ -235,71 +283,141 @@ function render({ model, el }) {
     return out;
   }
 
-  // the items in lines no wider than `wrap` (an item wider than that gets a line of its own)
-  function flow(its, wrap) {
+  // The items packed by separators: seps[i] says what comes between item i and item i + 1:
+  // 0 beside it (same row), 1 under it (a new row of the same column), 2 a new column of the
+  // same line, 3 a new line. A row is items side by side; a column, rows stacked; a line,
+  // columns side by side; the picture, lines stacked. Each level is GAP apart.
+  function pack(its, seps) {
     const lines = [];
-    let line = null;
-    for (const it of its) {
-      if (!line || (line.w > 0 && line.w + GAP + it.w > wrap + 1e-9)) { line = { its: [], w: 0, h: 0 }; lines.push(line); }
-      line.w += (line.its.length ? GAP : 0) + it.w;
-      line.h = Math.max(line.h, it.h);
-      line.its.push(it);
+    let line = null, col = null, row = null;
+    its.forEach((it, i) => {
+      const s = i === 0 ? 3 : seps[i - 1];
+      if (s >= 3) { line = { cols: [], w: 0, h: 0 }; lines.push(line); }
+      if (s >= 2) { col = { rows: [], w: 0, h: 0 }; line.cols.push(col); }
+      if (s >= 1) { row = { its: [], w: 0, h: 0 }; col.rows.push(row); }
+      row.its.push(it);
+    });
+    for (const l of lines) {
+      for (const c of l.cols) {
+        for (const r of c.rows) {
+          r.w = r.its.reduce((a, it) => a + it.w, 0) + GAP * (r.its.length - 1);
+          r.h = Math.max(...r.its.map((it) => it.h));
+        }
+        c.w = Math.max(...c.rows.map((r) => r.w));
+        c.h = c.rows.reduce((a, r) => a + r.h, 0) + GAP * (c.rows.length - 1);
+      }
+      l.w = l.cols.reduce((a, c) => a + c.w, 0) + GAP * (l.cols.length - 1);
+      l.h = Math.max(...l.cols.map((c) => c.h));
     }
     const width = Math.max(1, ...lines.map((l) => l.w));
     const height = Math.max(1, lines.reduce((a, l) => a + l.h, 0) + GAP * (lines.length - 1));
-    return { lines, width, height };
+    const stacks = lines.reduce((a, l) => a + l.cols.filter((c) => c.rows.length > 1).length, 0);
+    return { lines, width, height, stacks, key: seps.join("") };
   }
 
-  // choose the wrap width that gives the largest cells in a space of widthPx x heightPx
-  // (heightPx Infinity: no limit), capped at maxCell; ties go to the shortest picture, then
-  // to the one that fills its lines first (the widest)
-  function arrange(its, widthPx, heightPx, maxCell) {
-    const wraps = new Set();
+  // the size of pack(its, seps) without building it (the arrangement search calls this for
+  // every candidate): width, height and stacked columns, in cells
+  function packSize(its, seps) {
+    let width = 0, height = 0, lines = 0, stacks = 0;
+    let lw = 0, lh = 0, cw = 0, ch = 0, rows = 0, rw = 0, rh = 0;
+    const endRow = () => { cw = Math.max(cw, rw); ch += (rows ? GAP : 0) + rh; rows++; rw = 0; rh = 0; };
+    const endCol = () => { endRow(); lw += (lw ? GAP : 0) + cw; lh = Math.max(lh, ch); if (rows > 1) stacks++; cw = 0; ch = 0; rows = 0; };
+    const endLine = () => { endCol(); width = Math.max(width, lw); height += (lines ? GAP : 0) + lh; lines++; lw = 0; lh = 0; };
     for (let i = 0; i < its.length; i++) {
-      let w = 0;
-      for (let j = i; j < its.length; j++) { w += (j > i ? GAP : 0) + its[j].w; wraps.add(w); }
+      const sep = i === 0 ? -1 : seps[i - 1];
+      if (sep === 3) endLine(); else if (sep === 2) endCol(); else if (sep === 1) endRow();
+      rw += (rw ? GAP : 0) + its[i].w;
+      rh = Math.max(rh, its[i].h);
     }
+    endLine();
+    return { width: Math.max(1, width), height: Math.max(1, height), stacks };
+  }
+
+  function place(f) {
+    const boxes = [];
+    let y = 0;
+    for (const l of f.lines) {
+      let x = 0;
+      for (const c of l.cols) {
+        let yc = y;
+        for (const r of c.rows) {
+          let xr = x;
+          for (const it of r.its) { boxes.push(...it.place(xr, yc)); xr += it.w + GAP; }
+          yc += r.h + GAP;
+        }
+        x += c.w + GAP;
+      }
+      y += l.h + GAP;
+    }
+    return boxes;
+  }
+
+  // every way of packing n items: lines only (separators 0 and 3: a flow wrapped at some width),
+  // or, where the height is bounded and the items few, with columns of stacked rows too
+  const sepCache = new Map();
+  function separators(n, stacked) {
+    const k = `${n}:${stacked}`;
+    if (sepCache.has(k)) return sepCache.get(k);
+    const kinds = stacked && n <= 7 ? [0, 1, 2, 3] : [0, 3];
+    let out = [[]];
+    for (let i = 0; i < n - 1; i++) out = out.flatMap((s) => kinds.map((c) => [...s, c]));
+    // a column of one row is a line's item like any other: "1" after a lone item is the same as
+    // "2", so only separators where a 1 follows inside a column that has a 2 or 3 before are kept
+    sepCache.set(k, out);
+    return out;
+  }
+
+  // the packing that gives the largest cells in a space of widthPx x heightPx (heightPx
+  // Infinity: no limit), capped at maxCell; ties (within 0.5 %) go to the shortest picture,
+  // then to the fewest stacked columns, then to the widest
+  function arrange(its, widthPx, heightPx, maxCell) {
     let best = null;
-    for (const wrap of wraps) {
-      const f = flow(its, wrap);
+    for (const seps of separators(its.length, Number.isFinite(heightPx))) {
+      const f = packSize(its, seps);
+      f.key = seps.join("");
       const cell = Math.min(widthPx / f.width, heightPx / f.height, maxCell);
-      const key = `${f.lines.map((l) => l.its.length).join(",")}`;
       if (!best || cell > best.cell * 1.005 ||
           (cell > best.cell / 1.005 && (f.height < best.f.height - 1e-9 ||
-                                        (Math.abs(f.height - best.f.height) < 1e-9 && f.width > best.f.width)))) {
-        best = { f, cell, key };
+            (Math.abs(f.height - best.f.height) < 1e-9 && (f.stacks < best.f.stacks ||
+              (f.stacks === best.f.stacks && f.width > best.f.width)))))) {
+        best = { f, cell, key: f.key };
       }
     }
     return best;
   }
 
-  // the arrangement, and how many columns the windowed panels lose: none if the cells are then
-  // at least CUT_SLACK * minCell (--ct-min-cell: legible digits), else the fewest that make them
-  // at least minCell, else
+  // the arrangement (which alternative of each table, how packed), and how many columns the
+  // windowed panels lose: none if the cells are then at least CUT_SLACK * minCell
+  // (--ct-min-cell: legible digits), else the fewest that make them at least minCell, else
   // (the space is too small whatever is cut) the cut that gives the largest cells
   function layout(sp) {
-    const maxCut = Math.max(0, ...S.panels.filter((p) => p.window).map((p) => p.cw - 3));
+    const maxCut = Math.max(0, ...S.panels.filter((p) => p.window || Object.values(p.geom).some((g) => g.window))
+      .map((p) => Math.max(...Object.values(p.geom).map((g) => g.cw)) - 3));
+    const all = combos();
     let best = null;
     for (let cut = 0; cut <= maxCut; cut++) {
       // a cut picture shows the window note under it, which takes its height from the picture's
       const h = cut > 0 ? sp.heightPx - NOTE_PX : sp.heightPx;
-      const a = arrange(items(cut), sp.widthPx, h, sp.maxCell);
-      if (!best || a.cell > best.a.cell * 1.005) best = { cut, a };
+      let here = null;
+      all.forEach((combo, ci) => {
+        const a = arrange(items(cut, combo), sp.widthPx, h, sp.maxCell);
+        const cutNow = S.panels.some((p) => p.win);
+        if (cut > 0 && !cutNow) return;        // this alternative is not cut at all: seen at cut 0
+        if (!here || a.cell > here.a.cell * 1.005 ||
+            (a.cell > here.a.cell / 1.005 && a.f.height < here.a.f.height - 1e-9)) here = { cut, ci, a };
+      });
+      if (!here) continue;
+      if (!best || here.a.cell > best.a.cell * 1.005) best = here;
       // whole, within CUT_SLACK of minCell, beats cut: a few % of size is worth less than columns
-      if (a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = { cut, a }; break; }
+      if (here.a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = here; break; }
     }
-    items(best.cut);                 // the panels' windows for the chosen cut
+    const its = items(best.cut, all[best.ci]);      // the forms and windows of the choice
     const { f, cell, key } = best.a;
-    const boxes = [];
-    let y = 0;
-    for (const line of f.lines) {
-      let x = 0;
-      for (const it of line.its) { boxes.push(...it.place(x, y)); x += it.w + GAP; }
-      y += line.h + GAP;
-    }
+    const boxes = place(pack(its, f.key ? f.key.split("").map(Number) : []));
     const notes = S.panels.filter((p) => p.win);
     const cutKey = notes.map((p) => `${p.name}:${p.win.start}+${p.win.n}`).join(",");
-    return { boxes, width: f.width, height: f.height, notes, cell, key: `${key}|${cutKey}` };
+    return { boxes, width: f.width, height: f.height, notes, cell,
+             key: `${best.ci}|${key}|${S.panels.map((p) => p.form).join(",")}|${cutKey}` };
   }
 
   function cellVisible(p, k) {
@@ -307,14 +425,35 @@ function render({ model, el }) {
   }
 
   // the space the picture may take: the stage's width, and the height --ct-max-height leaves
-  // (read through a hidden probe that is that high; Infinity when the knob is unset)
+  // (read through a hidden probe that is that high; Infinity when the knob is unset). With
+  // --ct-fit-screen: 1 (present mode) the height is also at most what the window leaves under
+  // the stage's top, less what the view shows under the picture (note, help, sentence): the
+  // view then ends on the screen whatever the lines of text above it take. A view further down
+  // a page than half a screen gets the height that fits it, from its controls down, on one screen.
   function space() {
     const widthPx = stage.clientWidth || root.clientWidth || 1000;
     const h = probe.offsetHeight;
     const cs = getComputedStyle(root);
     const maxCell = parseFloat(cs.getPropertyValue("--ct-max-cell")) || MAX_CELL_PX;
     const minCell = Math.min(maxCell, parseFloat(cs.getPropertyValue("--ct-min-cell")) || MIN_CELL_PX);
-    return { widthPx, heightPx: h > 0 ? h : Infinity, maxCell, minCell };
+    let heightPx = h > 0 ? h : Infinity;
+    if (cs.getPropertyValue("--ct-fit-screen").trim() === "1" && window.innerHeight > 0) {
+      const below = [help, sentence].reduce((a, e) => {
+        if (!e.getClientRects().length) return a;
+        const m = getComputedStyle(e);
+        return a + e.offsetHeight + parseFloat(m.marginTop || 0) + parseFloat(m.marginBottom || 0);
+      }, 0) + parseFloat(getComputedStyle(root).paddingBottom || 0) + FIT_MARGIN_PX;
+      let scrolled = window.scrollY || 0;
+      for (let e = root.parentElement; e; e = e.parentElement) scrolled += e.scrollTop || 0;
+      const top = stage.getBoundingClientRect().top + scrolled;
+      let fit = window.innerHeight - top - below;
+      if (fit < window.innerHeight / 2) {
+        const box = root.closest(".conv-teach-view") || root;
+        fit = window.innerHeight - FIT_HEADING_PX - (stage.getBoundingClientRect().top - box.getBoundingClientRect().top) - below;
+      }
+      heightPx = Math.min(heightPx, Math.max(fit, 4 * minCell));
+    }
+    return { widthPx, heightPx, maxCell, minCell };
   }
 
   // the SVG's size in px: the chosen cell size times the picture's size in cells
@@ -642,7 +781,12 @@ function render({ model, el }) {
     if (!e.target || !stage.contains(e.target)) return;
     const g = cellOf(e);
     if (e.key === "Escape") {
+      // clears the pin and what the focused cell lights: the focus leaves the cell (as in
+      // JupyterLab, whose Escape takes it to the notebook; in Voila nothing else would), and Tab
+      // comes back to it (it keeps tabindex 0)
       model.set("selection", null); model.save_changes(); onSelection();
+      if (g !== null && cells[g] === document.activeElement) cells[g].blur();
+      hover(null);
       e.preventDefault(); e.stopPropagation(); return;
     }
     if (g === null) return;
