@@ -194,15 +194,38 @@ def check_shape(fn, name, value, ndim, layout, batch_axis=None):
 GROUPED = {"conv2D", "conv1D", "conv2D_backward", "conv1D_backward"}
 
 
-def check_channels(fn, x_ch, w_ch, dim):
+def _layout_hint(fn, X_shape, W_shape, dim):
+    """A channel mismatch that torch's layouts would explain (X in NCHW or NCL; W as torch
+    stores it, with a square kernel), said as a condition: the shapes only suggest it."""
+    x_ch, w_ch = X_shape[-1], W_shape[-2]
+    if X_shape[1] == w_ch and x_ch != w_ch:
+        fix = "X.transpose(0, 2, 3, 1)" if dim == 2 else "X.transpose(0, 2, 1)"
+        return (f"If X is in torch's {'NCHW' if dim == 2 else 'NCL'} layout (channels on axis "
+                f"1), pass {fix}: conv_teach's X is {'NHWC' if dim == 2 else 'NLC'}.")
+    if dim == 2 and W_shape[2] == W_shape[3]:
+        if fn.startswith("conv2D_transpose") and W_shape[0] == x_ch:
+            return ("If W is in torch's conv_transpose2d layout (in_ch, out_ch, kH, kW), pass "
+                    "W.transpose(2, 3, 0, 1).")
+        if not fn.startswith("conv2D_transpose") and W_shape[1] == x_ch:
+            return ("If W is in torch's conv2d layout (out_ch, in_ch, kH, kW), pass "
+                    "W.transpose(2, 3, 1, 0).")
+    return ""
+
+
+def check_channels(fn, x_ch, w_ch, dim, shapes=None):
+    """X's channels (last axis) must be W's input channels; ``shapes`` ``(X_shape, W_shape)``
+    lets the error say when torch's layouts explain the mismatch."""
     if x_ch != w_ch:
         ax_x, ax_w = ("X.shape[3]", "W.shape[2]") if dim == 2 else ("X.shape[2]", "W.shape[1]")
         layout = LAYOUT_2D if dim == 2 else LAYOUT_1D
-        hint = ""
+        hints = []
         if fn in GROUPED and w_ch < x_ch and x_ch % w_ch == 0:
-            g = x_ch // w_ch
-            hint = (f" If W is a grouped kernel ({'depthwise: ' if w_ch == 1 else ''}each output "
-                    f"channel reads {w_ch} of the {x_ch}), pass groups={g}.")
+            hints.append(f"If W is a grouped kernel ({'depthwise: ' if w_ch == 1 else ''}each "
+                         f"output channel reads {w_ch} of the {x_ch}), pass groups={x_ch // w_ch}.")
+        if shapes is not None:       # both can fit the shapes: then both are said
+            hints.append(_layout_hint(fn, *shapes, dim))
+        joined = " Or: ".join(h for h in hints if h)
+        hint = " " + joined if joined else ""
         raise ValueError(f"{fn}: X has {x_ch} input channels but W expects {w_ch} "
                          f"({ax_x}={x_ch}, {ax_w}={w_ch}). " + layout + hint)
 
