@@ -15,7 +15,7 @@ The figures (``conv_teach.viz``) and the linked browser views (``conv_teach.view
 imported on first use, so ``import conv_teach``
 imports neither matplotlib nor ipywidgets.
 """
-import importlib
+import importlib as _importlib
 
 from ._validate import ArrayTooLarge, ColumnMatrixTooLarge
 from .backward import conv1D_backward, conv2D_backward
@@ -47,9 +47,9 @@ _LAZY = {"viz", "views", "exercises", "animation", "cli"}
 
 def __getattr__(name):
     if name == "animate":   # conv_teach.animate -> conv_teach.animation.animate, matplotlib on first use
-        return importlib.import_module(".animation", __name__).animate
+        return _importlib.import_module(".animation", __name__).animate
     if name in _LAZY:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'conv_teach' has no attribute {name!r}")
 
 # --- pooling (issue 13): conv_teach.pool, loop references in conv_teach.reference_pool

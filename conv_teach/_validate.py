@@ -194,15 +194,38 @@ def check_shape(fn, name, value, ndim, layout, batch_axis=None):
 GROUPED = {"conv2D", "conv1D", "conv2D_backward", "conv1D_backward"}
 
 
-def check_channels(fn, x_ch, w_ch, dim):
+def _layout_hint(fn, X_shape, W_shape, dim):
+    """A channel mismatch that torch's layouts would explain (X in NCHW or NCL; W as torch
+    stores it, with a square kernel), said as a condition: the shapes only suggest it."""
+    x_ch, w_ch = X_shape[-1], W_shape[-2]
+    if X_shape[1] == w_ch and x_ch != w_ch:
+        fix = "X.transpose(0, 2, 3, 1)" if dim == 2 else "X.transpose(0, 2, 1)"
+        return (f"If X is in torch's {'NCHW' if dim == 2 else 'NCL'} layout (channels on axis "
+                f"1), pass {fix}: conv_teach's X is {'NHWC' if dim == 2 else 'NLC'}.")
+    if dim == 2 and W_shape[2] == W_shape[3]:
+        if fn.startswith("conv2D_transpose") and W_shape[0] == x_ch:
+            return ("If W is in torch's conv_transpose2d layout (in_ch, out_ch, kH, kW), pass "
+                    "W.transpose(2, 3, 0, 1).")
+        if not fn.startswith("conv2D_transpose") and W_shape[1] == x_ch:
+            return ("If W is in torch's conv2d layout (out_ch, in_ch, kH, kW), pass "
+                    "W.transpose(2, 3, 1, 0).")
+    return ""
+
+
+def check_channels(fn, x_ch, w_ch, dim, shapes=None):
+    """X's channels (last axis) must be W's input channels; ``shapes`` ``(X_shape, W_shape)``
+    lets the error say when torch's layouts explain the mismatch."""
     if x_ch != w_ch:
         ax_x, ax_w = ("X.shape[3]", "W.shape[2]") if dim == 2 else ("X.shape[2]", "W.shape[1]")
         layout = LAYOUT_2D if dim == 2 else LAYOUT_1D
-        hint = ""
+        hints = []
         if fn in GROUPED and w_ch < x_ch and x_ch % w_ch == 0:
-            g = x_ch // w_ch
-            hint = (f" If W is a grouped kernel ({'depthwise: ' if w_ch == 1 else ''}each output "
-                    f"channel reads {w_ch} of the {x_ch}), pass groups={g}.")
+            hints.append(f"If W is a grouped kernel ({'depthwise: ' if w_ch == 1 else ''}each "
+                         f"output channel reads {w_ch} of the {x_ch}), pass groups={x_ch // w_ch}.")
+        if shapes is not None:       # both can fit the shapes: then both are said
+            hints.append(_layout_hint(fn, *shapes, dim))
+        joined = " Or: ".join(h for h in hints if h)
+        hint = " " + joined if joined else ""
         raise ValueError(f"{fn}: X has {x_ch} input channels but W expects {w_ch} "
                          f"({ax_x}={x_ch}, {ax_w}={w_ch}). " + layout + hint)
 
@@ -476,15 +499,60 @@ def check_pool_fits(fn, in_shape, pool, dilation, pads):
                                fix="use a smaller window")
 
 
-def pool_window_only_padding(fn, where, pad):
-    """count_include_pad=False and a window reads no input cell: its average is undefined.
+def pool_window_only_padding(fn, where, pad, mode="avg"):
+    """A window reads no input cell: its average (count_include_pad=False) or its maximum
+    (max pooling pads with -inf) is undefined.
 
     ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved."""
+    if mode == "max":
+        return ValueError(
+            f"{fn}: every window must read at least one input cell, but the window of output "
+            f"{where} reads only padding (pad {tuple(pad)}), so it has no maximum (max pooling "
+            f"pads with -inf, which never wins). Use less padding: torch allows at most half "
+            f"the window.")
     return ValueError(
         f"{fn}: with count_include_pad=False every window must read at least one input cell, "
         f"but the window of output {where} reads only padding (pad {tuple(pad)}), so its "
         f"average is undefined. Use less padding, or count_include_pad=True (padding counts as "
         f"zeros).")
+
+
+def first_window_missing_input(n, out, k, s, d, before):
+    """On one axis of ``n`` input cells: the first output position whose ``k`` taps (stride
+    ``s``, ``d`` cells between taps, ``before`` padding cells first) all land in padding, or
+    None. Tap ``t`` of output ``i`` reads cell ``i*s - before + t*(d+1)``."""
+    D = d + 1
+    if D <= n:
+        # taps no further apart than the input is long cannot jump over it: a window misses
+        # the input only if all its taps are before it (a first run of outputs) or after it
+        # (a last run); both runs are found at the ends
+        if (k - 1) * D - before < 0:                   # output 0: its last tap is before
+            return 0
+        if (out - 1) * s - before >= n:                # the last output's first tap is after
+            return -(-(n + before) // s)                  # the first i with i*s - before >= n
+        return None
+    # taps further apart than the input: one may land inside or none; check every output
+    for i in range(out):
+        a = before - i * s                             # the first tap t with t*D >= a is in
+        t = max(0, -(-a // D))
+        if not (t < k and t * D - a < n):
+            return i
+    return None
+
+
+def check_pool_reads_input(fn, in_shape, out_shape, pool, stride, dilation, pads):
+    """Max pooling: every window must read at least one input cell (else its maximum would be
+    the padding's -inf, with no cell to send the gradient to). A window reads an input cell
+    when, on every axis, one of its taps lands inside the input (checked axis by axis)."""
+    bad = [first_window_missing_input(n, out, k, s, d, before)
+           for n, out, k, s, d, (before, _) in zip(in_shape, out_shape, pool, stride, dilation, pads)]
+    if any(b is not None for b in bad):
+        if len(bad) == 1:
+            where = f"position {bad[0]}"
+        else:                       # the first in row-major order: row 0 if any column misses
+            r, c = bad
+            where = f"cell ({r if c is None else 0}, {0 if r == 0 or c is None else c})"
+        raise pool_window_only_padding(fn, where, tuple(a for pair in pads for a in pair), mode="max")
 
 
 def unknown_controls(fn, unknown, known):

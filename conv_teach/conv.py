@@ -163,7 +163,7 @@ def setup1D(fn, X, W, stride, pad, dilation):
     one-row conv2D problem that the 1D convolution is."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D)
-    v.check_channels(fn, X.shape[2], W.shape[1], 1)
+    v.check_channels(fn, X.shape[2], W.shape[1], 1, (X.shape, W.shape))
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)

@@ -26,7 +26,7 @@ def geometry2D(fn, X_shape, W_shape, stride, pad, dilation):
     """Check a 2D convolution's ``W_shape`` (against ``X_shape``'s channels), stride, pad and
     dilation; return its :class:`~conv_teach.windows.Geometry` (from the kernel's shape)."""
     W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
-    v.check_channels(fn, X_shape[3], W_shape[2], 2)
+    v.check_channels(fn, X_shape[3], W_shape[2], 2, (tuple(X_shape), W_shape))
     return geometry(fn, X_shape[1:3], W_shape[:2], stride, pad, dilation)
 
 

@@ -132,9 +132,12 @@ def resolve_lesson(arg, root=None):
                    if any(word.startswith(key) for word in _LESSON.match(p.name).group(2).lower().split("_"))]
     if len(matches) == 1:
         return matches[0]
-    what = "matches several lessons" if matches else "is neither a file nor a lesson"
-    raise ValueError(f"{text!r} {what}; pass a notebook file or a lesson number or name: "
-                     f"{_names(found)}")
+    if matches:
+        names = [p.stem for p in sorted(matches)]
+        raise ValueError(f"{text!r} matches several lessons: {', '.join(names[:-1])} and "
+                         f"{names[-1]}; pass one of their numbers or names")
+    raise ValueError(f"{text!r} is neither a file nor a lesson; pass a notebook file or a lesson "
+                     f"number or name: {_names(found)}")
 
 
 def copy_lessons(dest, root=None):

@@ -13,7 +13,8 @@ Conventions (see the README's table): ``X`` is NHWC ``(n_ex, in_rows, in_cols, i
   holding a NaN outputs NaN and its gradient goes to the *last* NaN in window order. Both
   are torch's CPU rule (scan the window; a value replaces the running maximum if it is
   larger or NaN). A window whose input cells are all ``-inf`` sends its gradient to the
-  first of them (torch too); one that reads only padding outputs ``-inf`` and sends none.
+  first of them (torch too). A window that would read only padding is an error: it has no
+  maximum (torch refuses any pad over half the window; here only such windows are refused).
 * Average pooling pads with zeros. ``count_include_pad=True`` (torch's default) divides by
   the number of taps; ``False`` divides by the input cells the window reads (TF/Keras's
   ``'same'`` average pooling), and then a window that reads only padding is an error.
@@ -171,6 +172,14 @@ def _reads_input(g, in_shape, r0=0, r1=None):
 
 
 # ----------------------------------------------------------------------------- the cores
+
+def _reads_input_everywhere(fn, X, g, dim):
+    """Max pooling's check that no window reads only padding (in 1D: the column axis)."""
+    axes = slice(1, 2) if dim == 1 else slice(0, 2)
+    pads = ((g.pad[0], g.pad[1]), (g.pad[2], g.pad[3]))[axes]
+    v.check_pool_reads_input(fn, X.shape[1:3][axes], g.out[axes], g.kernel[axes], g.stride[axes],
+                             g.dilation[axes], pads)
+
 
 def _max_core(fn, X, g, dtype, max_bytes=None):
     Z = _new(fn, "the output Z", (X.shape[0],) + g.out + (X.shape[3],), dtype, max_bytes)
@@ -391,14 +400,14 @@ def maxpool2D(X, pool_shape, stride, pad, dilation=0, *, max_bytes=None):
     -------
     Z : ndarray of shape (n_ex, out_rows, out_cols, in_ch)
         ``out = (in + before + after - eff) // stride + 1`` per axis, ``eff = k + (k-1)*d``.
-        float32 stays float32; other inputs give float64. NaN in a window gives NaN; a window
-        that reads only padding gives ``-inf``.
+        float32 stays float32; other inputs give float64. NaN in a window gives NaN.
 
     Raises
     ------
     ValueError, TypeError
         With a message naming the parameter: wrong ndim, bad pool_shape, stride, pad or
-        dilation, or a window larger than the padded input.
+        dilation, a window larger than the padded input, or a window that reads only padding
+        (it has no maximum).
     conv_teach.ArrayTooLarge
         (a MemoryError) if the output would need more than ``max_bytes``.
 
@@ -420,6 +429,7 @@ def maxpool2D(X, pool_shape, stride, pad, dilation=0, *, max_bytes=None):
     """
     fn = "maxpool2D"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, dilation)
+    _reads_input_everywhere(fn, X, g, 2)
     return _max_core(fn, X, g, w.float_dtype(X), _limit(fn, max_bytes))
 
 
@@ -451,6 +461,7 @@ def maxpool2D_backward(dZ, X, pool_shape, stride, pad, dilation=0, *, max_bytes=
     """
     fn = "maxpool2D_backward"
     X, g = _geometry2D(fn, X, pool_shape, stride, pad, dilation)
+    _reads_input_everywhere(fn, X, g, 2)
     dZ = _check_dZ(fn, dZ, X, g, 2)
     return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), _limit(fn, max_bytes))
 
@@ -544,6 +555,7 @@ def maxpool1D(X, pool_width, stride, pad, dilation=0, *, max_bytes=None):
     """
     fn = "maxpool1D"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, dilation)
+    _reads_input_everywhere(fn, X, g, 1)
     return _max_core(fn, X, g, w.float_dtype(X), _limit(fn, max_bytes))[:, 0]
 
 
@@ -554,6 +566,7 @@ def maxpool1D_backward(dZ, X, pool_width, stride, pad, dilation=0, *, max_bytes=
     """
     fn = "maxpool1D_backward"
     X, g = _geometry1D(fn, X, pool_width, stride, pad, dilation)
+    _reads_input_everywhere(fn, X, g, 1)
     dZ = _check_dZ(fn, dZ, X, g, 1)
     return _max_backward_core(fn, dZ, X, g, w.float_dtype(X, dZ), _limit(fn, max_bytes))[:, 0]
 

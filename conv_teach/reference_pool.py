@@ -92,11 +92,25 @@ def _argmax(values):
     return where
 
 
+def _refuse_padding_only(fn, cells, X, pool, stride, pad, dilation, dim):
+    """Max pooling: a window that reads no input cell has no maximum (the library's error)."""
+    empty = next((key for key, window in cells.items() if not window), None)
+    if empty is not None:
+        if dim == 2:
+            _, pads = pad2D(X, pad, _pair(pool), _pair(stride), _pair(dilation))
+            where = f"cell {tuple(empty)}"
+        else:
+            _, pads = pad1D(X, pad, pool, stride, dilation)
+            where = f"position {empty}"
+        raise v.pool_window_only_padding(fn, where, pads, mode="max")
+
+
 def maxpool2D_loops(X, pool_shape, stride, pad, dilation=0):
-    """``Z[n, i, j, c]`` = the largest input cell window ``(i, j)`` reads in channel ``c``
-    (``-inf`` if it reads only padding)."""
+    """``Z[n, i, j, c]`` = the largest input cell window ``(i, j)`` reads in channel ``c``.
+    A window that reads only padding is an error (it has no maximum)."""
     X, _, _, _, _ = _check("maxpool2D_loops", X, pool_shape, stride, dilation, 2)
     cells, (oh, ow), _ = _windows2D(X, pool_shape, stride, pad, dilation, fn="maxpool2D_loops")
+    _refuse_padding_only("maxpool2D_loops", cells, X, pool_shape, stride, pad, dilation, 2)
     Z = np.full((X.shape[0], oh, ow, X.shape[3]), -np.inf)
     for n in range(X.shape[0]):
         for (i, j), window in cells.items():
@@ -112,6 +126,7 @@ def maxpool2D_backward_loops(dZ, X, pool_shape, stride, pad, dilation=0):
     """``dZ[n, i, j, c]`` is added to the cell that won window ``(i, j)`` in channel ``c``."""
     X, _, _, _, dZ = _check("maxpool2D_backward_loops", X, pool_shape, stride, dilation, 2, dZ=dZ)
     cells, _, _ = _windows2D(X, pool_shape, stride, pad, dilation, fn="maxpool2D_backward_loops")
+    _refuse_padding_only("maxpool2D_backward_loops", cells, X, pool_shape, stride, pad, dilation, 2)
     dX = np.zeros_like(X)
     for n in range(X.shape[0]):
         for (i, j), window in cells.items():
@@ -154,6 +169,7 @@ def maxpool1D_loops(X, pool_width, stride, pad, dilation=0):
     """``Z[n, t, c]`` = the largest input cell window ``t`` reads in channel ``c``."""
     X, _, _, _, _ = _check("maxpool1D_loops", X, pool_width, stride, dilation, 1)
     cells, l_out, _ = _windows1D(X, pool_width, stride, pad, dilation, fn="maxpool1D_loops")
+    _refuse_padding_only("maxpool1D_loops", cells, X, pool_width, stride, pad, dilation, 1)
     Z = np.full((X.shape[0], l_out, X.shape[2]), -np.inf)
     for n in range(X.shape[0]):
         for t, window in cells.items():
@@ -168,6 +184,7 @@ def maxpool1D_loops(X, pool_width, stride, pad, dilation=0):
 def maxpool1D_backward_loops(dZ, X, pool_width, stride, pad, dilation=0):
     X, _, _, _, dZ = _check("maxpool1D_backward_loops", X, pool_width, stride, dilation, 1, dZ=dZ)
     cells, _, _ = _windows1D(X, pool_width, stride, pad, dilation, fn="maxpool1D_backward_loops")
+    _refuse_padding_only("maxpool1D_backward_loops", cells, X, pool_width, stride, pad, dilation, 1)
     dX = np.zeros_like(X)
     for n in range(X.shape[0]):
         for t, window in cells.items():

@@ -252,7 +252,7 @@ def conv_out_shape(X_shape, W_shape, stride=1, pad=0, dilation=0):
                          + v.LAYOUT_2D)
     Xs = v.check_shape(fn, "X_shape", X_shape, dim + 2, layout, batch_axis=0)
     Ws = v.check_shape(fn, "W_shape", W_shape, dim + 2, layout)
-    v.check_channels(fn, Xs[-1], Ws[-2], dim)
+    v.check_channels(fn, Xs[-1], Ws[-2], dim, (Xs, Ws))
     s = v.check_pair(fn, "stride", stride, 1, dim)
     d = v.check_pair(fn, "dilation", dilation, 0, dim)
     pads = _resolve_axis_pads(fn, pad, dim, Xs[1:-1], Ws[:dim], s, d)

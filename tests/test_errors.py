@@ -41,6 +41,14 @@ CASES = [
      esc("conv1D: X has 3 input channels but W expects 2 (X.shape[2]=3, W.shape[1]=2)")),
     ("channels_im2col", lambda: ct.im2col(X2, (3, 3, 4, 1), 0, 1), ValueError,
      esc("im2col: X has 2 input channels but W expects 4")),
+    ("channels_X_in_NCHW_hint", lambda: ct.conv2D(np.ones((2, 4, 9, 9)), np.ones((3, 3, 4, 8)), 1, 0),
+     ValueError, esc("(n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch). If X is in torch's "
+                     "NCHW layout (channels on axis 1), pass X.transpose(0, 2, 3, 1): conv_teach's X is NHWC.")),
+    ("channels_W_in_torch_layout_hint", lambda: ct.conv2D(np.ones((2, 9, 9, 4)), np.ones((8, 4, 3, 3)), 1, 0),
+     ValueError, esc("If W is in torch's conv2d layout (out_ch, in_ch, kH, kW), pass W.transpose(2, 3, 1, 0).")),
+    ("channels_X_in_NCL_hint", lambda: ct.conv1D(np.ones((2, 4, 9)), np.ones((3, 4, 8)), 1, 0),
+     ValueError, esc("If X is in torch's NCL layout (channels on axis 1), pass X.transpose(0, 2, 1): "
+                     "conv_teach's X is NLC.")),
     ("channels_depthwise_kernel_hints_groups", lambda: ct.conv2D(np.ones((1, 5, 5, 4)), np.ones((3, 3, 1, 4)), 1, 0),
      ValueError, esc("conv2D: X has 4 input channels but W expects 1 (X.shape[3]=4, W.shape[2]=1). X is "
                      "(n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch). If W is a grouped kernel "

@@ -550,6 +550,8 @@ def test_out_len_quiz_names_ignored_dilation():
 def test_shape_quiz_parses_and_hints():
     q = quiz.ShapeQuiz((2, 8, 6, 3), (3, 3, 3, 4), stride=2, pad="same")   # ceil(8/2), ceil(6/2)
     assert "type 4 numbers" in submit(q, "4, 3")
+    assert "type whole numbers" in submit(q, "(2, 4.0, 3, 4)") and "4.0" in submit(q, "(2, 4.0, 3, 4)")
+    assert "Right!" in submit(q, "2 4 3 4")                           # any separators
     assert "out_ch" in submit(q, "(2, 4, 3, 3)")                      # in_ch instead of out_ch
     assert "Rows first" in submit(q, "(2, 3, 4, 4)")
     assert "Right!" in submit(q, "(2, 4, 3, 4)")
@@ -628,6 +630,26 @@ def test_a_function_that_changes_its_input_is_told_so():
         check_pad2D(pad2D)
 
 
+def test_a_changed_input_is_named_by_the_students_own_parameter():
+    # the second argument of max-pool backward is X: the message names it by the student's
+    # name for it (it used to read "changed its input the second argument")
+    from conv_teach.exercises.pool_checks import check_maxpool2D_backward
+
+    def mp_modifies_input(dZ, inputs, pool, stride):
+        dX = np.zeros_like(inputs)          # the input is changed before any answer is judged
+        inputs[...] = 0
+        return dX
+    with pytest.raises(AssertionError, match=r"Your mp_modifies_input changed its input inputs; work on"):
+        check_maxpool2D_backward(mp_modifies_input)
+
+    def positional_only(*args):
+        dX = np.zeros_like(args[1])
+        args[1][...] = 0
+        return dX
+    with pytest.raises(AssertionError, match=r"Your positional_only changed its second argument; work on"):
+        check_maxpool2D_backward(positional_only)
+
+
 def test_show_diff_draws_the_nhwc_slice_where_the_mistake_is():
     import matplotlib
     matplotlib.use("Agg")
@@ -695,6 +717,7 @@ SHAPE_PLANTS = [
     (2, (2, 4, 3, 8), "ceil"),              # ceil((8 - 3) / 2) + 1
     (2, (2, 6, 3, 8), "stride"),            # stride ignored: 8 - 3 + 1
     (4, (4, 7, 8, 16), "same"),             # 'same' read as out == in
+    (4, (4, 3, 4, 16), "same_floor"),       # 'same' read as in // stride: 7 // 2, 8 // 2
     (2, (2, 3, 3, 3), "channels"),          # in_ch instead of out_ch
     (2, (1, 3, 3, 8), "batch"),
     (3, (1, 6, 5, 4), "rows_cols"),

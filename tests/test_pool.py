@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
@@ -54,8 +54,9 @@ def values(draw, shape):
 
 
 @st.composite
-def pool_cases(draw, dim=2, dilated=True, max_pad=2):
-    """A valid pooling problem; ``dZ`` has the output's shape (from the loop reference)."""
+def pool_cases(draw, dim=2, dilated=True, max_pad=2, reads_input=True):
+    """A valid pooling problem; ``dZ`` has the output's shape (from the loop reference).
+    ``reads_input``: every window reads an input cell (max pooling refuses the others)."""
     n_ex, ch = draw(st.integers(1, 3)), draw(st.integers(1, 3))
 
     def per_axis(lo, hi):
@@ -77,10 +78,14 @@ def pool_cases(draw, dim=2, dilated=True, max_pad=2):
         sizes.append(draw(st.integers(least, least + 4)))
     X = values(draw, (n_ex, *sizes, ch))
     if dim == 2:
-        out = ref.maxpool2D_loops(X, pool, stride, pad, dilation).shape
+        cells, (oh, ow), _ = ref._windows2D(X, pool, stride, pad, dilation)
+        out = (n_ex, oh, ow, ch)
     else:
-        out = ref.maxpool1D_loops(X, pool, stride, pad, dilation).shape
+        cells, l_out, _ = ref._windows1D(X, pool, stride, pad, dilation)
+        out = (n_ex, l_out, ch)
     assert 0 not in out
+    if reads_input:
+        assume(not _only_padding(cells))
     dZ = np.random.default_rng(int(np.nansum(np.abs(X[np.isfinite(X)])) * 1000) % 2 ** 32
                                ).standard_normal(out)
     return PoolCase(X, pool, stride, pad, dilation, dZ)
@@ -111,7 +116,42 @@ def _only_padding(windows):
     return any(len(cells) == 0 for cells in windows.values())
 
 
-@given(pool_cases(dim=2, dilated=False), st.booleans())
+@given(pool_cases(dim=2, reads_input=False), st.sampled_from([1, 2]))
+def test_max_pooling_refuses_a_window_of_padding_only_as_the_loops_do(case, dim):
+    # such a window has no maximum (-inf, no cell for its gradient): torch refuses any pad
+    # over half the window; here exactly the windows that read no input cell are refused,
+    # with the same message as the loop reference (which finds them by listing each window)
+    X, k, s, p, d, dZ = case
+    if dim == 1:
+        X, dZ, k, s, d = X[:, 0], dZ[:, 0], (k[1] if isinstance(k, tuple) else k), \
+            (s[1] if isinstance(s, tuple) else s), (d[1] if isinstance(d, tuple) else d)
+        if isinstance(p, tuple) and len(p) == 4:
+            p = p[2:]
+        elif isinstance(p, tuple):
+            p = (p[1], p[1])
+        try:
+            cells, _, _ = ref._windows1D(X, k, s, p, d)
+        except ValueError:
+            return                                   # the window does not fit this row
+        calls = [(ct.maxpool1D, ref.maxpool1D_loops, (X, k, s, p, d)),
+                 (ct.maxpool1D_backward, ref.maxpool1D_backward_loops, (dZ, X, k, s, p, d))]
+    else:
+        cells, _, _ = ref._windows2D(X, k, s, p, d)
+        calls = [(ct.maxpool2D, ref.maxpool2D_loops, (X, k, s, p, d)),
+                 (ct.maxpool2D_backward, ref.maxpool2D_backward_loops, (dZ, X, k, s, p, d))]
+    for ours, loops, args in calls:
+        if not _only_padding(cells):
+            if ours is ct.maxpool1D or ours is ct.maxpool2D:
+                same(ours(*args), loops(*args))
+            continue
+        with pytest.raises(ValueError, match="reads only padding") as mine:
+            ours(*args)
+        with pytest.raises(ValueError) as theirs:
+            loops(*args)
+        assert str(theirs.value) == str(mine.value).replace(": ", "_loops: ", 1)
+
+
+@given(pool_cases(dim=2, dilated=False, reads_input=False), st.booleans())
 def test_avgpool2D_matches_loops(case, include):
     X, k, s, p, _, dZ = case
     cells, _, _ = ref._windows2D(X, k, s, p, 0)
@@ -125,7 +165,7 @@ def test_avgpool2D_matches_loops(case, include):
                     ref.avgpool2D_backward_loops(dZ, X, k, s, p, include), rtol=1e-10, atol=1e-12)
 
 
-@given(pool_cases(dim=1, dilated=False), st.booleans())
+@given(pool_cases(dim=1, dilated=False, reads_input=False), st.booleans())
 def test_avgpool1D_matches_loops(case, include):
     X, k, s, p, _, dZ = case
     cells, _, _ = ref._windows1D(X, k, s, p, 0)
@@ -162,22 +202,13 @@ def test_avgpool2D_backward_is_the_adjoint(case):
 
 @given(pool_cases(dim=2))
 def test_maxpool2D_backward_routes_each_gradient_once(case):
-    """Every window that reads an input cell sends its dZ to exactly one of them, so dX sums
-    to the sum of those dZ; a window of padding only sends nothing."""
+    """Every window reads an input cell and sends its dZ to exactly one of them, so dX sums
+    to the sum of dZ and a dZ of ones to the number of output cells."""
     X, k, s, p, d, dZ = case
     dX = ct.maxpool2D_backward(dZ, X, k, s, p, d)
-    assert_allclose(dX.sum(), (dZ * _reads_input(X, k, s, p, d)).sum(), rtol=1e-9, atol=1e-9)
+    assert_allclose(dX.sum(), dZ.sum(), rtol=1e-9, atol=1e-9)
     counts = ct.maxpool2D_backward(np.ones_like(dZ), X, k, s, p, d)
-    assert counts.sum() == _reads_input(X, k, s, p, d).sum()
-
-
-def _reads_input(X, k, s, p, d):
-    """Output cells whose window reads at least one input cell (from the loop reference)."""
-    cells, (oh, ow), _ = ref._windows2D(X, k if isinstance(k, tuple) else (k, k), s, p, d)
-    mask = np.zeros((1, oh, ow, 1), bool)
-    for (i, j), window in cells.items():
-        mask[0, i, j, 0] = bool(window)
-    return np.broadcast_to(mask, (X.shape[0], oh, ow, X.shape[3]))
+    assert counts.sum() == dZ.size
 
 
 def test_ties_go_to_the_first_maximum_in_window_order():
@@ -211,10 +242,12 @@ def test_overlapping_windows_add():
 def test_max_pooling_pads_with_minus_infinity():
     X = -np.ones((1, 2, 2, 1))          # all negative: zero padding would win, -inf does not
     assert_array_equal(ct.maxpool2D(X, 3, 1, 1)[0, :, :, 0], -np.ones((2, 2)))
-    # a window that reads only padding (pad 2, window 1) is -inf and passes no gradient
-    Z = ct.maxpool1D(np.ones((1, 1, 1)), 1, 1, 2)
-    assert_array_equal(Z[0, :, 0], [-np.inf, -np.inf, 1, -np.inf, -np.inf])
-    assert_array_equal(ct.maxpool1D_backward(np.ones((1, 5, 1)), np.ones((1, 1, 1)), 1, 1, 2), [[[1]]])
+    # a window that would read only padding (pad 2, window 1) has no maximum: refused
+    with pytest.raises(ValueError, match=r"maxpool1D: .* output position 0 reads only padding \(pad \(2, 2\)\)"):
+        ct.maxpool1D(np.ones((1, 1, 1)), 1, 1, 2)
+    # a window of input cells that are all -inf still has an input cell: its first one
+    assert_array_equal(ct.maxpool1D_backward(np.ones((1, 1, 1)), np.full((1, 2, 1), -np.inf), 2, 1, 0),
+                       [[[1], [0]]])
 
 
 def test_hand_worked_2x2_stride_2():
@@ -332,8 +365,10 @@ def test_empty_batch_gives_empty_results():
 
 def test_huge_outputs_are_refused_before_allocating():
     # pad 10**6 would make a (10**6 + ...)^2 output: refused with its size, nothing allocated
+    with pytest.raises(ct.ArrayTooLarge, match="avgpool2D: .*output Z"):
+        ct.avgpool2D(np.ones((1, 2, 2, 1)), 1, 1, 10 ** 6)
     with pytest.raises(ct.ArrayTooLarge, match="maxpool2D: .*output Z"):
-        ct.maxpool2D(np.ones((1, 2, 2, 1)), 1, 1, 10 ** 6)
+        ct.maxpool2D(np.ones((1, 3, 3, 1)), 3, 1, 1, max_bytes=8)
     with pytest.raises(ct.ArrayTooLarge, match="avgpool1D_backward: .*gradient dX"):
         ct.avgpool1D_backward(np.ones((1, 1, 1)), np.ones((1, 100, 1)), 100, 1, 0, max_bytes=99 * 8)
     assert ct.avgpool1D(np.ones((1, 100, 1)), 100, 1, 0, max_bytes=100 * 8).shape == (1, 1, 1)

@@ -65,6 +65,19 @@ CASES = [
     ("only_padding_1D", lambda: ct.avgpool1D(X1, 1, 1, (0, 1), False), ValueError,
      esc("avgpool1D: with count_include_pad=False every window must read at least one input cell, "
          "but the window of output position 5 reads only padding (pad (0, 1))")),
+    ("max_window_only_padding", lambda: ct.maxpool2D(X2, 2, 1, 2), ValueError,
+     esc("maxpool2D: every window must read at least one input cell, but the window of output cell "
+         "(0, 0) reads only padding (pad (2, 2, 2, 2)), so it has no maximum (max pooling pads with "
+         "-inf, which never wins). Use less padding: torch allows at most half the window.")),
+    ("max_window_only_padding_last_cols", lambda: ct.maxpool2D_backward(np.ones((1, 5, 7, 2)), X2, (1, 2), 1, (0, 0, 0, 3)),
+     ValueError, esc("maxpool2D_backward: every window must read at least one input cell, but the "
+                     "window of output cell (0, 5) reads only padding (pad (0, 0, 0, 3))")),
+    ("max_window_only_padding_dilated_1D", lambda: ct.maxpool1D(np.ones((1, 1, 1)), 2, 1, (3, 3), 4),
+     ValueError, esc("maxpool1D: every window must read at least one input cell, but the window of "
+                     "output position 0 reads only padding (pad (3, 3))")),
+    ("max_window_only_padding_loops", lambda: reference_pool.maxpool1D_loops(X1, 1, 1, (0, 1)), ValueError,
+     esc("maxpool1D_loops: every window must read at least one input cell, but the window of output "
+         "position 5 reads only padding (pad (0, 1))")),
     ("dZ_shape", lambda: ct.maxpool2D_backward(np.ones((1, 4, 4, 3)), X2, 2, 1, 0), ValueError,
      esc("maxpool2D_backward: dZ must have the shape of the forward output (1, 4, 4, 2), got (1, 4, 4, 3).")),
     ("loops_pool_zero", lambda: reference_pool.maxpool2D_loops(X2, 0, 1, 0), ValueError,

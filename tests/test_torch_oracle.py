@@ -107,3 +107,37 @@ def test_float32_matches_torch_float32():
     Z = conv2D(X, W, (2, 1), (1, 0, 0, 1), (1, 0))
     assert Z.dtype == np.float32
     assert_allclose(Z, torch_conv2D(X, W, (2, 1), (1, 0, 0, 1), (1, 0)), rtol=1e-4, atol=1e-5)
+
+
+def test_the_layout_hints_fix_torch_layouts():
+    # a channel mismatch from torch's layouts names the transpose that fixes it: applied to
+    # torch's own tensors, that transpose gives torch's answer
+    import re
+    import conv_teach as ct
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((2, 4, 9, 9)), rng.standard_normal((8, 4, 3, 3))    # NCHW, OIHW
+    want = F.conv2d(torch.tensor(x), torch.tensor(w), padding=1).numpy().transpose(0, 2, 3, 1)
+    X, W = x, w.transpose(2, 3, 1, 0)
+    for _ in range(2):                     # first X is NCHW, then (X fixed) W is torch's too
+        try:
+            Z = conv2D(X, W, 1, 1)
+            break
+        except ValueError as e:
+            fix = re.search(r"If (X|W) is in torch's .*?, pass ((X|W)\.transpose\([\d, ]+\))", str(e))
+            assert fix, str(e)
+            if fix.group(1) == "X":
+                X = eval(fix.group(2), {"X": X})
+            else:
+                W = eval(fix.group(2), {"W": W})
+    assert_allclose(Z, want, rtol=1e-10, atol=1e-10)
+    W_torch = w                             # W in torch's layout, X already NHWC
+    with pytest.raises(ValueError, match=r"pass W\.transpose\(2, 3, 1, 0\)"):
+        conv2D(x.transpose(0, 2, 3, 1), W_torch, 1, 1)
+    assert_allclose(conv2D(x.transpose(0, 2, 3, 1), W_torch.transpose(2, 3, 1, 0), 1, 1), want,
+                    rtol=1e-10, atol=1e-10)
+    wt = rng.standard_normal((4, 6, 3, 3))                     # conv_transpose2d: (in, out, kH, kW)
+    want_t = F.conv_transpose2d(torch.tensor(x), torch.tensor(wt)).numpy().transpose(0, 2, 3, 1)
+    with pytest.raises(ValueError, match=r"pass W\.transpose\(2, 3, 0, 1\)"):
+        ct.conv2D_transpose(x.transpose(0, 2, 3, 1), wt, 1, 0)
+    assert_allclose(ct.conv2D_transpose(x.transpose(0, 2, 3, 1), wt.transpose(2, 3, 0, 1), 1, 0), want_t,
+                    rtol=1e-10, atol=1e-10)

@@ -486,6 +486,20 @@ def test_sentence_counts_the_receptive_field():
     assert "is computed from 18 entries of X_col" in v.canvas.sentence
 
 
+def test_col2im_sentences_call_counts_a_count_not_a_gradient():
+    # counts = col2im of ones: how many windows read a pixel. A fresh tester read "flows back
+    # to 6 cells of counts" and "counts pixel ... receives gradient from 1 cell of dZ"
+    from conv_teach.views.words import sentence
+    d = col2im_view().drawing
+    for panel, index in [("dZ", (0, 1, 0, 0)), ("counts", (0, 2, 0, 0)), ("dX_col", (4, 0))]:
+        text = sentence(d, panel, index)
+        for part in text.split(", "):
+            assert not ("counts" in part and ("gradient" in part or "flows" in part)), text
+    text = sentence(d, "counts", (0, 1, 1, 0))
+    n = int(d.arrays["counts"][0, 1, 1, 0])
+    assert f"counts the windows of {n} cells of dZ" in text, text
+
+
 def test_hover_words_come_from_the_kernel_and_leave_the_pinned_sentence_alone():
     """The front end asks the words of a hovered cell with a custom message; the answer is the
     same sentence a pin on that cell gives, and the pinned cell's sentence does not change."""

@@ -208,6 +208,14 @@ def test_minus_infinity_travels_as_special_values():
 
 
 # ---------------------------------------------------------------- selection, messages, data
+def test_the_gradient_sentence_names_its_window_in_both_inputs():
+    # "is the gradient of the window 4 cells of X_pad" lacked its "on" (a fresh tester)
+    v = pool_view()
+    v.select("dZ", (0, 1, 1, 0))
+    for name in ("X", "X_pad"):
+        assert f"is the gradient of the window on 4 cells of {name}" in v.canvas.sentence, v.canvas.sentence
+
+
 def test_select_round_trip_and_sentence():
     v = pool_view()
     assert v.selection == ("Z", (0, 0, 0, 0))

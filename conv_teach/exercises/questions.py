@@ -34,6 +34,8 @@ QUIZ_HINTS = {
     "ceil": "Round down: a window that would stick out past the padded input does not count.",
     "stride": "The stride divides: windows start at 0, s, 2s, ... so out = (in + pads - eff) // s + 1.",
     "same": "'same' gives ceil(in / stride) outputs (TF rule): at stride > 1 it is not in.",
+    "same_floor": "'same' rounds up: ceil(in / stride) outputs (TF rule), so 7 rows at stride 2 "
+                  "give 4, not 7 // 2 = 3: the last window reaches the last row.",
     "channels": "The last axis of the output is out_ch, the last axis of W.",
     "batch": "The first axis is n_ex: the batch size does not change.",
     "rows_cols": "Rows first, then columns: (n_ex, out_rows, out_cols, out_ch).",
@@ -68,6 +70,7 @@ def out_len_mistake(in_len, k, s, pad, d, answer):
     P = in_len + b + a
     candidates = [
         ("same", in_len if pad == "same" else None),   # first: the misconception 'same' names
+        ("same_floor", in_len // s if pad == "same" and s > 1 else None),
         ("plus_one", (P - eff) // s),
         ("dilation", (P - k) // s + 1),
         ("dilation_torch", (P - (k + (k - 1) * (d + 1))) // s + 1 if d else None),

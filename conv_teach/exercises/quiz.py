@@ -99,9 +99,12 @@ class ShapeQuiz(Quiz):
                          conv_out_shape(*self.q), "NHWC: (n_ex, out_rows, out_cols, out_ch).")
 
     def parse(self, value):
-        nums = re.findall(r"-?\d+", str(value))
+        nums = re.findall(r"-?\d+(?:\.\d*)?", str(value))
         if len(nums) != 4:
             raise ValueError("type 4 numbers, e.g. (1, 3, 3, 1): (n_ex, out_rows, out_cols, out_ch).")
+        if any("." in v for v in nums):
+            raise ValueError(f"type whole numbers: a shape counts cells, so {next(v for v in nums if '.' in v)} "
+                             f"should be written without a decimal point, e.g. (1, 3, 3, 1).")
         return tuple(int(v) for v in nums)
 
     def hint(self, answer):

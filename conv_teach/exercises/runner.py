@@ -8,6 +8,7 @@ sentence saying why it cannot be one (:mod:`~conv_teach.exercises.feedback`), co
 with the right answer, and names the classic mistake it equals (:mod:`.hints`).
 Every function here sets ``__tracebackhide__``, so IPython shows none of its frames.
 """
+import inspect
 import sys
 from collections import namedtuple
 
@@ -190,9 +191,9 @@ def run_one(run, k, probe=None):
     __tracebackhide__ = True
     case = run.cases[k]
     got, copies = guarded(run, k, case.args)
-    for name, before, after in zip(arg_names(case), case.args, copies):
+    for name, before, after in zip(arg_names(case, run.student), case.args, copies):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after):
-            fail(run, k, [f"Your {run.fn} changed its input {name}; work on a new array "
+            fail(run, k, [f"Your {run.fn} changed {name}; work on a new array "
                            "instead (e.g. np.zeros(...))."])
     got, extra = answer(run, k, got)
     if not equal(got, case.expected):
@@ -208,11 +209,19 @@ def run_one(run, k, probe=None):
         fail(run, k, [f"The array is right, but {extra}"])
 
 
-def arg_names(case):
-    """Names for the positional arguments, for messages (``X`` or ``X_col`` first)."""
+def arg_names(case, student=None):
+    """How messages name the positional arguments: "its input X" by the student's own
+    parameter names where the function has them, else ``X``/``X_col`` first and then
+    "its second argument", ... (``student``: the student's function)."""
+    try:
+        params = [p.name for p in inspect.signature(student).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):          # no function, or a builtin without a signature
+        params = []
     first = "X_col" if "X_shape" in case.params else ("x" if "x.shape" in case.params else "X")
-    return [first, "the second argument", "the third argument", "the fourth argument",
-            "the fifth argument", "the sixth argument"]
+    ordinals = ["first", "second", "third", "fourth", "fifth", "sixth"]
+    names = [f"its input {first}"] + [f"its {o} argument" for o in ordinals[1:]]
+    return [f"its input {params[i]}" if i < len(params) else names[i] for i in range(len(names))]
 
 
 def stub_message(title, grading=False):

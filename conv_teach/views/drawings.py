@@ -417,7 +417,12 @@ def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, dZ=None, W=N
     readout.append(f"most windows on one pixel: {int(counts.max())} (counts = col2im of ones)")
     return Drawing("col2im_view", arrays, panels, [[["dZ", "W_col"]], [["dX_col"]], [["dX", "counts"]]],
                    links, readout, labels={"dX_col": (rows, cols)},
-                   pad_cells={"dX_col": set(col_pad.tolist())})
+                   pad_cells={"dX_col": set(col_pad.tolist())}, verbs=COUNTS_VERBS)
+
+
+#: col2im_view: counts is col2im of ones (how many windows read a pixel), not a gradient
+COUNTS_VERBS = {("dZ", "counts"): "has its window on", ("counts", "dZ"): "counts the windows of",
+                ("counts", "dX_col"): "counts", ("dX_col", "counts"): "is counted in"}
 
 
 def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_padding, X=None,

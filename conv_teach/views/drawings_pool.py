@@ -30,7 +30,7 @@ __all__ = ["pool_drawing", "pool_maps", "VERBS"]
 VERBS = {
     ("Z", "X_pad"): "reads", ("Z", "X"): "reads", ("Z", "dZ"): "has its gradient in",
     ("Z", "dX"): "sends its gradient to",
-    ("dZ", "X_pad"): "is the gradient of the window", ("dZ", "X"): "is the gradient of the window on",
+    ("dZ", "X_pad"): "is the gradient of the window on", ("dZ", "X"): "is the gradient of the window on",
     ("dZ", "Z"): "is the gradient of", ("dZ", "dX"): "is routed to",
     ("X_pad", "Z"): "is read by", ("X_pad", "dZ"): "is read by the windows of",
     ("X_pad", "X"): "is the same pixel as", ("X_pad", "dX"): "has its gradient in",
