@@ -22,6 +22,7 @@ _SHORT = reprlib.Repr()
 _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = _SHORT.maxdict = 8
 _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 4, 40, 40
 _MAX_TEXT = 2000     # longer text is not read as a Python literal
+_MAX_ITEMS = 1000    # a longer list is an answer of the wrong form, not read item by item
 
 
 def verify(prediction, truth, form, hints=None, why=None, mistakes=(), reveal=True):
@@ -114,12 +115,12 @@ def _verify(prediction, truth, form, hints, names, why, mistakes, reveal):
             print(message + note)
             return
     if names is None:
-        print("not quite: " + _wrong(_short(prediction), mine, truth, hints, reveal) + note)
+        print("not quite: " + _wrong(_short(prediction), mine, truth, hints, reveal, form) + note)
         return
     for k, name in enumerate(names):
         if not _equal(mine[k], truth[k]):
             typed = _short(prediction[k]) if isinstance(prediction, (list, tuple)) else _show(mine[k])
-            print(f"{name}: " + _wrong(typed, mine[k], truth[k], hints[name], reveal))
+            print(f"{name}: " + _wrong(typed, mine[k], truth[k], hints[name], reveal, form))
     if note:
         print(note.strip())
 
@@ -146,15 +147,15 @@ def _part_names(truth, hints):
     return list(hints)
 
 
-def _wrong(typed, mine, right, hint, reveal):
+def _wrong(typed, mine, right, hint, reveal, form):
     said = f"you said {typed}"
     if reveal:
         said += f", it is {_show(right)}"
     if callable(hint):
         try:
             hint = hint(mine)
-        except Exception:
-            hint = None
+        except Exception:       # the lesson's hint cannot read this answer: say the form instead
+            hint = f"expected {form}"
     return _join(said, hint)
 
 
@@ -183,19 +184,19 @@ def _read(x, truth, where, notes, names=None):
     n = len(truth)
     if isinstance(x, str):
         value = _literal(x)
-        if isinstance(value, (list, tuple)) or _is_number(value):
+        if isinstance(value, (list, tuple)):
             notes.append((x, value))
             x = value
     if isinstance(x, (set, frozenset)):
         return None, f"{where} should be {_count(truth)} in order; a set has no order: write a tuple or a list"
     if not isinstance(x, (list, tuple)):
         return None, f"{where} should be {_count(truth)}, not {_describe(x)}"
-    if len(x) != n:
+    if len(x) != n and (names or n == 0 or len(x) > _MAX_ITEMS):
         return None, f"{where} should be {_count(truth)}, not {_describe(x)}"
-    items = []
-    for k in range(n):
+    items = []        # a part of another length is a wrong answer if its items have the right form
+    for k in range(len(x)):
         name = names[k] if names else f"{where}[{k}]" if where != "the answer" else f"item {k}"
-        item, problem = _read(x[k], truth[k], name, notes)
+        item, problem = _read(x[k], truth[min(k, n - 1)], name, notes)
         if problem:
             return None, problem
         items.append(item)
