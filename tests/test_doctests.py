@@ -6,7 +6,7 @@ import pytest
 
 CORE = ["conv_teach", "conv_teach.shapes", "conv_teach.pad", "conv_teach.im2col",
         "conv_teach.conv", "conv_teach.backward", "conv_teach.transpose", "conv_teach.windows",
-        "conv_teach.formulas", "conv_teach.groups"]
+        "conv_teach.formulas", "conv_teach.groups", "conv_teach.exercises.predict"]
 
 
 @pytest.mark.parametrize("name", CORE)

@@ -7,7 +7,9 @@ Issue 11's rules, one function, ``rules(nb)``, that returns each one broken, in 
 * the loop version is written in a cell under ``## Loop`` (a ``def`` with a ``for``) and checked
   there against ``conv_teach.reference`` (or ``conv_teach.reference_pool``); no ``inspect.getsource`` anywhere;
 * at least one assert; at least one cell whose printed output nbval compares; the prediction cell
-  says "not answered yet" in its stored (compared) output;
+  says "not answered yet" in its stored (compared) output, and it hands the student's answer
+  (``my_prediction = None`` or ``predicted... = None``) to ``ct.exercises.verify`` instead of
+  comparing it with its own ``if``/``assert`` (tester finding 1);
 * the view is displayed by a cell tagged for present mode and ``nbval-ignore-output``, under a
   heading tagged for present mode, and no cell sets a control afterwards (``controls[..].value =``,
   ``.select(``): the view stays in the state its text describes after Run All;
@@ -95,6 +97,18 @@ def rules(nb):
     if not any("nbval-check-output" in tags(c) and "not answered yet" in printed(c)
                for c in by_step["Predict"] if c.cell_type == "code"):
         found.append("the Predict section has no checked cell that says 'not answered yet'")
+    predict_cells = [c for c in by_step["Predict"] if c.cell_type == "code"
+                     and re.search(r"^\s*(my_prediction|predicted\w*)\s*=\s*None", c.source, re.M)]
+    if not predict_cells:
+        found.append("the Predict section has no cell that starts a prediction (my_prediction = None)")
+    for c in predict_cells:
+        answer = re.search(r"^\s*(my_prediction|predicted\w*)\s*=\s*None", c.source, re.M).group(1)
+        if not re.search(rf"\bct\.exercises\.verify\(\s*{answer}\b", c.source):
+            found.append(f"the prediction cell does not pass {answer} to ct.exercises.verify(...), which "
+                         "answers every student (any container, malformed answers) the same way")
+        if re.search(rf"^\s*(assert|if|elif)\b.*\b{answer}\b", c.source, re.M):
+            found.append("the prediction cell compares the answer itself (if/assert): leave that to "
+                         "ct.exercises.verify and pass the lesson's words as its hints")
     # the view, for present mode, never driven
     view_cells = [c for c in by_step["View"] if c.cell_type == "code" and PRESENT in tags(c)]
     if not view_cells:
@@ -164,8 +178,9 @@ def _lesson():
         _md("## Check"), _code("np.testing.assert_allclose(1, 1)"),
         _md("## Aside: numpy-ml and torch\n\ntorch does it too."),
         _md("## View", PRESENT), _code("app = ct.views.padding_view()\napp", PRESENT, "nbval-ignore-output"),
-        _md("## Predict, then verify"), _code("print('not answered yet')", "nbval-check-output",
-                                              out="not answered yet\n"),
+        _md("## Predict, then verify"),
+        _code("my_prediction = None\nct.exercises.verify(my_prediction, 1, form='an int, e.g. 2')",
+              "nbval-check-output", out="not answered yet\n"),
         _md("## Summary\n\n- done"),
     ]
     return nb
@@ -201,6 +216,11 @@ def _drop_heading(step):
                  and "nbval-check-output" in c.metadata.get("tags", [])], "printed output nbval compares"),
     (lambda nb: setattr(nb.cells[13], "outputs", [nbformat.v4.new_output("stream", name="stdout", text="?")]),
      "not answered yet"),
+    (lambda nb: setattr(nb.cells[13], "source", "my_prediction = None\nif my_prediction is None:\n"
+                        "    print('not answered yet')"), "ct.exercises.verify"),
+    (lambda nb: setattr(nb.cells[13], "source", nb.cells[13].source + "\nassert my_prediction == 1"),
+     "compares the answer itself"),
+    (lambda nb: setattr(nb.cells[13], "source", "print('not answered yet')"), "starts a prediction"),
     (lambda nb: nb.cells[11].metadata.update(tags=["nbval-ignore-output"]), "no code cell tagged"),
     (lambda nb: nb.cells[11].metadata.update(tags=[PRESENT]), "not tagged nbval-ignore-output"),
     (lambda nb: nb.cells[10].metadata.update(tags=[]), "View heading is not tagged"),
@@ -210,7 +230,8 @@ def _drop_heading(step):
     (lambda nb: setattr(nb.cells[14], "source", "## Summary\n\n" + "word " * (MAX_WORDS + 1)), "words of prose"),
 ], ids=["no-loop-heading", "no-summary", "arc-order", "loop-not-written", "loop-unchecked", "getsource",
         "nbval-comment", "drives-control", "drives-select", "no-assert", "no-checked-output",
-        "silent-prediction", "view-not-present", "view-not-ignored", "heading-not-present",
+        "silent-prediction", "prediction-not-verified", "prediction-compared-by-hand",
+        "no-prediction", "view-not-present", "view-not-ignored", "heading-not-present",
         "no-figure", "numpy-ml-outside-aside", "two-asides", "too-long"])
 def test_each_rule_can_fail(spoil, expected):
     nb = _lesson()

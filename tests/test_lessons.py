@@ -234,3 +234,28 @@ def test_into_an_existing_folder_all_or_nothing(tmp_path, monkeypatch, capsys, f
     else:
         assert status == 1 and "No space left on device" in err and str(dest) in err
         assert _files_under(dest) == ["mine.txt"] and sorted(p.name for p in dest.iterdir()) == ["mine.txt"]
+
+
+# ----------------------------------------------------------------------- links in the copies
+
+def test_links_in_the_shipped_notebooks_reach_shipped_files():
+    """Tester finding 7: a ``conv-teach lessons`` copy has no exercises/solutions/, so no shipped
+    notebook may link there (or to any other file the copy lacks); markdown links only."""
+    import re
+
+    import nbformat
+    shipped = {str(p) for p in L.lesson_files()}
+    folders = {str(Path(f).parent) for f in shipped} | {"."}
+    broken = []
+    for name in sorted(shipped):
+        nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)\s]+)\)", cell.source):
+                if re.match(r"[a-z]+:|#", target):
+                    continue            # a web address or an anchor in the same notebook
+                path = os.path.normpath(os.path.join(str(Path(name).parent), target.split("#")[0]))
+                if path not in shipped and path.rstrip("/") not in folders:
+                    broken.append(f"{name} -> {target}")
+    assert broken == [], "links to files a `conv-teach lessons` copy does not have: " + ", ".join(broken)
