@@ -64,7 +64,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 VIEWS = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
-         "col2im_view", "transpose_view"]
+         "col2im_view", "transpose_view", "pool_view", "groups_view"]
 #: the largest settings of the views' sliders (conv_teach.views.controls.SLIDERS); the report
 #: marks "CUT" where a panel is then windowed ("showing N of M columns", .ct-window-note)
 LARGEST = {
@@ -75,6 +75,8 @@ LARGEST = {
     "conv1d_view": dict(l_in=14, in_ch=3),
     "col2im_view": dict(in_rows=8, in_cols=8),
     "transpose_view": dict(in_rows=8, in_cols=8),
+    "pool_view": dict(in_rows=8, in_cols=8, in_ch=3),
+    "groups_view": dict(in_rows=8, in_cols=8, in_ch=8, out_ch=8, groups=1),   # groups=1: W_col dense
 }
 STEP_SLIDER = "stride"
 FRAME_MS = 1000 / 60            # headless Chromium's frame interval
