@@ -514,17 +514,20 @@ def check_pool_fits(fn, in_shape, pool, dilation, pads):
                                fix="use a smaller window")
 
 
-def pool_window_only_padding(fn, where, pad, mode="avg"):
+def pool_window_only_padding(fn, where, pad, mode="avg", eff=None):
     """A window reads no input cell: its average (count_include_pad=False) or its maximum
     (max pooling pads with -inf) is undefined.
 
-    ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved."""
+    ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved;
+    ``eff`` the window's size per axis after dilation (max pooling says torch's limit)."""
     if mode == "max":
+        half = tuple(e // 2 for e in eff)
+        limit = f"pad <= {half[0]}" if len(set(half)) == 1 else f"pad <= {half} (rows, cols)"
         return ValueError(
             f"{fn}: every window must read at least one input cell, but the window of output "
             f"{where} reads only padding (pad {tuple(pad)}), so it has no maximum (max pooling "
             f"pads with -inf, which never wins). Use less padding: torch allows at most half "
-            f"the window.")
+            f"the window, {limit} here.")
     return ValueError(
         f"{fn}: with count_include_pad=False every window must read at least one input cell, "
         f"but the window of output {where} reads only padding (pad {tuple(pad)}), so its "
@@ -567,7 +570,8 @@ def check_pool_reads_input(fn, in_shape, out_shape, pool, stride, dilation, pads
         else:                       # the first in row-major order: row 0 if any column misses
             r, c = bad
             where = f"cell ({r if c is None else 0}, {0 if r == 0 or c is None else c})"
-        raise pool_window_only_padding(fn, where, tuple(a for pair in pads for a in pair), mode="max")
+        raise pool_window_only_padding(fn, where, tuple(a for pair in pads for a in pair), mode="max",
+                                       eff=tuple(k + (k - 1) * d for k, d in zip(pool, dilation)))
 
 
 def unknown_controls(fn, unknown, known):
