@@ -196,32 +196,47 @@ GROUPED = {"conv2D", "conv1D", "conv2D_backward", "conv1D_backward"}
 
 def _layout_hint(fn, X_shape, W_shape, dim):
     """A channel mismatch that torch's layouts would explain (X in NCHW or NCL; W as torch
-    stores it, with a square kernel), said as a condition: the shapes only suggest it."""
+    stores it, with a square kernel), said as a condition: the shapes only suggest it. When X
+    looks like NCHW and W like torch's weight for those channels, both are said at once:
+    fixing X alone would let a torch W through as a wrong, non-square kernel."""
     x_ch, w_ch = X_shape[-1], W_shape[-2]
-    if X_shape[1] == w_ch and x_ch != w_ch:
+    transposed = fn.startswith("conv2D_transpose")
+    torch_w = "conv_transpose2d" if transposed else "conv2d"
+    w_order = "(in_ch, out_ch, kH, kW)" if transposed else "(out_ch, in_ch, kH, kW)"
+    w_fix = "W.transpose(2, 3, 0, 1)" if transposed else "W.transpose(2, 3, 1, 0)"
+
+    def w_is_torch(in_ch):
+        return dim == 2 and W_shape[2] == W_shape[3] and W_shape[0 if transposed else 1] == in_ch
+
+    if X_shape[1] != x_ch and (X_shape[1] == w_ch or w_is_torch(X_shape[1])):
         fix = "X.transpose(0, 2, 3, 1)" if dim == 2 else "X.transpose(0, 2, 1)"
-        return (f"If X is in torch's {'NCHW' if dim == 2 else 'NCL'} layout (channels on axis "
-                f"1), pass {fix}: conv_teach's X is {'NHWC' if dim == 2 else 'NLC'}.")
-    if dim == 2 and W_shape[2] == W_shape[3]:
-        if fn.startswith("conv2D_transpose") and W_shape[0] == x_ch:
-            return ("If W is in torch's conv_transpose2d layout (in_ch, out_ch, kH, kW), pass "
-                    "W.transpose(2, 3, 0, 1).")
-        if not fn.startswith("conv2D_transpose") and W_shape[1] == x_ch:
-            return ("If W is in torch's conv2d layout (out_ch, in_ch, kH, kW), pass "
-                    "W.transpose(2, 3, 1, 0).")
+        layout = "NCHW" if dim == 2 else "NCL"
+        if w_is_torch(X_shape[1]):
+            return (f"If X and W are in torch's layouts ({layout}, and {torch_w}'s {w_order}), "
+                    f"pass {fix} and {w_fix}: conv_teach's X is NHWC and its W "
+                    f"(fr, fc, in_ch, out_ch).")
+        return (f"If X is in torch's {layout} layout (channels on axis 1), pass {fix}: "
+                f"conv_teach's X is {'NHWC' if dim == 2 else 'NLC'}.")
+    if w_is_torch(x_ch):
+        return f"If W is in torch's {torch_w} layout {w_order}, pass {w_fix}."
     return ""
 
 
 def check_channels(fn, x_ch, w_ch, dim, shapes=None):
     """X's channels (last axis) must be W's input channels; ``shapes`` ``(X_shape, W_shape)``
-    lets the error say when torch's layouts explain the mismatch."""
+    lets the error say when a grouped kernel or torch's layouts explain the mismatch."""
     if x_ch != w_ch:
         ax_x, ax_w = ("X.shape[3]", "W.shape[2]") if dim == 2 else ("X.shape[2]", "W.shape[1]")
         layout = LAYOUT_2D if dim == 2 else LAYOUT_1D
         hints = []
         if fn in GROUPED and w_ch < x_ch and x_ch % w_ch == 0:
-            hints.append(f"If W is a grouped kernel ({'depthwise: ' if w_ch == 1 else ''}each "
-                         f"output channel reads {w_ch} of the {x_ch}), pass groups={x_ch // w_ch}.")
+            g, out_ch = x_ch // w_ch, (None if shapes is None else shapes[1][-1])
+            kind = f"{'depthwise: ' if w_ch == 1 else ''}each output channel reads {w_ch} of the {x_ch}"
+            if out_ch is None or out_ch % g == 0:
+                hints.append(f"If W is a grouped kernel ({kind}), pass groups={g}.")
+            else:
+                hints.append(f"If W is meant as a grouped kernel ({kind}), groups={g} also needs "
+                             f"W's out_ch, {out_ch}, to be a multiple of {g}.")
         if shapes is not None:       # both can fit the shapes: then both are said
             hints.append(_layout_hint(fn, *shapes, dim))
         joined = " Or: ".join(h for h in hints if h)
@@ -499,17 +514,20 @@ def check_pool_fits(fn, in_shape, pool, dilation, pads):
                                fix="use a smaller window")
 
 
-def pool_window_only_padding(fn, where, pad, mode="avg"):
+def pool_window_only_padding(fn, where, pad, mode="avg", eff=None):
     """A window reads no input cell: its average (count_include_pad=False) or its maximum
     (max pooling pads with -inf) is undefined.
 
-    ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved."""
+    ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved;
+    ``eff`` the window's size per axis after dilation (max pooling says torch's limit)."""
     if mode == "max":
+        half = tuple(e // 2 for e in eff)
+        limit = f"pad <= {half[0]}" if len(set(half)) == 1 else f"pad <= {half} (rows, cols)"
         return ValueError(
             f"{fn}: every window must read at least one input cell, but the window of output "
             f"{where} reads only padding (pad {tuple(pad)}), so it has no maximum (max pooling "
             f"pads with -inf, which never wins). Use less padding: torch allows at most half "
-            f"the window.")
+            f"the window, {limit} here.")
     return ValueError(
         f"{fn}: with count_include_pad=False every window must read at least one input cell, "
         f"but the window of output {where} reads only padding (pad {tuple(pad)}), so its "
@@ -552,7 +570,8 @@ def check_pool_reads_input(fn, in_shape, out_shape, pool, stride, dilation, pads
         else:                       # the first in row-major order: row 0 if any column misses
             r, c = bad
             where = f"cell ({r if c is None else 0}, {0 if r == 0 or c is None else c})"
-        raise pool_window_only_padding(fn, where, tuple(a for pair in pads for a in pair), mode="max")
+        raise pool_window_only_padding(fn, where, tuple(a for pair in pads for a in pair), mode="max",
+                                       eff=tuple(k + (k - 1) * d for k, d in zip(pool, dilation)))
 
 
 def unknown_controls(fn, unknown, known):

@@ -124,12 +124,12 @@ def resolve_lesson(arg, root=None):
     key = text.lower()
     matches = [p for n, p in found.items()
                if key in (p.stem.lower(), _LESSON.match(p.name).group(2).lower())]
-    if not matches:     # a unique prefix of the name part: 'trans' -> 07_transposed_conv
+    if not matches:     # the start of the name or of one of its words, if only one lesson has
+        # it: 'trans' -> 07_transposed_conv, 'depthwise' -> 09_grouped_depthwise; 'conv' is
+        # 05_conv1d's start and a word of 07_transposed_conv, so it names both
         matches = [p for p in found.values()
-                   if _LESSON.match(p.name).group(2).lower().startswith(key)]
-    if not matches:     # or of one of its words: 'depthwise' -> 09_grouped_depthwise
-        matches = [p for p in found.values()
-                   if any(word.startswith(key) for word in _LESSON.match(p.name).group(2).lower().split("_"))]
+                   if _LESSON.match(p.name).group(2).lower().startswith(key)
+                   or any(word.startswith(key) for word in _LESSON.match(p.name).group(2).lower().split("_"))]
     if len(matches) == 1:
         return matches[0]
     if matches:

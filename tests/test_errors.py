@@ -54,10 +54,17 @@ CASES = [
                      "(n_ex, in_rows, in_cols, in_ch); W is (fr, fc, in_ch, out_ch). If W is a grouped kernel "
                      "(depthwise: each output channel reads 1 of the 4), pass groups=4.")),
     ("channels_grouped_kernel_hints_groups", lambda: ct.conv1D_backward(
-        np.ones((1, 3, 2)), np.ones((1, 5, 6)), np.ones((3, 2, 2)), 1, 0), ValueError,
+        np.ones((1, 3, 3)), np.ones((1, 5, 6)), np.ones((3, 2, 3)), 1, 0), ValueError,
      esc("conv1D_backward: X has 6 input channels but W expects 2 (X.shape[2]=6, W.shape[1]=2). X is "
          "(n_ex, l_in, in_ch); W is (fw, in_ch, out_ch). If W is a grouped kernel (each output channel "
          "reads 2 of the 6), pass groups=3.")),
+    ("channels_grouped_hint_needs_out_ch", lambda: ct.conv2D(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 3)), 1, 0),
+     ValueError, esc("If W is meant as a grouped kernel (depthwise: each output channel reads 1 of the 2), "
+                     "groups=2 also needs W's out_ch, 3, to be a multiple of 2.")),
+    ("channels_X_and_W_both_in_torch_layouts", lambda: ct.conv2D(np.ones((2, 3, 8, 8)), np.ones((6, 3, 3, 3)), 1, 0),
+     ValueError, esc("If X and W are in torch's layouts (NCHW, and conv2d's (out_ch, in_ch, kH, kW)), pass "
+                     "X.transpose(0, 2, 3, 1) and W.transpose(2, 3, 1, 0): conv_teach's X is NHWC and its W "
+                     "(fr, fc, in_ch, out_ch).")),
     # --- stride
     ("stride_zero", lambda: ct.conv2D(X2, W2, 0, 0), ValueError,
      esc("conv2D: stride must be an int >= 1, got 0.")),

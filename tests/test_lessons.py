@@ -66,7 +66,10 @@ def test_resolve_lesson_keeps_existing_files_and_unknown_paths(tmp_path, monkeyp
 @pytest.mark.parametrize("arg, message", [
     ("99", r"there is no lesson 99; the lessons are 00_start_here, 00a_what_convolution_does, 01_padding"),
     ("fourier", r"'fourier' is neither a file nor a lesson; .* 03_im2col"),
-    ("co", r"'co' matches several lessons: 05_conv1d and 06_col2im_backward; "),   # named, not all
+    ("co", r"'co' matches several lessons: 00a_what_convolution_does, 05_conv1d, 06_col2im_backward "
+           r"and 07_transposed_conv; "),
+    ("conv", r"'conv' matches several lessons: 00a_what_convolution_does, 05_conv1d and "
+             r"07_transposed_conv; "),           # a name's start (05) and words (00a, 07): all named
     ("backward", r"'backward' matches several lessons: 06_col2im_backward and 10_pooling_backward; "
                  r"pass one of their numbers or names$"),
 ])

@@ -68,10 +68,14 @@ CASES = [
     ("max_window_only_padding", lambda: ct.maxpool2D(X2, 2, 1, 2), ValueError,
      esc("maxpool2D: every window must read at least one input cell, but the window of output cell "
          "(0, 0) reads only padding (pad (2, 2, 2, 2)), so it has no maximum (max pooling pads with "
-         "-inf, which never wins). Use less padding: torch allows at most half the window.")),
+         "-inf, which never wins). Use less padding: torch allows at most half the window, pad <= 1 here.")),
     ("max_window_only_padding_last_cols", lambda: ct.maxpool2D_backward(np.ones((1, 5, 7, 2)), X2, (1, 2), 1, (0, 0, 0, 3)),
      ValueError, esc("maxpool2D_backward: every window must read at least one input cell, but the "
                      "window of output cell (0, 5) reads only padding (pad (0, 0, 0, 3))")),
+    ("max_window_only_padding_equal_limits_said_once", lambda: ct.maxpool2D(X2, (2, 3), 1, (0, 0, 0, 3), (1, 0)),
+     ValueError, esc("torch allows at most half the window, pad <= 1 here.")),      # eff (3, 3)
+    ("max_window_only_padding_dilated_limit", lambda: ct.maxpool2D(X2, 2, 1, (0, 0, 0, 5), (0, 3)),
+     ValueError, esc("torch allows at most half the window, pad <= (1, 2) (rows, cols) here.")),
     ("max_window_only_padding_dilated_1D", lambda: ct.maxpool1D(np.ones((1, 1, 1)), 2, 1, (3, 3), 4),
      ValueError, esc("maxpool1D: every window must read at least one input cell, but the window of "
                      "output position 0 reads only padding (pad (3, 3))")),

@@ -116,6 +116,9 @@ def test_the_layout_hints_fix_torch_layouts():
     import conv_teach as ct
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal((2, 4, 9, 9)), rng.standard_normal((8, 4, 3, 3))    # NCHW, OIHW
+    # both in torch's layouts at once: one message names both transposes, and they are right
+    with pytest.raises(ValueError, match=r"pass X\.transpose\(0, 2, 3, 1\) and W\.transpose\(2, 3, 1, 0\)"):
+        conv2D(x, w, 1, 1)
     want = F.conv2d(torch.tensor(x), torch.tensor(w), padding=1).numpy().transpose(0, 2, 3, 1)
     X, W = x, w.transpose(2, 3, 1, 0)
     for _ in range(2):                     # first X is NCHW, then (X fixed) W is torch's too
