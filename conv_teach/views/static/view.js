@@ -534,8 +534,10 @@ function render({ model, el }) {
       svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
       if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
         const m = svgEl("g", { class: "ct-pickmark" }, cg);
-        svgEl("rect", { x: (cx + 0.2) * U, y: (cy - 0.12) * U, width: 0.6 * U, height: 0.3 * U, rx: 0.08 * U }, m);
-        svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.04) * U }, m).textContent = "max";
+        // inside the cell's top edge, over its ring, above the digits (not across the border
+        // into the cell above)
+        svgEl("rect", { x: (cx + 0.21) * U, y: (cy + 0.045) * U, width: 0.58 * U, height: 0.245 * U, rx: 0.07 * U }, m);
+        svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.17) * U }, m).textContent = "max";
       }
       list.push([k, cg]);
       if (empty) continue;
