@@ -60,9 +60,27 @@ def test_the_given_arrays_are_drawn_and_the_result_is_the_library_s(data):
         np.testing.assert_allclose(a["Z"], ref.conv2D_loops(X, W, stride, pad, v.values().get("dilation", 0)))
     for name, size in zip(("in_rows", "in_cols"), X.shape[1:3]):
         assert v.controls[name].value == size and v.controls[name].disabled
+        assert _tooltip(v.controls[name]).startswith(f"{name} is fixed by the X passed to this view")
     for name, size in zip(("fr", "fc"), W.shape[:2]):
         assert v.controls[name].value == size and v.controls[name].disabled
     assert not v.controls["stride"].disabled and not v.controls["pad"].disabled
+    assert not _tooltip(v.controls["stride"]) and not _tooltip(v.controls["pad"])
+
+
+def _tooltip(w):
+    """A control's hover text, ipywidgets 8 (``tooltip``) or 7.7 (``description_tooltip``)."""
+    return getattr(w, "tooltip", None) if "tooltip" in w.trait_names() else w.description_tooltip
+
+
+def test_a_disabled_control_says_which_array_fixes_it():
+    X, W = np.ones((1, 5, 4, 2)), np.ones((3, 2, 2, 1))
+    v = V.im2col_view(X=X, W=W)
+    assert _tooltip(v.controls["in_rows"]) == (
+        "in_rows is fixed by the X passed to this view (its axis 1)")
+    assert _tooltip(v.controls["in_ch"]) == ("in_ch is fixed by the X passed to this view (its axis 3) and the W "
+                                             "passed to this view (its axis 2)")
+    assert _tooltip(v.controls["fc"]).startswith("fc is fixed by the W passed to this view (its axis 1)")
+    assert not _tooltip(V.im2col_view().controls["in_rows"])
 
 
 def test_conv1d_and_col2im_take_their_own_layouts():

@@ -77,8 +77,9 @@ def data_axes(view, name):
 
 
 def _take_data(name, initial, defaults):
-    """Pop and check the data arrays of ``initial``; return ``(data, derived control values)``."""
-    data, derived, source = {}, {}, {}
+    """Pop and check the data arrays of ``initial``; return ``(data, derived control values,
+    {control: [(array, axis), ...] that fix it})``."""
+    data, derived, source, fixed_by = {}, {}, {}, {}
     for arr in DATA.get(name, ()):
         if arr not in initial:
             continue
@@ -94,8 +95,24 @@ def _take_data(name, initial, defaults):
                 raise v.data_disagree(name, what, source[what], derived[what], (arr, axis),
                                       a.shape[axis])
             derived[what], source[what] = a.shape[axis], (arr, axis)
+            fixed_by.setdefault(what, []).append((arr, axis))
         data[arr] = a
-    return data, derived
+    return data, derived, fixed_by
+
+
+def fixed_tooltip(control, fixed_by):
+    """The words on a control that data arrays fix (shown on hover: a disabled slider says why),
+    e.g. ``"in_rows is fixed by the X passed to this view (its axis 1)"``."""
+    why = " and ".join(f"the {arr} passed to this view (its axis {axis})" for arr, axis in fixed_by)
+    return f"{control} is fixed by {why}"
+
+
+def _set_tooltip(widget, text):
+    # ipywidgets 8: DOMWidget.tooltip (description_tooltip is deprecated); 7.7: description_tooltip
+    if "tooltip" in widget.trait_names():
+        widget.tooltip = text
+    else:
+        widget.description_tooltip = text
 
 
 def _view(name, initial):
@@ -104,7 +121,7 @@ def _view(name, initial):
     unknown = set(initial) - set(defaults) - set(DATA.get(name, ()))
     if unknown:
         raise v.unknown_controls(name, unknown, list(defaults) + [f"{a}= (data)" for a in DATA.get(name, ())])
-    data, derived = _take_data(name, initial, defaults)
+    data, derived, fixed_by = _take_data(name, initial, defaults)
     values = {**defaults, **initial, **derived}
     # a slider holds an int: sizes and the stride from 1, dilation from 0 (a kernel larger
     # than the input is the library's to refuse, shown as the view's message)
@@ -119,6 +136,7 @@ def _view(name, initial):
     controls = make_controls(values, one_d=name == "conv1d_view", ranges=RANGES.get(name))
     for key in derived:                      # the array decides: the slider cannot contradict it
         controls[key].disabled = True
+        _set_tooltip(controls[key], fixed_tooltip(key, fixed_by[key]))
     return View(name, controls, _first_cell(name), values_first=None if data else defaults,
                 data=data)
 

@@ -26,7 +26,10 @@ VIEWS = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_vi
 if hasattr(conv_teach, "block_diagonal"):    # groups_view needs conv2D(groups=) (issue 13)
     VIEWS.append("groups_view")
 #: views shown a second time with other settings: (marker, builder, keyword arguments)
-EXTRA = [("pool_view_pad", "pool_view", dict(fr=3, fc=3, stride=1, pad=1, in_rows=5, in_cols=5))]
+EXTRA = [("pool_view_pad", "pool_view", dict(fr=3, fc=3, stride=1, pad=1, in_rows=5, in_cols=5)),
+         # lesson 08's capstone picture: X_col has 64 columns, cut to a window on any screen
+         ("im2col_view_cut", "im2col_view", dict(in_rows=8, in_cols=8, in_ch=1, n_ex=1, fr=3, fc=3,
+                                                 stride=1, pad=1, dilation=0))]
 STEP_S = 45
 LABEL_VALUE = re.compile(r"=\s*(-?[0-9.]+(?:e[-+]?\d+)?|nan|-?inf)(?:\s*\((?:padding|no weight)\))?\s*$", re.I)
 #: the array a slider step is checked on: the view's result

@@ -238,6 +238,55 @@ def test_pool_view_draws_minus_infinity_and_marks_the_maximum(front_end, screens
     vp.unhover()
 
 
+def test_cut_panel_moves_its_window_to_the_hovered_cells_links(front_end, screenshots):
+    """A view whose X_col is cut ("showing N of M columns", lesson 08's capstone): hovering an
+    output whose X_col column is outside the window moves the window so that the column's cells
+    are drawn and lit (exactly ``view.linked``'s X_col cells); pinning one does the same and the
+    pin keeps it shown once the mouse leaves."""
+    fe, page, _, _ = front_end
+    marker, name, kwargs = bv.EXTRA[1]
+    vp = bv.ViewInPage(page, name, box=page.locator(f".ctv-{marker}").first)
+    vp.wait()
+    view = bv.build(name, **kwargs)
+    assert vp.cut(), f"{fe}: {marker} is not cut, the test needs a window"
+
+    def col_cells(index):
+        return {c for c in bv.linked_set(view, "Z", index) if c[0] == "X_col"}
+
+    def outside(exclude=()):
+        drawn = set(vp.cells("X_col"))
+        for index in [k for _, k in vp.cells("Z")][::-1]:
+            want = col_cells(index)
+            if index not in exclude and want and not (want & drawn):
+                return index, want
+        raise AssertionError(f"{fe}: every output's X_col column is in the window")
+
+    index, want = outside()
+    vp.hover("Z", index)
+    # the note names the column at once; the window moves once the pointer rests (~150 ms)
+    idx = [",".join(map(str, i)) for _, i in sorted(want)]
+    try:
+        page.wait_for_function(
+            "([r, idx]) => idx.every(i => r.querySelector(`.ct-cell[data-panel='X_col'][data-index='${i}']`))",
+            arg=[vp.root.element_handle(), idx], timeout=5000)
+    except Exception:
+        raise AssertionError(f"{fe}: resting on Z {index} did not bring its X_col column into the window")
+    lit = vp.lit()
+    assert {c for c in lit if c[0] == "X_col"} == want, f"{fe}: hovering Z {index} lit other X_col cells"
+    assert lit == bv.linked_set(view, "Z", index) & set(vp.cells()), f"{fe}: hovering Z {index}"
+    vp.box.screenshot(path=str(screenshots / f"views_{fe}_im2col_cut_hover.png"))
+    # pin another output whose column is outside: its column is shown and stays lit without the mouse
+    vp.unhover()
+    index2, want2 = outside(exclude=(index,))
+    vp.cell("Z", index2).click()
+    vp.unhover()
+    assert vp.selected() == [("Z", index2)], vp.selected()
+    assert want2 <= set(vp.cells("X_col")) and want2 <= vp.lit(), \
+        f"{fe}: pinning Z {index2} does not show and light its X_col column {sorted(want2)[:3]}"
+    vp.cell("Z", index2).click()                      # unpin: leave the view as it was
+    vp.unhover()
+
+
 @pytest.mark.skipif("groups_view" not in bv.VIEWS, reason="groups_view needs conv2D(groups=)")
 def test_groups_view_draws_the_block_diagonal(front_end, screenshots):
     """groups_view: W_col's zeros outside the groups' blocks are drawn empty (no number, class

@@ -10,7 +10,10 @@
 //   .ct-lit / .ct-selected             lit and pinned cells
 //   .ct-sentence[aria-live=polite]     the hovered/focused cell in words, else the pinned one (kernel's words)
 //   .ct-message                        the library's message; root gets .ct-stale meanwhile
-//   .ct-window-note                    "showing N of M columns" when a panel is cut
+//   .ct-window-note                    "showing N of M columns" when a panel is cut; its
+//                                       .ct-window-hint says where the hovered cell's linked
+//                                       column is while it is outside the window (the window
+//                                       moves there once the pointer rests, or on a pin)
 //   .ct-picked                          cells the hovered/pinned cell picks (pool_view: the
 //                                       window's maximum), from the optional pick table
 //   .ct-empty                           a cell that holds no weight (grey, no number)
@@ -390,7 +393,12 @@ function render({ model, el }) {
   // windowed panels lose: none if the cells are then at least CUT_SLACK * minCell
   // (--ct-min-cell: legible digits), else the fewest that make them at least minCell, else
   // (the space is too small whatever is cut) the cut that gives the largest cells
+  // The search depends on the space and the data only, not on where a window starts: moving a
+  // window (a hover that reveals a linked column) reuses the last search and only places again.
+  let searchMemo = null;          // { S, spKey, best }
   function layout(sp) {
+    const spKey = `${sp.widthPx}|${sp.heightPx}|${sp.maxCell}|${sp.minCell}`;
+    if (searchMemo && searchMemo.S === S && searchMemo.spKey === spKey) return placed(searchMemo.best);
     const maxCut = Math.max(0, ...S.panels.filter((p) => p.window || Object.values(p.geom).some((g) => g.window))
       .map((p) => Math.max(...Object.values(p.geom).map((g) => g.cw)) - 3));
     const all = combos();
@@ -411,6 +419,11 @@ function render({ model, el }) {
       // whole, within CUT_SLACK of minCell, beats cut: a few % of size is worth less than columns
       if (here.a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = here; break; }
     }
+    searchMemo = { S, spKey, best };
+    return placed(best);
+  }
+  function placed(best) {
+    const all = combos();
     const its = items(best.cut, all[best.ci]);      // the forms and windows of the choice
     const { f, cell, key } = best.a;
     const boxes = place(pack(its, f.key ? f.key.split("").map(Number) : []));
@@ -521,8 +534,10 @@ function render({ model, el }) {
       svgEl("rect", { class: "ct-ring", x: (cx + 0.08) * U, y: (cy + 0.08) * U, width: 0.84 * U, height: 0.84 * U }, cg);
       if (S.pickable[p.offset + k]) {      // the badge of a picked cell (shown by .ct-picked)
         const m = svgEl("g", { class: "ct-pickmark" }, cg);
-        svgEl("rect", { x: (cx + 0.2) * U, y: (cy - 0.12) * U, width: 0.6 * U, height: 0.3 * U, rx: 0.08 * U }, m);
-        svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.04) * U }, m).textContent = "max";
+        // inside the cell's top edge, over its ring, above the digits (not across the border
+        // into the cell above)
+        svgEl("rect", { x: (cx + 0.21) * U, y: (cy + 0.045) * U, width: 0.58 * U, height: 0.245 * U, rx: 0.07 * U }, m);
+        svgEl("text", { x: (cx + 0.5) * U, y: (cy + 0.17) * U }, m).textContent = "max";
       }
       list.push([k, cg]);
       if (empty) continue;
@@ -586,6 +601,7 @@ function render({ model, el }) {
     if (svg.parentNode !== stage) stage.replaceChildren(svg);
     // the window note: which columns of which panels are shown, and buttons to move
     note.replaceChildren();
+    hintEls = new Map();
     note.hidden = L.notes.length === 0;
     const groups = new Map();
     for (const p of L.notes) if (!groups.has(p.window)) groups.set(p.window, p);
@@ -603,11 +619,15 @@ function render({ model, el }) {
       const step = Math.max(1, Math.floor(p.win.n / 2));
       back.onclick = () => { winStart[grp] = Math.max(0, p.win.start - step); redraw(); };
       fwd.onclick = () => { winStart[grp] = Math.min(p.win.total - p.win.n, p.win.start + step); redraw(); };
-      note.append(line, back, fwd);
+      const where = document.createElement("span");
+      where.className = "ct-window-hint";
+      hintEls.set(grp, where);
+      note.append(line, back, fwd, " ", where);
     }
     lit = []; picked = [];
     applySelection(false);
     light(hoverG !== null ? hoverG : selG);
+    hint(hoverG !== null ? hoverG : selG);
     const focusable = (selG !== null && cells[selG]) || cells.find((c) => c);
     if (focusable) focusable.setAttribute("tabindex", "0");
     root.dataset.render = String(++renders);
@@ -658,6 +678,10 @@ function render({ model, el }) {
     if (g === hoverG) return;
     hoverG = g;
     light(g !== null ? g : selG);
+    // a hovered cell whose links in a cut panel are all outside its window: the note says where
+    // at once, the window moves there once the pointer rests (the panel alone is built again;
+    // the arrangement is kept: layout's memo)
+    revealSoon(g !== null ? g : selG);
     describeHover();
   }
 
@@ -703,27 +727,64 @@ function render({ model, el }) {
     return p.offset + ravel(s.index, p.shape);
   }
 
+  // the cut panels whose cells linked to g all lie outside their window: [{ p, col, start }],
+  // col the column to show (g's own if it is one of them, else the middle of theirs) and start
+  // the window's first column that centres it
+  function offWindow(g) {
+    const out = [];
+    if (g === null || g === undefined || !S || g >= S.total) return out;
+    for (const p of S.panels) {
+      if (!p.win) continue;
+      let lo = Infinity, hi = -Infinity, shown = false, self = false;
+      for (let i = S.indptr[g]; i < S.indptr[g + 1]; i++) {
+        const h = S.indices[i];
+        if (h < p.offset || h >= p.offset + p.size) continue;
+        if (cells[h]) { shown = true; break; }
+        const x = p.gx[h - p.offset];
+        lo = Math.min(lo, x); hi = Math.max(hi, x);
+        if (h === g) self = true;
+      }
+      if (shown || lo === Infinity) continue;
+      const col = self ? p.gx[g - p.offset] : Math.floor((lo + hi) / 2);
+      out.push({ p, col, start: Math.max(0, Math.min(p.win.total - p.win.n, col - Math.floor(p.win.n / 2))) });
+    }
+    return out;
+  }
+  // move those windows; returns whether one moved (the caller draws again)
+  function revealLinks(g) {
+    let moved = false;
+    for (const { p, start } of offWindow(g)) {
+      if (start !== p.win.start) { winStart[p.window] = start; moved = true; }
+    }
+    return moved;
+  }
+  // the window note says at once where the hovered cell's linked columns are (a text change,
+  // cheap); the window itself moves once the pointer rests REVEAL_MS on the cell: building the
+  // panel's new columns costs a few tens of ms (benchmarks/bench_views.py), too much for every
+  // cell a pointer crosses
+  const REVEAL_MS = 150;
+  let revealTimer = null, hintEls = new Map();
+  function hint(g) {
+    const away = new Map(offWindow(g).map((a) => [a.p.window, a]));
+    for (const [grp, el] of hintEls) {
+      const a = away.get(grp);
+      el.textContent = a ? `\u2014 its column ${a.col} is ${a.col < a.p.win.start ? "\u25C0 to the left" : "to the right \u25B6"} ` : "";
+    }
+    return away.size > 0;
+  }
+  function revealSoon(g) {
+    if (revealTimer !== null) { clearTimeout(revealTimer); revealTimer = null; }
+    if (!hint(g)) return;
+    revealTimer = setTimeout(() => {
+      revealTimer = null;
+      if (hoverG === g && revealLinks(g)) draw();
+    }, REVEAL_MS);
+  }
+
   function applySelection(ensureVisible) {
     if (selG !== null && cells[selG]) { cells[selG].classList.remove("ct-selected"); cells[selG].setAttribute("aria-pressed", "false"); }
     selG = selectionG();
-    if (selG !== null && ensureVisible) {
-      // a cut panel shows the selected cell, or else the first of its cells the selection lights
-      let moved = false;
-      for (const p of S.panels) {
-        if (!p.win) continue;
-        const mine = [];
-        for (let i = S.indptr[selG]; i < S.indptr[selG + 1]; i++) {
-          const h = S.indices[i];
-          if (h >= p.offset && h < p.offset + p.size) mine.push(h);
-        }
-        if (mine.length && !mine.some((h) => cells[h])) {
-          const want = mine.includes(selG) ? selG : mine[0];
-          winStart[p.window] = Math.max(0, p.gx[want - p.offset] - Math.floor(p.win.n / 2));
-          moved = true;
-        }
-      }
-      if (moved) { draw(); return; }
-    }
+    if (selG !== null && ensureVisible && revealLinks(selG)) { draw(); return; }
     if (selG !== null && cells[selG]) { cells[selG].classList.add("ct-selected"); cells[selG].setAttribute("aria-pressed", "true"); }
   }
 
@@ -877,6 +938,7 @@ function render({ model, el }) {
     model.off("change:view_name", setView);
     model.off("msg:custom", onCustom);
     if (describeTimer !== null) clearTimeout(describeTimer);
+    if (revealTimer !== null) clearTimeout(revealTimer);
   };
 }
 
