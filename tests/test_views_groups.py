@@ -148,7 +148,7 @@ def test_links_equal_the_definition(p, data):
 
 
 def test_an_output_lights_only_its_group_s_rows():
-    v = groups_view()                                  # in_ch = out_ch = 4, groups = 2, 3x3
+    v = groups_view(in_rows=4, in_cols=4, fr=3, fc=3, pad=1)   # in_ch = out_ch = 4, groups = 2, 3x3
     rows = {k for k, _ in v.linked("Z", (0, 1, 1, 3))["X_col"]}
     assert rows == set(range(18, 36))                  # channels 2 and 3: rows c2 (0,0) ... c3 (2,2)
     assert v.linked("W_col", (0, 20)) == {"W_col": [(0, 20)]}       # outside the blocks: nothing
@@ -183,11 +183,11 @@ def test_data_arguments_and_impossible_groups():
     assert v.message.startswith("ValueError: conv2D")
     v.controls["groups"].value = 4
     assert v.message == ""
-    w = groups_view()
+    w = groups_view()                                  # 2x2 taps, in_ch = out_ch = 4, groups 2
     w.controls["groups"].value = 3                     # 4 channels do not split into 3 groups
-    assert "groups" in w.message and w.arrays["W"].shape == (3, 3, 2, 4)
+    assert "groups" in w.message and w.arrays["W"].shape == (2, 2, 2, 4)
     w.controls["groups"].value = 4
-    assert w.message == "" and w.arrays["W"].shape == (3, 3, 1, 4)
+    assert w.message == "" and w.arrays["W"].shape == (2, 2, 1, 4)
     with pytest.raises(ValueError, match=r"groups_view: W must be 4-D \(fr, fc, in_ch // groups, out_ch\)"):
         groups_view(W=np.ones((3, 3)))
 

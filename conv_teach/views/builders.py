@@ -34,8 +34,11 @@ DEFAULTS = {
                            output_padding=0),
     "pool_view": dict(in_rows=4, in_cols=4, in_ch=1, fr=2, fc=2, stride=2, pad=0, dilation=0,
                       mode="max"),
-    "groups_view": dict(in_rows=4, in_cols=4, in_ch=4, out_ch=4, groups=2, fr=3, fc=3, stride=1,
-                        pad=1, dilation=0),
+    # the picture lesson 09 draws: 2x2 taps on a 3x3 image keep X_col at 16 rows, so the
+    # block-diagonal W_col and a hover stay legible and quick (a 3x3 kernel, pad 1, on 4x4 made
+    # ~1000 cells: hover median 19 ms, slider step 119 ms in benchmarks/bench_views.py)
+    "groups_view": dict(in_rows=3, in_cols=3, in_ch=4, out_ch=4, groups=2, fr=2, fc=2, stride=1,
+                        pad=0, dilation=0),
 }
 #: slider ranges of one view that differ from controls.SLIDERS
 RANGES = {"groups_view": {"in_ch": (1, 8), "out_ch": (1, 8), "groups": (1, 8)}}

@@ -310,14 +310,16 @@ def test_groups_view_draws_the_block_diagonal(front_end, screenshots):
     assert not any(has_num for _, _, has_num in empty)
     assert all(view.arrays["W_col"][x] == 0 for x in outside)
     o = c["out_ch"] - 1
-    lit = vp.hover("Z", (0, 1, 1, o))
-    assert lit == bv.linked_set(view, "Z", (0, 1, 1, o))
+    _, oh, ow, _ = view.arrays["Z"].shape
+    cell = (0, oh - 1, ow - 1, o)                 # the last output of the last group
+    lit = vp.hover("Z", cell)
+    assert lit == bv.linked_set(view, "Z", cell)
     rows = {i[0] for p, i in lit if p == "X_col"}
     group = o // opg
     assert rows == set(range(group * cpg * taps, (group + 1) * cpg * taps))
     page.set_viewport_size({"width": 1280, "height": 720})
     page.wait_for_timeout(400)
-    vp.hover("Z", (0, 1, 1, o))
+    vp.hover("Z", cell)
     vp.box.screenshot(path=str(screenshots / f"views_{fe}_groups_view_1280.png"))
     vp.root.locator(".ct-panel[data-panel='W_col']").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / f"screen_{fe}_groups_view_1280x720.png"))
