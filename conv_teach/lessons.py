@@ -127,9 +127,9 @@ def resolve_lesson(arg, root=None):
     if not matches:     # the start of the name or of one of its words, if only one lesson has
         # it: 'trans' -> 07_transposed_conv, 'depthwise' -> 09_grouped_depthwise; 'conv' is
         # 05_conv1d's start and a word of 07_transposed_conv, so it names both
-        matches = [p for p in found.values()
-                   if _LESSON.match(p.name).group(2).lower().startswith(key)
-                   or any(word.startswith(key) for word in _LESSON.match(p.name).group(2).lower().split("_"))]
+        name_parts = {p: _LESSON.match(p.name).group(2).lower() for p in found.values()}
+        matches = [p for p, name in name_parts.items()
+                   if name.startswith(key) or any(w.startswith(key) for w in name.split("_"))]
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -109,10 +109,8 @@ def _picks(d, panel, idx):
     if d.picks is None:
         return []
     picked = d.picks.linked(panel, idx)
-    if panel in ("Z", "dZ"):
-        if "X" not in picked:
-            return ["its window holds no input cell, so it picks none" if panel == "Z" else []][0:1]
-        x = picked["X"][0]
+    if panel in ("Z", "dZ") and picked.get("X"):      # every window reads an input cell
+        x = picked["X"][0]                             # (max pooling refuses the others)
         return [f"its maximum is X ({x[1]}, {x[2]}) = {_value(d.arrays['X'][x])}"]
     if panel in ("X", "X_pad") and picked.get("Z"):
         k = len(picked["Z"])
