@@ -395,10 +395,10 @@ function render({ model, el }) {
   // (the space is too small whatever is cut) the cut that gives the largest cells
   // The search depends on the space and the data only, not on where a window starts: moving a
   // window (a hover that reveals a linked column) reuses the last search and only places again.
-  let searchMemo = null;          // { S, spKey, best }
+  let searchMemo = null;          // { S, spKey, best, all }
   function layout(sp) {
     const spKey = `${sp.widthPx}|${sp.heightPx}|${sp.maxCell}|${sp.minCell}`;
-    if (searchMemo && searchMemo.S === S && searchMemo.spKey === spKey) return placed(searchMemo.best);
+    if (searchMemo && searchMemo.S === S && searchMemo.spKey === spKey) return placed(searchMemo.best, searchMemo.all);
     const maxCut = Math.max(0, ...S.panels.filter((p) => p.window || Object.values(p.geom).some((g) => g.window))
       .map((p) => Math.max(...Object.values(p.geom).map((g) => g.cw)) - 3));
     const all = combos();
@@ -419,11 +419,10 @@ function render({ model, el }) {
       // whole, within CUT_SLACK of minCell, beats cut: a few % of size is worth less than columns
       if (here.a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = here; break; }
     }
-    searchMemo = { S, spKey, best };
-    return placed(best);
+    searchMemo = { S, spKey, best, all };
+    return placed(best, all);
   }
-  function placed(best) {
-    const all = combos();
+  function placed(best, all) {
     const its = items(best.cut, all[best.ci]);      // the forms and windows of the choice
     const { f, cell, key } = best.a;
     const boxes = place(pack(its, f.key ? f.key.split("").map(Number) : []));
