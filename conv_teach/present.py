@@ -8,6 +8,11 @@ mechanism: the template ``conv_teach_present`` (shipped in ``conv_teach/present_
 found through ``JUPYTER_PATH``) extends Voila's ``lab`` template, leaves untagged cells out
 (an error output is always shown) and styles the page for a projector.
 
+Cells tagged ``"present-skip"`` (:data:`SKIP_TAG`) are not run at all: the lessons' torch
+asides, whose output the page does not show. Voila stops running a notebook at the first cell
+that fails or outlasts :data:`CELL_TIMEOUT_S`, so an ``import torch`` that took too long on a
+busy laptop used to leave the page without the view under it.
+
 The server listens on 127.0.0.1 only, is protected by a random token that is part of the
 printed URL, and answers only requests whose ``Host`` header names a loopback address
 (``127.0.0.1``, ``localhost``, ``[::1]``, any port): jupyter_server's own Host check, which
@@ -37,7 +42,8 @@ from pathlib import Path
 
 DEFAULT_PORT = 8866
 HOST = "127.0.0.1"
-#: Voila's per-cell limit (s). The lessons' slowest cell takes ~1.3 s on a loaded 2-core box.
+#: Voila's per-cell limit (s). The slowest cell present mode runs (not the SKIP_TAG ones) takes
+#: ~1.3 s on a loaded 2-core box.
 #: Voila's own default is no limit, and then a wake-up lost in the zmq.asyncio kernel client
 #: (the execute_reply sits in the shell socket, zmq.EVENTS says POLLIN, but the socket's
 #: edge-triggered zmq.FD never became readable) leaves the page loading forever: 2 of 30
@@ -47,6 +53,10 @@ HOST = "127.0.0.1"
 #: (still ~7x the slowest cell) keeps even two stalls in one render under the browser
 #: test's 45 s wait for the page.
 CELL_TIMEOUT_S = 10
+#: the cell tag for cells present mode does not run (nbclient's ``skip_cells_with_tag``, which
+#: Voila's executor honours): the lessons' torch asides, 2-6 s each on a quiet 2-core box and
+#: over :data:`CELL_TIMEOUT_S` under load (their ``import torch``), shown nowhere on the page
+SKIP_TAG = "present-skip"
 #: the Voila template that shows only the tagged cells, full screen
 TEMPLATE = "conv_teach_present"
 #: ``JUPYTER_PATH`` entry under which Voila finds ``voila/templates/conv_teach_present``
@@ -170,6 +180,7 @@ def voila_command(notebook, port, token, tagged=True):
     Voila opens no browser itself (its own launcher drops the token from the URL) and does not
     wander to another port when ``port`` is taken, so the printed URL is the one it serves.
     Tracebacks are shown in the page, so a teacher sees what went wrong instead of a blank app.
+    Cells tagged :data:`SKIP_TAG` are not run.
     With ``tagged`` (the lesson tags cells for presenting) the page shows only those, through
     the :data:`TEMPLATE`; without, Voila's default template shows every cell's output.
     Run it with :func:`voila_env`, which lets Voila find the template.
@@ -178,6 +189,7 @@ def voila_command(notebook, port, token, tagged=True):
            "--no-browser", f"--port={port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
            f"--token={token}", "--show_tracebacks=True",
            f"--VoilaExecutor.timeout={CELL_TIMEOUT_S}",
+           f"--VoilaExecutor.skip_cells_with_tag={SKIP_TAG}",
            f"--Voila.tornado_settings={TORNADO_SETTINGS!r}",
            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSIONS),
            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",

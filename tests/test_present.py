@@ -233,3 +233,104 @@ def test_an_error_in_an_untagged_cell_is_still_shown(tmp_path):
     with _serve(nb, "tok") as (proc, port):
         status, html = _get(port, "tok", f"127.0.0.1:{port}")
     assert status == 200 and "SETUP_BROKE" in html
+
+
+# ----------------------------------------------------------------------------- cells not run
+
+def _bound_and_used(source):
+    """Names a cell binds (anywhere in it) and names it reads, from its syntax tree."""
+    bound, used = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, (ast.Store, ast.Del)) else used).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return bound, used
+
+
+def _imports(source):
+    return {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
+            for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names}
+
+
+def skip_problems(nb):
+    """What is wrong with a notebook's :data:`present.SKIP_TAG` cells, as sentences: a cell
+    both shown and skipped, a torch/Keras import that present mode would run, or a cell present
+    mode runs that reads a name only a skipped cell binds (it would fail, and Voila stops there)."""
+    problems, only_skipped = [], set()
+    code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    runs = {i: present.SKIP_TAG not in c["metadata"].get("tags", []) for i, c in code}
+    bound_by_run = set()
+    for i, c in code:
+        if runs[i]:
+            bound_by_run |= _bound_and_used("".join(c["source"]))[0]
+    for i, c in code:
+        src, tags = "".join(c["source"]), c["metadata"].get("tags", [])
+        bound, used = _bound_and_used(src)
+        if not runs[i]:
+            if present.PRESENT_TAG in tags:
+                problems.append(f"cell {i} is tagged both {present.PRESENT_TAG!r} and {present.SKIP_TAG!r}")
+            only_skipped |= bound - bound_by_run
+            continue
+        heavy = _imports(src) & {"torch", "keras", "tensorflow", "jax"}
+        if heavy:
+            problems.append(f"cell {i} imports {sorted(heavy)} but is not tagged {present.SKIP_TAG!r}")
+        if used & only_skipped:
+            problems.append(f"cell {i} reads {sorted(used & only_skipped)}, bound only in skipped cells")
+    return problems
+
+
+def _shipped_lessons():
+    return sorted((ROOT / "notebooks").glob("[0-9]*_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", _shipped_lessons(), ids=lambda p: p.stem)
+def test_lessons_skip_their_torch_asides_in_present_mode_and_need_nothing_from_them(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert skip_problems(nb) == []
+
+
+def test_skip_problems_finds_each_kind_of_mistake():
+    def cell(src, *tags):
+        return {"cell_type": "code", "source": src, "metadata": {"tags": list(tags)}}
+    skip, show = present.SKIP_TAG, present.PRESENT_TAG
+    ok = {"cells": [cell("import numpy as np\nX = np.ones(3)"),
+                    cell("try:\n    import torch\nexcept ImportError:\n    torch = None\nT = X", skip),
+                    cell("view = X.sum()", show)]}
+    assert skip_problems(ok) == []
+    unskipped = {"cells": [cell("import torch.nn.functional as F")]}
+    assert skip_problems(unskipped) == ["cell 0 imports ['torch'] but is not tagged 'present-skip'"]
+    needs = {"cells": ok["cells"] + [cell("print(T + 1)")]}
+    assert skip_problems(needs) == ["cell 3 reads ['T'], bound only in skipped cells"]
+    both = {"cells": [cell("import torch", skip, show)]}
+    assert skip_problems(both) == ["cell 0 is tagged both 'present' and 'present-skip'"]
+
+
+def test_voila_does_not_run_a_skip_tagged_cell(tmp_path):
+    """Voila's executor, configured from our command line, leaves a SKIP_TAG cell unrun and
+    runs the cells after it (a cell that would fail is skipped, so the page goes on)."""
+    import nbformat
+    from traitlets.config import Config
+    from voila.execute import VoilaExecutor
+    opts = [o for o in present.voila_command(tmp_path / "x.ipynb", 9123, "abc")
+            if o.startswith("--VoilaExecutor.")]
+    config = Config()
+    for opt in opts:
+        name, value = opt[2:].split("=", 1)
+        cls, trait = name.split(".")
+        config[cls][trait] = int(value) if value.isdigit() else value
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise SystemExit('a skipped cell ran')",
+                                          metadata={"tags": [present.SKIP_TAG]}),
+                nbformat.v4.new_code_cell("print(x + 1)")]
+    executor = VoilaExecutor(nb, config=config, kernel_name="python3")
+    assert executor.skip_cells_with_tag == present.SKIP_TAG
+    executor.execute(nb, {})
+    assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None
+    assert nb.cells[2].outputs[0]["text"] == "2\n"
