@@ -50,7 +50,7 @@ def _check_fits(fn, X_shape, kernel, stride, dilation, pads, counts):
 def _geometry(fn, X_shape, W_shape, stride, pad, dilation, groups=1):
     """Check a 2D call (shapes already checked); return stride, dilation, top, left and the
     output size, counted window by window."""
-    v.check_groups(fn, groups, X_shape[3], W_shape[2], W_shape[3], 2)
+    v.check_groups(fn, groups, X_shape, W_shape, 2)
     s = v.check_pair(fn, "stride", stride, 1, 2)
     d = v.check_pair(fn, "dilation", dilation, 0, 2)
     fr, fc = W_shape[:2]
@@ -78,7 +78,7 @@ def _setup1D(fn, X, W, stride, pad, dilation, groups=1):
     """Check a 1D call; return X, W (float), stride, dilation, left and l_out."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D).astype(float)
-    v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
+    v.check_groups(fn, groups, X.shape, W.shape, 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     left, right = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
@@ -268,7 +268,7 @@ def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0, grou
     fn = "conv2D_transpose_loops"
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_T).astype(float)
-    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
+    groups = v.check_groups(fn, groups, X.shape, W.shape, 2, transposed=True)
     (s_r, s_c) = v.check_pair(fn, "stride", stride, 1, 2)
     (d_r, d_c) = v.check_pair(fn, "dilation", dilation, 0, 2)
     (op_r, op_c) = v.check_pair(fn, "output_padding", output_padding, 0, 2)
