@@ -198,7 +198,7 @@ def _layout_hint(X_shape, W_shape, dim, transposed):
     W is a transposed convolution's, whose torch layout is conv_transpose2d's."""
     x_ch, w_ch = X_shape[-1], W_shape[-2]
     torch_w = "conv_transpose2d" if transposed else "conv2d"
-    w_order = "(in_ch, out_ch, kH, kW)" if transposed else "(out_ch, in_ch, kH, kW)"
+    w_order = "(in_ch, out_ch // groups, kH, kW)" if transposed else "(out_ch, in_ch, kH, kW)"
     w_fix = "W.transpose(2, 3, 0, 1)" if transposed else "W.transpose(2, 3, 1, 0)"
 
     def w_is_torch(in_ch):
@@ -238,7 +238,7 @@ def check_channels(fn, x_ch, w_ch, dim, shapes=None, *, takes_groups=False, tran
         caller, never guessed from ``fn``, so a new function gets only the hints it states.
     transposed : bool, default False
         W is a transposed convolution's ``(fr, fc, in_ch, out_ch)``: torch's layout for it
-        is conv_transpose2d's ``(in_ch, out_ch, kH, kW)``, and no grouped-kernel hint is
+        is conv_transpose2d's ``(in_ch, out_ch // groups, kH, kW)``, and no grouped-kernel hint is
         given (a grouped transposed W keeps all ``in_ch`` input channels).
 
     Raises
