@@ -190,19 +190,15 @@ def check_shape(fn, name, value, ndim, layout, batch_axis=None):
                  for i, v in enumerate(value))
 
 
-#: the functions that take ``groups=`` (a grouped kernel has in_ch // groups input channels)
-GROUPED = {"conv2D", "conv1D", "conv2D_backward", "conv1D_backward"}
-
-
-def _layout_hint(fn, X_shape, W_shape, dim):
+def _layout_hint(X_shape, W_shape, dim, transposed):
     """A channel mismatch that torch's layouts would explain (X in NCHW or NCL; W as torch
     stores it, with a square kernel), said as a condition: the shapes only suggest it. When X
     looks like NCHW and W like torch's weight for those channels, both are said at once:
-    fixing X alone would let a torch W through as a wrong, non-square kernel."""
+    fixing X alone would let a torch W through as a wrong, non-square kernel. ``transposed``:
+    W is a transposed convolution's, whose torch layout is conv_transpose2d's."""
     x_ch, w_ch = X_shape[-1], W_shape[-2]
-    transposed = fn.startswith("conv2D_transpose")
     torch_w = "conv_transpose2d" if transposed else "conv2d"
-    w_order = "(in_ch, out_ch, kH, kW)" if transposed else "(out_ch, in_ch, kH, kW)"
+    w_order = "(in_ch, out_ch // groups, kH, kW)" if transposed else "(out_ch, in_ch, kH, kW)"
     w_fix = "W.transpose(2, 3, 0, 1)" if transposed else "W.transpose(2, 3, 1, 0)"
 
     def w_is_torch(in_ch):
@@ -222,14 +218,39 @@ def _layout_hint(fn, X_shape, W_shape, dim):
     return ""
 
 
-def check_channels(fn, x_ch, w_ch, dim, shapes=None):
-    """X's channels (last axis) must be W's input channels; ``shapes`` ``(X_shape, W_shape)``
-    lets the error say when a grouped kernel or torch's layouts explain the mismatch."""
+def check_channels(fn, x_ch, w_ch, dim, shapes=None, *, takes_groups=False, transposed=False):
+    """Check that X's channels (its last axis) are W's input channels.
+
+    Parameters
+    ----------
+    fn : str
+        The public function's name, which starts the message.
+    x_ch, w_ch : int
+        ``X``'s channels and ``W``'s input-channel axis (``W.shape[-2]``).
+    dim : {1, 2}
+        1D or 2D layouts (which axes the message names).
+    shapes : (X_shape, W_shape), optional
+        Lets the message say when torch's layouts (X in NCHW / NCL, W as torch stores it)
+        or a grouped kernel explain the mismatch; without them no hint is given.
+    takes_groups : bool, default False
+        The caller accepts ``groups=``: a W whose input axis divides X's channels is then
+        said to be perhaps a grouped kernel, with the ``groups`` that fits. Said by the
+        caller, never guessed from ``fn``, so a new function gets only the hints it states.
+    transposed : bool, default False
+        W is a transposed convolution's ``(fr, fc, in_ch, out_ch)``: torch's layout for it
+        is conv_transpose2d's ``(in_ch, out_ch // groups, kH, kW)``, and no grouped-kernel hint is
+        given (a grouped transposed W keeps all ``in_ch`` input channels).
+
+    Raises
+    ------
+    ValueError
+        When ``x_ch != w_ch``, naming both axes and values, the layout, and the hints.
+    """
     if x_ch != w_ch:
         ax_x, ax_w = ("X.shape[3]", "W.shape[2]") if dim == 2 else ("X.shape[2]", "W.shape[1]")
         layout = LAYOUT_2D if dim == 2 else LAYOUT_1D
         hints = []
-        if fn in GROUPED and w_ch < x_ch and x_ch % w_ch == 0:
+        if takes_groups and not transposed and w_ch < x_ch and x_ch % w_ch == 0:
             g, out_ch = x_ch // w_ch, (None if shapes is None else shapes[1][-1])
             kind = f"{'depthwise: ' if w_ch == 1 else ''}each output channel reads {w_ch} of the {x_ch}"
             if out_ch is None or out_ch % g == 0:
@@ -238,7 +259,7 @@ def check_channels(fn, x_ch, w_ch, dim, shapes=None):
                 hints.append(f"If W is meant as a grouped kernel ({kind}), groups={g} also needs "
                              f"W's out_ch, {out_ch}, to be a multiple of {g}.")
         if shapes is not None:       # both can fit the shapes: then both are said
-            hints.append(_layout_hint(fn, *shapes, dim))
+            hints.append(_layout_hint(*shapes, dim, transposed))
         joined = " Or: ".join(h for h in hints if h)
         hint = " " + joined if joined else ""
         raise ValueError(f"{fn}: X has {x_ch} input channels but W expects {w_ch} "
@@ -327,16 +348,40 @@ def _divisors(n):
     return ", ".join(str(k) for k in range(1, n + 1) if n % k == 0)
 
 
-def check_groups(fn, groups, x_ch, w_ch, out_ch, dim, transposed=False):
+def check_groups(fn, groups, X_shape, W_shape, dim, transposed=False):
     """Check ``groups`` against the channels; return it as a Python int.
 
-    Conv layouts (torch's semantics in NHWC): ``x_ch`` (``in_ch``) and ``out_ch`` (``W``'s
-    last axis) divisible by ``groups`` and ``w_ch`` (``W``'s input-channel axis) equal to
+    Conv layouts (torch's semantics in NHWC): ``in_ch`` (``X``'s last axis) and ``out_ch``
+    (``W``'s last axis) divisible by ``groups`` and ``W``'s input-channel axis equal to
     ``in_ch // groups``. Transposed layout (``transposed=True``): ``in_ch`` divisible by
-    ``groups`` and ``w_ch == in_ch``; the output has ``groups * out_ch`` channels. With
-    ``groups == 1`` the error for a channel mismatch is :func:`check_channels`'s.
+    ``groups`` and ``W``'s input-channel axis equal to ``in_ch``; the output has
+    ``groups * out_ch`` channels.
+
+    Parameters
+    ----------
+    fn : str
+        The public function's name, which starts the message.
+    groups : int
+        As the user passed it (checked here: an int >= 1).
+    X_shape, W_shape : tuple of int
+        The checked shapes of ``X`` and ``W`` (``dim + 2`` entries each).
+    dim : {1, 2}
+    transposed : bool, default False
+        ``W`` is a transposed convolution's.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError, ValueError
+        A ``groups`` that is no int >= 1, or does not fit the channels. A channel mismatch
+        that ``groups`` does not explain is :func:`check_channels`'s error, with its hints
+        (the caller takes ``groups=``, so a grouped kernel is among them).
     """
     groups = check_int(fn, "groups", groups, 1)
+    x_ch, w_ch, out_ch = X_shape[-1], W_shape[-2], W_shape[-1]
     x_ax = "X.shape[3]" if dim == 2 else "X.shape[2]"
     w_ax, o_ax = ("W.shape[2]", "W.shape[3]") if dim == 2 else ("W.shape[1]", "W.shape[2]")
     if transposed:
@@ -344,7 +389,8 @@ def check_groups(fn, groups, x_ch, w_ch, out_ch, dim, transposed=False):
     else:
         layout = LAYOUT_GROUPS_2D if dim == 2 else LAYOUT_GROUPS_1D
     if groups == 1 or (transposed and w_ch != x_ch):
-        check_channels(fn, x_ch, w_ch, dim)
+        check_channels(fn, x_ch, w_ch, dim, (tuple(X_shape), tuple(W_shape)), takes_groups=True,
+                       transposed=transposed)
         if groups == 1:
             return groups
     if x_ch % groups:

@@ -139,7 +139,7 @@ def conv2D_backward(dZ, X, W, stride, pad, dilation=0, groups=1, *, max_bytes=No
         from .groups import conv2D_backward as grouped
         return grouped(dZ, X, W, stride, pad, dilation, groups, max_bytes)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
-    X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
+    X, g = setup2D(fn, X, W.shape, stride, pad, dilation, takes_groups=True)
     dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0],) + g.out + (W.shape[3],))
     return conv2d_backward_core(dZ, X, W, g, fn, _limit(fn, max_bytes))
@@ -169,7 +169,7 @@ def conv1D_backward(dZ, X, W, stride, pad, dilation=0, groups=1, *, max_bytes=No
     if v.check_int(fn, "groups", groups, 1) > 1:
         from .groups import conv1D_backward as grouped
         return grouped(dZ, X, W, stride, pad, dilation, groups, max_bytes)
-    X, W, g = setup1D(fn, X, W, stride, pad, dilation)
+    X, W, g = setup1D(fn, X, W, stride, pad, dilation, takes_groups=True)
     dZ = v.check_array(fn, "dZ", dZ, 3, "dZ is (n_ex, l_out, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0], g.out[1], W.shape[2]))
     dX, dW = conv2d_backward_core(dZ[:, None], X[:, None], W[None], g, fn, _limit(fn, max_bytes))

@@ -150,7 +150,7 @@ def conv2D(X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
         from .groups import conv2D as grouped
         return grouped(X, W, stride, pad, dilation, groups, max_bytes)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_2D)
-    X, g = setup2D(fn, X, W.shape, stride, pad, dilation)
+    X, g = setup2D(fn, X, W.shape, stride, pad, dilation, takes_groups=True)
     return conv2d_core(X, W, g, fn, _limit(fn, max_bytes))
 
 
@@ -158,12 +158,13 @@ def _limit(fn, max_bytes):
     return None if max_bytes is None else v.check_int(fn, "max_bytes", max_bytes, 1)
 
 
-def setup1D(fn, X, W, stride, pad, dilation):
+def setup1D(fn, X, W, stride, pad, dilation, *, takes_groups=False):
     """Check a 1D call in 1D words; return ``(X, W, g)`` with ``g`` the :class:`Geometry` of the
-    one-row conv2D problem that the 1D convolution is."""
+    one-row conv2D problem that the 1D convolution is. ``takes_groups``: ``fn`` accepts
+    ``groups=``, so a channel mismatch may be a grouped kernel's."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D)
-    v.check_channels(fn, X.shape[2], W.shape[1], 1, (X.shape, W.shape))
+    v.check_channels(fn, X.shape[2], W.shape[1], 1, (X.shape, W.shape), takes_groups=takes_groups)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
@@ -209,6 +210,6 @@ def conv1D(X, W, stride, pad, dilation=0, groups=1, *, max_bytes=None):
     if v.check_int(fn, "groups", groups, 1) > 1:
         from .groups import conv1D as grouped
         return grouped(X, W, stride, pad, dilation, groups, max_bytes)
-    X, W, g = setup1D(fn, X, W, stride, pad, dilation)
+    X, W, g = setup1D(fn, X, W, stride, pad, dilation, takes_groups=True)
     # add a row axis so that conv2D does the work
     return conv2d_core(X[:, None], W[None], g, fn, _limit(fn, max_bytes))[:, 0]

@@ -146,7 +146,7 @@ def setup2D(fn, X, W, stride, pad, dilation, groups):
     """Check a grouped 2D call (W, then X, groups, geometry); return ``(X, W, g, groups)``."""
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_GROUPS_2D)
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_GROUPS_2D, batch_axis=0)
-    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2)
+    groups = v.check_groups(fn, groups, X.shape, W.shape, 2)
     return X, W, geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation), groups
 
 
@@ -155,7 +155,7 @@ def setup1D(fn, X, W, stride, pad, dilation, groups):
     the one-row 2D problem."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_GROUPS_1D, batch_axis=0)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_GROUPS_1D)
-    groups = v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
+    groups = v.check_groups(fn, groups, X.shape, W.shape, 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     p = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
@@ -419,7 +419,7 @@ def conv2D_transpose(X, W, stride, pad, dilation, output_padding, groups, max_by
     from .transpose import transpose_geometry
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_GROUPS_T, batch_axis=0)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_GROUPS_T)
-    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
+    groups = v.check_groups(fn, groups, X.shape, W.shape, 2, transposed=True)
     g, _, _ = transpose_geometry(fn, X.shape[1:3], W.shape[:2], stride, pad, dilation,
                                  output_padding)
     return transposed(X, W, g, groups, fn, _limit(fn, max_bytes))

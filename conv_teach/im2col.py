@@ -22,18 +22,22 @@ __all__ = ["im2col", "col2im", "IM2COL_MAX_BYTES"]
 IM2COL_MAX_BYTES = 4 * 2 ** 30
 
 
-def geometry2D(fn, X_shape, W_shape, stride, pad, dilation):
+def geometry2D(fn, X_shape, W_shape, stride, pad, dilation, *, takes_groups=False):
     """Check a 2D convolution's ``W_shape`` (against ``X_shape``'s channels), stride, pad and
-    dilation; return its :class:`~conv_teach.windows.Geometry` (from the kernel's shape)."""
+    dilation; return its :class:`~conv_teach.windows.Geometry` (from the kernel's shape).
+    ``takes_groups``: ``fn`` accepts ``groups=`` (conv2D, conv2D_backward), so a channel
+    mismatch may be a grouped kernel's (see :func:`conv_teach._validate.check_channels`)."""
     W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
-    v.check_channels(fn, X_shape[3], W_shape[2], 2, (tuple(X_shape), W_shape))
+    v.check_channels(fn, X_shape[3], W_shape[2], 2, (tuple(X_shape), W_shape),
+                     takes_groups=takes_groups)
     return geometry(fn, X_shape[1:3], W_shape[:2], stride, pad, dilation)
 
 
-def setup2D(fn, X, W_shape, stride, pad, dilation):
-    """Check a 2D call's arguments; return ``(X as ndarray, Geometry)``. ``n_ex = 0`` is allowed."""
+def setup2D(fn, X, W_shape, stride, pad, dilation, *, takes_groups=False):
+    """Check a 2D call's arguments; return ``(X as ndarray, Geometry)``. ``n_ex = 0`` is allowed.
+    ``takes_groups`` as for :func:`geometry2D`."""
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D, batch_axis=0)
-    return X, geometry2D(fn, X.shape, W_shape, stride, pad, dilation)
+    return X, geometry2D(fn, X.shape, W_shape, stride, pad, dilation, takes_groups=takes_groups)
 
 
 def im2col(X, W_shape, pad, stride, dilation=0, *, max_bytes=None):

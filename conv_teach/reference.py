@@ -47,10 +47,15 @@ def _check_fits(fn, X_shape, kernel, stride, dilation, pads, counts):
         raise v.kernel_too_large(fn, eff, padded, dilation)
 
 
-def _geometry(fn, X_shape, W_shape, stride, pad, dilation, groups=1):
+def _geometry(fn, X_shape, W_shape, stride, pad, dilation, groups=1, *, takes_groups):
     """Check a 2D call (shapes already checked); return stride, dilation, top, left and the
-    output size, counted window by window."""
-    v.check_groups(fn, groups, X_shape[3], W_shape[2], W_shape[3], 2)
+    output size, counted window by window. ``takes_groups``: ``fn`` accepts ``groups=``
+    (conv2D_loops, conv2D_backward_loops; not im2col_loops, col2im_loops), so the channel
+    check is ``groups``' and a mismatch may be a grouped kernel's, as in the fast function."""
+    if takes_groups:
+        v.check_groups(fn, groups, X_shape, W_shape, 2)
+    else:
+        v.check_channels(fn, X_shape[3], W_shape[2], 2, (tuple(X_shape), tuple(W_shape)))
     s = v.check_pair(fn, "stride", stride, 1, 2)
     d = v.check_pair(fn, "dilation", dilation, 0, 2)
     fr, fc = W_shape[:2]
@@ -78,7 +83,7 @@ def _setup1D(fn, X, W, stride, pad, dilation, groups=1):
     """Check a 1D call; return X, W (float), stride, dilation, left and l_out."""
     X = v.check_array(fn, "X", X, 3, v.LAYOUT_1D, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 3, v.LAYOUT_1D).astype(float)
-    v.check_groups(fn, groups, X.shape[2], W.shape[1], W.shape[2], 1)
+    v.check_groups(fn, groups, X.shape, W.shape, 1)
     s = v.check_int(fn, "stride", stride, 1)
     d = v.check_int(fn, "dilation", dilation, 0)
     left, right = resolve_pad1D(fn, pad, X.shape[1], W.shape[0], s, d)
@@ -118,7 +123,8 @@ def conv2D_loops(X, W, stride, pad, dilation=0, groups=1):
     """
     X, W = _arrays2D("conv2D_loops", X, W)
     (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry("conv2D_loops", X.shape, W.shape,
-                                                          stride, pad, dilation, groups)
+                                                          stride, pad, dilation, groups,
+                                                          takes_groups=True)
     fr, fc, _, out_ch = W.shape
     Z = np.zeros((X.shape[0], oh, ow, out_ch))
     for n in range(X.shape[0]):
@@ -158,7 +164,8 @@ def im2col_loops(X, W_shape, pad, stride, dilation=0):
     fn = "im2col_loops"
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_2D, batch_axis=0)
     W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W_shape, stride, pad, dilation)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W_shape, stride, pad, dilation,
+                                                          takes_groups=False)
     fr, fc = W_shape[:2]
     n_ex, _, _, ch = X.shape
     X_col = np.zeros((ch * fr * fc, oh * ow * n_ex), X.dtype)
@@ -181,7 +188,8 @@ def col2im_loops(X_col, X_shape, W_shape, pad, stride, dilation=0):
     W_shape = v.check_shape(fn, "W_shape", W_shape, 4, v.LAYOUT_2D)
     X_col = v.check_array(fn, "X_col", X_col, 2, "X_col is (in_ch*fr*fc, out_rows*out_cols*n_ex).",
                           batch_axis=1 if X_shape[0] == 0 else None).astype(float)
-    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X_shape, W_shape, stride, pad, dilation)
+    (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X_shape, W_shape, stride, pad, dilation,
+                                                          takes_groups=False)
     fr, fc = W_shape[:2]
     n_ex, rows, cols, ch = X_shape
     v.check_cols_shape(fn, X_col, (ch * fr * fc, oh * ow * n_ex), X_shape, W_shape)
@@ -207,7 +215,7 @@ def conv2D_backward_loops(dZ, X, W, stride, pad, dilation=0, groups=1):
     fn = "conv2D_backward_loops"
     X, W = _arrays2D(fn, X, W)
     (s_r, s_c), (d_r, d_c), top, left, oh, ow = _geometry(fn, X.shape, W.shape, stride, pad,
-                                                          dilation, groups)
+                                                          dilation, groups, takes_groups=True)
     dZ = v.check_array(fn, "dZ", dZ, 4, "dZ is (n_ex, out_rows, out_cols, out_ch).", batch_axis=0)
     v.check_dZ_shape(fn, dZ, (X.shape[0], oh, ow, W.shape[3]))
     dZ = dZ.astype(float)
@@ -268,7 +276,7 @@ def conv2D_transpose_loops(X, W, stride, pad, dilation=0, output_padding=0, grou
     fn = "conv2D_transpose_loops"
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0).astype(float)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_T).astype(float)
-    groups = v.check_groups(fn, groups, X.shape[3], W.shape[2], W.shape[3], 2, transposed=True)
+    groups = v.check_groups(fn, groups, X.shape, W.shape, 2, transposed=True)
     (s_r, s_c) = v.check_pair(fn, "stride", stride, 1, 2)
     (d_r, d_c) = v.check_pair(fn, "dilation", dilation, 0, 2)
     (op_r, op_c) = v.check_pair(fn, "output_padding", output_padding, 0, 2)

@@ -282,7 +282,8 @@ def conv2D_transpose(X, W, stride, pad, dilation=0, output_padding=0, groups=1, 
         return grouped(X, W, stride, pad, dilation, output_padding, groups, max_bytes)
     X = v.check_array(fn, "X", X, 4, v.LAYOUT_T, batch_axis=0)
     W = v.check_array(fn, "W", W, 4, v.LAYOUT_T)
-    v.check_channels(fn, X.shape[3], W.shape[2], 2, (X.shape, W.shape))
+    v.check_channels(fn, X.shape[3], W.shape[2], 2, (X.shape, W.shape), takes_groups=True,
+                     transposed=True)
     n, rows, cols, ch = X.shape
     fr, fc, _, out_ch = W.shape
     g, op, full = transpose_geometry(fn, (rows, cols), (fr, fc), stride, pad, dilation,
