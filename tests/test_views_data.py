@@ -4,6 +4,7 @@ What is drawn is the given array and the library's result on it (loop references
 oracle); the shape controls the array sets follow it and are disabled, the others still work;
 bad input is refused at once with a message naming the argument and the fix.
 """
+import ipywidgets
 import numpy as np
 import pytest
 from hypothesis import event, given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 import conv_teach as ct
 from conv_teach import reference as ref
 import conv_teach.views as V
+from conv_teach.views.builders import DEFAULTS
 
 #: builder -> (X shape axes it may vary, W axes); 1 where the view draws one of an axis
 LAYOUT = {
@@ -139,3 +141,43 @@ def test_the_controls_keep_working_and_the_array_stays():
 def test_bad_data_is_refused_in_words(view, kwargs, error, message):
     with pytest.raises(error, match=message):
         getattr(V, view)(**kwargs)
+
+
+IPYW8 = int(ipywidgets.__version__.split(".")[0]) >= 8
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS))
+def test_a_free_control_has_an_empty_tooltip_never_none(name):
+    """ipywidgets 8.1.9's front end writes ``label.title = tooltip``: None (the trait's default)
+    shows the word "null" on hover. 7.7's ``description_tooltip`` None shows the description."""
+    v = getattr(V, name)()
+    row = v.children[0]
+    for key, w in v.controls.items():
+        got = w.tooltip if IPYW8 else w.description_tooltip
+        assert got == "", f"{name}: control {key} has the tooltip {got!r}, not ''"
+        assert w in row.children, f"{name}: control {key} is not laid out on its own"
+
+
+def test_a_control_fixed_by_data_says_so_on_all_of_it_in_ipywidgets_8():
+    """The box around a fixed control carries the words as its ``tooltip`` (the ``title`` of the
+    whole control) and an empty ``description`` (8.1.9's front end reads its length); 7.7 has
+    no such trait: the words stay on the label and the control is laid out alone."""
+    words = "in_rows is fixed by the X passed to this view (its axis 1)"
+    v = V.padding_view(X=np.ones((1, 4, 5, 1)))
+    row = v.children[0]
+    slider = v.controls["in_rows"]
+    if not IPYW8:
+        assert slider.description_tooltip == words
+        assert slider in row.children and "tooltip" not in ipywidgets.Box.class_trait_names()
+        return
+    assert slider.tooltip == words                                 # on the label
+    boxes = [b for b in row.children if isinstance(b, ipywidgets.Box)]
+    assert [b.children for b in boxes] == [(slider,), (v.controls["in_cols"],)]
+    state = boxes[0].get_state()
+    assert state["tooltip"] == words and state["description"] == ""
+    assert boxes[1].get_state()["tooltip"] == "in_cols is fixed by the X passed to this view (its axis 2)"
+    for key in ("fr", "fc", "stride", "pad"):
+        assert v.controls[key] in row.children
+    slider.tooltip = "other words"                                 # the box follows the control
+    assert boxes[0].tooltip == "other words"
+    assert v.values()["in_rows"] == 4 and slider.disabled

@@ -14,7 +14,7 @@ cannot draw, not real numbers, NaN or infinity) are raised at once, in
 :mod:`conv_teach._validate`'s words; so is a first setting the library rejects for the arrays.
 """
 from .. import _validate as v
-from .controls import CHOICES, SIZES, make_controls
+from .controls import CHOICES, SIZES, make_controls, set_tooltip
 from .widget import View
 
 __all__ = ["padding_view", "dilation_view", "im2col_view", "gemm_view", "conv1d_view",
@@ -110,14 +110,6 @@ def fixed_tooltip(control, fixed_by):
     return f"{control} is fixed by {why}"
 
 
-def _set_tooltip(widget, text):
-    # ipywidgets 8: DOMWidget.tooltip (description_tooltip is deprecated); 7.7: description_tooltip
-    if "tooltip" in widget.trait_names():
-        widget.tooltip = text
-    else:
-        widget.description_tooltip = text
-
-
 def _view(name, initial):
     defaults = DEFAULTS[name]
     initial = dict(initial)
@@ -139,7 +131,7 @@ def _view(name, initial):
     controls = make_controls(values, one_d=name == "conv1d_view", ranges=RANGES.get(name))
     for key in derived:                      # the array decides: the slider cannot contradict it
         controls[key].disabled = True
-        _set_tooltip(controls[key], fixed_tooltip(key, fixed_by[key]))
+        set_tooltip(controls[key], fixed_tooltip(key, fixed_by[key]))
     return View(name, controls, _first_cell(name), values_first=None if data else defaults,
                 data=data)
 

@@ -6,8 +6,10 @@ out_ch fr fc stride pad dilation``, 1D ``l_in fw in_ch stride pad dilation``, an
 selected by clicking it (or ``view.select``).
 """
 import ipywidgets as widgets
+import traitlets
 
-__all__ = ["SLIDERS", "CHOICES", "PAD_OPTIONS_2D", "PAD_OPTIONS_1D", "make_controls"]
+__all__ = ["SLIDERS", "CHOICES", "PAD_OPTIONS_2D", "PAD_OPTIONS_1D", "make_controls",
+           "set_tooltip", "tooltip_of", "TooltipBox", "laid_out"]
 
 #: name -> (min, max); sizes re-lay the picture out, so they update on release only
 SLIDERS = {
@@ -53,5 +55,71 @@ def make_controls(values, one_d=False, ranges=None):
             w = widgets.IntSlider(value=value, min=min(lo, value), max=max(hi, value),
                                   description=name, continuous_update=name not in SIZES,
                                   style=_STYLE, layout=_LAYOUT)
+        set_tooltip(w, "")      # no hover text, and never the word "null" (see set_tooltip)
         controls[name] = w
     return controls
+
+
+#: ipywidgets 8 has ``DOMWidget.tooltip`` (7.7 only ``description_tooltip``, on the label)
+BOX_TOOLTIP = "tooltip" in widgets.Box.class_trait_names()
+
+
+def set_tooltip(widget, text):
+    """Set the words shown on hovering ``widget``'s label; ``""`` shows none.
+
+    Parameters
+    ----------
+    widget : ipywidgets.IntSlider or ipywidgets.Dropdown
+    text : str
+
+    Notes
+    -----
+    ipywidgets 8: ``tooltip`` (``description_tooltip`` is deprecated there); 7.7:
+    ``description_tooltip``. Never leave it None in 8: None is its default, and 8.1.9's
+    ``DescriptionView.updateTooltip`` does ``label.title = tooltip``, which the browser turns
+    into the text ``"null"`` on every slider's label (7.7 shows the description instead).
+    """
+    if "tooltip" in widget.trait_names():
+        widget.tooltip = text
+    else:
+        widget.description_tooltip = text
+
+
+def tooltip_of(widget):
+    """str or None: the words :func:`set_tooltip` set on ``widget`` (ipywidgets 8 or 7.7)."""
+    return widget.tooltip if "tooltip" in widget.trait_names() else widget.description_tooltip
+
+
+class TooltipBox(widgets.Box):
+    """A box around one control whose ``tooltip`` shows on the whole control (ipywidgets 8).
+
+    A described widget's own ``tooltip`` goes on its label only (8.1.9's ``DescriptionView``);
+    a plain ``Box(tooltip=...)`` breaks there: ``DOMWidgetView.updateTooltip`` reads
+    ``description.length`` of a model with no description (ipywidgets issue #3860, a
+    TypeError in the page). This box syncs an empty ``description``, so the front end makes
+    the tooltip the ``title`` of the box's element; its label (same words), track, handle and
+    readout have no title of their own, so the browser shows the box's on all of them.
+    """
+    description = traitlets.Unicode("").tag(sync=True)
+
+
+def laid_out(widget):
+    """``widget`` as a view lays it out.
+
+    Parameters
+    ----------
+    widget : ipywidgets.IntSlider or ipywidgets.Dropdown
+
+    Returns
+    -------
+    TooltipBox or the widget itself
+        A :class:`TooltipBox` holding ``widget`` when it has hover words and ipywidgets is 8
+        (the box's tooltip follows the widget's), else ``widget``: 7.7 has no ``tooltip`` on
+        boxes, its ``description_tooltip`` covers the label only.
+    """
+    text = tooltip_of(widget)
+    if not (text and BOX_TOOLTIP):
+        return widget
+    box = TooltipBox([widget], layout=widgets.Layout(overflow="visible"))
+    widgets.dlink((widget, "tooltip"), (box, "tooltip"))
+    return box

@@ -6,8 +6,8 @@ table come from :mod:`conv_teach.views.drawings`; the browser side is
 network) and only draws what it receives.
 
 Works with ipywidgets 7.7 and 8 on the kernel side (anywidget supports both; only
-``Box``/``VBox``, ``IntSlider``, ``Dropdown``, ``Layout``, ``observe`` and plain traitlets are
-used).
+``Box``/``VBox``, ``IntSlider``, ``Dropdown``, ``Layout``, ``observe``, ``dlink`` and plain
+traitlets are used; hover words of the controls: :mod:`conv_teach.views.controls`).
 """
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import traitlets
 
 from .. import _validate as v
 from .code_box import CodeBox
+from .controls import laid_out
 from .drawings import drawing
 from .readout import explain
 from .words import sentence
@@ -99,7 +100,8 @@ class View(widgets.VBox):
         self._default_selection = default_selection
         self.canvas = ViewCanvas(view_name=name)
         self.drawing = None
-        box = widgets.Box(list(self.controls.values()),
+        # a control with hover words (fixed by data) sits in a box that shows them on all of it
+        box = widgets.Box([laid_out(w) for w in self.controls.values()],
                           layout=widgets.Layout(display="flex", flex_flow="row wrap"))
         self.code_box = CodeBox()
         super().__init__([box, self.canvas, self.code_box])
