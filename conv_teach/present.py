@@ -162,10 +162,19 @@ def tagged_cells(path):
 
 
 def check_port(port):
-    """Return a port that is free on 127.0.0.1 (``port``, or any free one for 0); raise ValueError."""
+    """Return a port that is free on 127.0.0.1 (``port``, or any free one for 0); raise ValueError.
+
+    Tested as Voila's server (tornado) will bind it: with ``SO_REUSEADDR`` on POSIX, so the
+    connections of a server just stopped, left in TIME_WAIT for a minute, do not count as a
+    server on the port (a teacher switching lessons was told the port was in use for ~70 s);
+    a socket listening there still does. (On Windows the option would let two servers share
+    a port, and tornado does not set it there.)
+    """
     if not 0 <= port <= 65535:
         raise ValueError(f"--port must be between 0 and 65535, got {port}")
     with socket.socket() as s:
+        if os.name != "nt":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:

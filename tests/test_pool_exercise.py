@@ -42,6 +42,23 @@ def test_each_mistake_gets_its_hint(mistake):
     assert not any(P.POOL_HINTS[k] in text for k in others), text
 
 
+def test_a_wrong_answer_is_shown_the_input_whose_ties_decide():
+    """The report prints the failing case's X and dZ before expected and received: a tie that
+    decides the answer is in X's values, which a tester could not see."""
+    from conv_teach.exercises.runner import fmt_array
+
+    def ties_twice(dZ, X, pool, stride):
+        return P.wrong_maxpool2D_backward(dZ, X, pool, stride, "pool_ties_twice")
+    with pytest.raises(AssertionError) as info:
+        P.check_maxpool2D_backward(ties_twice, draw=False)
+    text = str(info.value)
+    k = int(text.split("Case ")[1].split(" of")[0]) - 1
+    dZ, X = P._cases(8)[k].args[:2]
+    shown_X, shown_dZ = f"\nX:\n{fmt_array(X)}\n", f"\ndZ:\n{fmt_array(dZ)}\n"
+    assert shown_X in text and shown_dZ in text, text
+    assert text.index(shown_X) < text.index(shown_dZ) < text.index("\nexpected:\n")
+
+
 def test_the_mistakes_really_differ_from_the_right_answer():
     """On the fixed cases each wrong version is wrong somewhere, and the right one nowhere."""
     rng = np.random.default_rng(0)

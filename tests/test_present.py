@@ -75,6 +75,26 @@ def test_busy_port_is_refused_with_a_hint(tmp_path, capsys):
     assert f"--port {busy} is already in use" in err
 
 
+@pytest.mark.skipif(os.name == "nt", reason="TIME_WAIT reuse is the POSIX SO_REUSEADDR rule")
+def test_a_port_left_in_time_wait_by_a_stopped_server_is_free():
+    """A server that closed its connections first (as Voila's does on Ctrl+C) leaves them in
+    TIME_WAIT for a minute; the port is free for the next server all the same."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as tornado does
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        conn, _ = server.accept()
+        conn.close()                                # the server side closes first: TIME_WAIT
+        client.recv(1)
+        client.close()
+    with socket.socket() as plain:                  # the situation is real: a bare bind fails
+        with pytest.raises(OSError):
+            plain.bind(("127.0.0.1", port))
+    assert present.check_port(port) == port
+
+
 def test_voila_command_serves_only_localhost_with_the_token(tmp_path):
     nb = tmp_path / "03_im2col.ipynb"
     cmd = present.voila_command(nb, 9123, "abc123")

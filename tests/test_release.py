@@ -264,3 +264,16 @@ def test_cli_missing_paths_say_what_goes_there(argv, missing, capsys, tmp_path, 
     err = capsys.readouterr().err
     assert f"missing {missing}" in err and "for example: conv-teach release" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_solutions_folder_says_where_the_solutions_are(tmp_path, capsys):
+    """A pip-installed teacher runs the README's command outside a clone: the error says the
+    solutions live in the repository, not in the package (a tester was left guessing)."""
+    from conv_teach.cli import main
+    src = tmp_path / "notebooks" / "exercises" / "solutions"
+    assert main(["release", str(src), str(tmp_path / "my_course")]) == 1
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "not in the pip package" in err and "clone" in err
+    assert not (tmp_path / "my_course").exists()
+    assert main(["release", str(tmp_path / "other"), str(tmp_path / "my_course")]) == 1
+    assert "pip package" not in capsys.readouterr().err       # only for the solutions folder

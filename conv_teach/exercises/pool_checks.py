@@ -75,15 +75,28 @@ def _case(X, pool, stride, rng):
     dX = C._verify("maxpool2D_backward", maxpool2D_backward(dZ, X, pool, stride, 0),
                    ref.maxpool2D_backward_loops(dZ, X, pool, stride, 0))
     params = {"X.shape": X.shape, "pool_shape": pool, "stride": stride}
+    # the report prints X and dZ: which cell wins (a tie, the first maximum) is in X's values
     return Case(params, (dZ, X, pool, stride), dX,
-                  lambda: [(key, wrong_maxpool2D_backward(dZ, X, pool, stride, key))
-                           for key in POOL_HINTS])
+                lambda: [(key, wrong_maxpool2D_backward(dZ, X, pool, stride, key))
+                         for key in POOL_HINTS], inputs=(("X", X), ("dZ", dZ)))
 
 
 def _input(rng, shape, kind):
     if kind == "distinct":
         return (rng.permutation(int(np.prod(shape))) + 1).reshape(shape).astype(float)
     return rng.integers(1, 5, size=shape).astype(float)          # 4 values: many ties
+
+
+def _cases(n_random):
+    """The :data:`FIXED` cases, then ``n_random`` with many ties, from seed :data:`SEED`."""
+    rng = np.random.default_rng(SEED)
+    cases = [_case(_input(rng, shape, kind), pool, stride, rng) for shape, pool, stride, kind in FIXED]
+    for _ in range(n_random):
+        pool, stride = int(rng.integers(2, 4)), int(rng.integers(1, 4))
+        shape = (int(rng.integers(1, 3)), int(rng.integers(pool, pool + 5)),
+                 int(rng.integers(pool, pool + 5)), int(rng.integers(1, 3)))
+        cases.append(_case(_input(rng, shape, "ties"), pool, stride, rng))
+    return cases
 
 
 def check_maxpool2D_backward(student_fn, n_random=8, draw=None, time_limit=None, grading=False):
@@ -99,12 +112,6 @@ def check_maxpool2D_backward(student_fn, n_random=8, draw=None, time_limit=None,
     refused, as in the other checkers.
     """
     __tracebackhide__ = True
-    rng = np.random.default_rng(SEED)
-    cases = [_case(_input(rng, shape, kind), pool, stride, rng) for shape, pool, stride, kind in FIXED]
-    for _ in range(n_random):
-        pool, stride = int(rng.integers(2, 4)), int(rng.integers(1, 4))
-        shape = (int(rng.integers(1, 3)), int(rng.integers(pool, pool + 5)),
-                 int(rng.integers(pool, pool + 5)), int(rng.integers(1, 3)))
-        cases.append(_case(_input(rng, shape, "ties"), pool, stride, rng))
+    cases = _cases(n_random)
     return run_cases("check_maxpool2D_backward", student_fn, cases, len(FIXED),
                      ["pool_shape", "stride"], TAUGHT, draw, None, time_limit, grading)

@@ -219,7 +219,12 @@ def _plan(src, dst):
     if not src.is_file():
         if src.exists():
             raise ValueError(f"release: SRC {src} is neither a notebook file nor a folder.")
-        raise FileNotFoundError(f"release: SRC {src} does not exist.")
+        hint = ""
+        if src.parts[-2:] == ("exercises", "solutions"):
+            hint = (" The solution notebooks are not in the pip package (a student's install "
+                    "would carry the answers); they are in the project's repository, "
+                    "notebooks/exercises/solutions/: clone it and run this command in the clone.")
+        raise FileNotFoundError(f"release: SRC {src} does not exist.{hint}")
     if dst.suffix == ".ipynb":
         return dst.parent, {dst.name: src}
     return dst, {src.name: src}

@@ -32,8 +32,10 @@ PRINT_LIMIT = 120
 
 #: one test case: ``params`` (shown to the student), ``args`` (passed to the function),
 #: ``expected`` (the right answer), ``mutations()`` -> [(hint key, wrong answer), ...] and
-#: ``extract(returned) -> (answer, remark)`` (raises Unusable) for functions that return more
-Case = namedtuple("Case", "params args expected mutations extract", defaults=(None,))
+#: ``extract(returned) -> (answer, remark)`` (raises Unusable) for functions that return more;
+#: ``inputs``: ``(name, array)`` pairs printed before expected and received when the answer
+#: depends on values the student cannot see in ``params`` (max pooling's ties)
+Case = namedtuple("Case", "params args expected mutations extract inputs", defaults=(None, ()))
 
 
 class Stub(Exception):
@@ -202,8 +204,10 @@ def run_one(run, k, probe=None):
         if more and more not in keys:
             keys.insert(0, more)
         keys = refine(run, keys, run.cases[k + 1:])
-        details = [difference(case.expected, got, run.fn),
-                   "expected:", fmt_array(case.expected), "received:", fmt_array(got)]
+        details = [difference(case.expected, got, run.fn)]
+        for name, value in case.inputs:
+            details += [f"{name}:", fmt_array(value)]
+        details += ["expected:", fmt_array(case.expected), "received:", fmt_array(got)]
         fail(run, k, details, [H.HINTS[key] for key in keys], picture=(case.expected, got))
     if extra:
         fail(run, k, [f"The array is right, but {extra}"])
