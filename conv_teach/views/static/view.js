@@ -485,22 +485,36 @@ function render({ model, el }) {
   }
 
   // the layout for the space the view has now. With --ct-fit-screen: 1 (present mode) the
-  // readout is read at its full size (16 px there) unless that leaves the picture's digits under
-  // LEGIBLE_DIGIT_PX high while the readout set compact (.ct-compact, smaller type and lines; present.css)
-  // gives them more: a short screen keeps the picture legible before the readout's type large
-  // (lesson 09's six lines at 1024x768). The readout above the picture is the one thing here
-  // whose height the view sets; the choice is made again on every resize.
+  // readout (16 px there) goes above the picture, or beside it (.ct-side: a column
+  // --ct-readout-side wide on the right, where the CSS gives one) if that gives the picture
+  // larger cells and the readout is no taller than the picture's room: a wide short screen
+  // (1280x720) gives the readout's height back to the picture. If the digits are still under
+  // LEGIBLE_DIGIT_PX high, the readout is set compact above (.ct-compact, smaller type and
+  // lines; present.css) if that gives larger cells (lesson 09 at 1024x768). The choice is made
+  // again on every resize; each candidate is one layout search (remembered per space).
   function fitted() {
-    const lines = readout.childElementCount > 0;
-    const fit = getComputedStyle(root).getPropertyValue("--ct-fit-screen").trim() === "1";
-    root.classList.remove("ct-compact");
+    root.classList.remove("ct-compact", "ct-side");
     const sp = space();
-    const L = layout(sp);
-    if (!fit || !lines || digitInk(L.cell, getComputedStyle(root).fontFamily || "sans-serif") >= LEGIBLE_DIGIT_PX) return L;
-    root.classList.add("ct-compact");
-    const Lc = layout(space());
-    if (Lc.cell > L.cell * 1.01) return Lc;
-    root.classList.remove("ct-compact");
+    let L = layout(sp);
+    const cs = getComputedStyle(root);
+    if (cs.getPropertyValue("--ct-fit-screen").trim() !== "1" || readout.childElementCount === 0) return L;
+    let mode = null;
+    if (cs.getPropertyValue("--ct-readout-side").trim() !== "") {
+      root.classList.add("ct-side");
+      const spS = space();
+      if (readout.offsetHeight <= spS.heightPx) {
+        const Ls = layout(spS);
+        if (Ls.cell > L.cell * 1.01) { L = Ls; mode = "ct-side"; }
+      }
+      root.classList.remove("ct-side");
+    }
+    if (digitInk(L.cell, cs.fontFamily || "sans-serif") < LEGIBLE_DIGIT_PX) {
+      root.classList.add("ct-compact");
+      const Lc = layout(space());
+      if (Lc.cell > L.cell * 1.01) { L = Lc; mode = "ct-compact"; }
+      root.classList.remove("ct-compact");
+    }
+    if (mode) root.classList.add(mode);
     return L;
   }
 
