@@ -51,6 +51,9 @@ function textCells(text, px, weight, family) {
 // in the view's font; what tests/browser measures on the page. Present mode keeps them at least
 // LEGIBLE_DIGIT_PX (read from the back of a room) before it keeps the readout's type large
 const LEGIBLE_DIGIT_PX = 16;
+// the readout leaves its place above the picture for a column beside it only for cells this
+// much larger: its formulas then wrap in a narrow column, worth it for more than a few %
+const SIDE_GAIN = 1.05;
 function digitInk(cell, family) {
   textCells("0", 1, 400, family);               // makes measureCtx
   const px = NUM_EM * cell;
@@ -488,34 +491,39 @@ function render({ model, el }) {
   // readout (16 px there) goes above the picture, or beside it (.ct-side: a column
   // --ct-readout-side wide on the right, where the CSS gives one) if that gives the picture
   // larger cells and the readout is no taller than the picture's room: a wide short screen
-  // (1280x720) gives the readout's height back to the picture. If the digits are still under
+  // (1024x768) gives the readout's height back to the picture. If the digits are still under
   // LEGIBLE_DIGIT_PX high, the readout is set compact above (.ct-compact, smaller type and
   // lines; present.css) if that gives larger cells (lesson 09 at 1024x768). The choice is made
   // again on every resize; each candidate is one layout search (remembered per space).
   function fitted() {
     root.classList.remove("ct-compact", "ct-side");
-    const sp = space();
-    let L = layout(sp);
+    let sp = space();
     const cs = getComputedStyle(root);
-    if (cs.getPropertyValue("--ct-fit-screen").trim() !== "1" || readout.childElementCount === 0) return L;
-    let mode = null;
+    if (cs.getPropertyValue("--ct-fit-screen").trim() !== "1" || readout.childElementCount === 0) return layout(sp);
+    // a candidate's layout sets the panels' forms and windows (and may clamp a window's start):
+    // the chosen one is laid out again last, from the windows as they were
+    const starts = { ...winStart };
+    let L = layout(sp), mode = null;
     if (cs.getPropertyValue("--ct-readout-side").trim() !== "") {
       root.classList.add("ct-side");
       const spS = space();
       if (readout.offsetHeight <= spS.heightPx) {
         const Ls = layout(spS);
-        if (Ls.cell > L.cell * 1.01) { L = Ls; mode = "ct-side"; }
+        if (Ls.cell > L.cell * SIDE_GAIN) { L = Ls; sp = spS; mode = "ct-side"; }
       }
       root.classList.remove("ct-side");
     }
     if (digitInk(L.cell, cs.fontFamily || "sans-serif") < LEGIBLE_DIGIT_PX) {
       root.classList.add("ct-compact");
-      const Lc = layout(space());
-      if (Lc.cell > L.cell * 1.01) { L = Lc; mode = "ct-compact"; }
+      const spC = space();
+      const Lc = layout(spC);
+      if (Lc.cell > L.cell * 1.01) { L = Lc; sp = spC; mode = "ct-compact"; }
       root.classList.remove("ct-compact");
     }
     if (mode) root.classList.add(mode);
-    return L;
+    for (const k of Object.keys(winStart)) delete winStart[k];
+    Object.assign(winStart, starts);
+    return layout(sp);
   }
 
   // the SVG's size in px: the chosen cell size times the picture's size in cells
