@@ -1,6 +1,7 @@
 """Present mode (``conv-teach present``, Voila) in a real browser: the lesson loads without code,
 its linked view lights an output's receptive field on hover, and a slider step redraws it with
 the library's numbers (browser_lessons.check_lesson_view); a tab's kernel ends when it closes."""
+import json
 import time
 
 import nbformat
@@ -98,13 +99,43 @@ def test_closing_the_tab_ends_its_kernel(present_server, page, tmp_path):
 
 #: every lesson that tags cells for presenting (conv-teach present shows those)
 PRESENTED = sorted(p.name for p in lessons_dir().glob("*.ipynb") if present.tagged_cells(p))
+#: the screens a teacher projects on: an XGA classroom projector (the native resolution of many
+#: older ones), a 720p one, a 1080p one
+SCREENS = [(1024, 768), (1280, 720), (1920, 1080)]
+#: the font sizes (px) of the text a teacher points at: the readout's bold line and formulas,
+#: and the sentence under the picture
+TEXT_PX = """root => {
+  const px = (sel) => [...root.querySelectorAll(sel)].filter(e => e.getClientRects().length)
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  return { readout: px('.ct-readout strong, .ct-readout code'), sentence: px('.ct-sentence'),
+           compact: root.classList.contains('ct-compact') };
+}"""
+
+
+#: lessons whose digits cannot reach 16 px on a screen, and why (measured; README "Present
+#: mode"). Strict: the test fails if such a lesson reaches 16 px there (then drop it here).
+#: There the view sets its readout compact (view.js fitted()), for the largest digits it can.
+SHORT_OF_16PX = {
+    ("09_grouped_depthwise.ipynb", (1024, 768)):
+        "groups_view's picture (X_pad, W, Z, W_col above X_col.T: W_col's 16 columns in one "
+        "line) is at least 27.9 cells wide in every arrangement it offers, so 1000 px of stage "
+        "give cells <= 35.9 px however high the screen (16 px digits need ~36.5); and 768 px "
+        "leave at most ~575 px of height for it under the heading, the 3 rows of controls and "
+        "over the sentence even with no readout (34.6 px cells, 15 px digits); with its six "
+        "readout lines set compact (123 px) 446 px: 28.4 px cells, 13 px digits",
+}
+
+
 @pytest.mark.parametrize("notebook", PRESENTED)
 def test_present_page_on_a_projector(present_server, page, screenshots, notebook):
-    """A lesson's present page at 1280x720 and 1920x1080, as a teacher projects it: the
-    heading and the whole view (controls, picture, sentence) are on the screen without
-    scrolling, with digits >= 16 px high at 1280x720 (ink of '0-9', rendered), larger at
-    1920x1080; the page asks nothing of any host but the loopback server (a classroom behind a
-    firewall), and logs no console error."""
+    """A lesson's present page at 1024x768, 1280x720 and 1920x1080, as a teacher projects it:
+    the heading and the whole view (controls, picture, sentence) are on the screen without
+    scrolling, with digits >= 16 px high at 1024x768 and 1280x720 (ink of '0-9', rendered;
+    a strict xfail where SHORT_OF_16PX says why not), larger at 1920x1080; the sentence is
+    >= 16 px, and so is the readout but where the digits cannot reach 16 px (there it is
+    compact, and only there); the page asks nothing of
+    any host but the loopback server (a classroom behind a firewall), and logs no console
+    error. What was measured is printed, and kept in screenshots/present_NN.json."""
     network = pt.Network(page)
     errors = pt.ConsoleErrors(page)
     server = present_server(notebook)
@@ -115,7 +146,7 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
     root.wait_for(state="visible", timeout=2 * pt.STEP_S * 1000)
     page.wait_for_function("r => Number(r.getAttribute('data-render')) >= 1", arg=root.element_handle())
     found = {}
-    for w, h in [(1280, 720), (1920, 1080)]:
+    for w, h in SCREENS:
         page.set_viewport_size({"width": w, "height": h})
         page.wait_for_timeout(600)                  # a resize may relayout
         page.evaluate("() => { window.scrollTo(0, 0); for (const e of document.querySelectorAll('*')) "
@@ -124,13 +155,35 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
         heading = page.locator(".jp-MarkdownCell h1, .jp-MarkdownCell h2, .jp-MarkdownCell h3").first.bounding_box()
         box = view.bounding_box()
         digits = root.evaluate(bv.DIGITS)
+        text = root.evaluate(TEXT_PX)
         found[(w, h)] = dict(heading_top=heading["y"], top=box["y"], bottom=box["y"] + box["height"],
-                             digits=min(digits))
-        assert heading["y"] >= 0 and box["y"] + box["height"] <= h + 1, \
-            f"{notebook} at {w}x{h}: the heading and view do not fit the screen: {found[(w, h)]}"
-    small, big = found[(1280, 720)]["digits"], found[(1920, 1080)]["digits"]
-    assert big > small, f"{notebook}: digits do not grow on a bigger screen: {found}"
+                             digits=min(digits), readout=min(text["readout"], default=None),
+                             sentence=min(text["sentence"], default=None), compact=text["compact"])
+    print(f"{notebook}: {found}")
+    (screenshots / f"present_{notebook.split('_')[0]}.json").write_text(
+        json.dumps({f"{w}x{h}": v for (w, h), v in found.items()}))
     assert not network.foreign(), f"{notebook}: requests beyond the loopback server: {network.foreign()}"
     assert not errors, f"{notebook}: browser console errors:\n" + "\n".join(errors)
-    print(f"{notebook}: {found}")
-    assert small >= 16, f"{notebook} at 1280x720: digits {small:.1f} px high < 16: {found}"
+    for (w, h), f in found.items():
+        assert f["heading_top"] >= 0 and f["bottom"] <= h + 1, \
+            f"{notebook} at {w}x{h}: the heading and view do not fit the screen: {f}"
+    for (w, h), f in found.items():
+        assert f["sentence"] >= 16, f"{notebook} at {w}x{h}: sentence text < 16 px: {f}"
+        # a compact readout (smaller type) only where the digits cannot reach 16 px anyway
+        assert f["compact"] == ((notebook, (w, h)) in SHORT_OF_16PX), \
+            f"{notebook} at {w}x{h}: readout compact {f['compact']}, expected otherwise: {f}"
+        assert f["compact"] or f["readout"] is None or f["readout"] >= 16, \
+            f"{notebook} at {w}x{h}: readout text < 16 px: {f}"
+    small, big = found[(1280, 720)]["digits"], found[(1920, 1080)]["digits"]
+    assert big > small, f"{notebook}: digits do not grow on a bigger screen: {found}"
+    short = []
+    for (w, h) in [(1024, 768), (1280, 720)]:
+        d = found[(w, h)]["digits"]
+        if (notebook, (w, h)) in SHORT_OF_16PX:
+            assert d < 16, (f"{notebook} at {w}x{h}: digits now {d:.1f} px >= 16: take it out of "
+                            f"SHORT_OF_16PX (strict xfail)")
+            short.append(f"at {w}x{h} digits {d:.1f} px < 16: " + SHORT_OF_16PX[(notebook, (w, h))])
+        else:
+            assert d >= 16, f"{notebook} at {w}x{h}: digits {d:.1f} px high < 16: {found}"
+    if short:     # every other check passed: the known shortfall, strictly (see SHORT_OF_16PX)
+        pytest.xfail("; ".join(short))

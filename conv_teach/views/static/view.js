@@ -47,6 +47,21 @@ function textCells(text, px, weight, family) {
   measureCtx.font = `${weight} ${px}px ${family}`;
   return measureCtx.measureText(text).width / U;
 }
+// the ink height (px) of the digits '0'-'9' in cells of `cell` px (.ct-num: NUM_EM of a cell),
+// in the view's font; what tests/browser measures on the page. Present mode keeps them at least
+// LEGIBLE_DIGIT_PX (read from the back of a room) before it keeps the readout's type large
+const LEGIBLE_DIGIT_PX = 16;
+// the readout leaves its place above the picture for a column beside it only for cells this
+// much larger: its formulas then wrap in a narrow column, worth it for more than a few %
+const SIDE_GAIN = 1.05;
+function digitInk(cell, family) {
+  textCells("0", 1, 400, family);               // makes measureCtx
+  const px = NUM_EM * cell;
+  if (!measureCtx) return 0.73 * px;
+  measureCtx.font = `400 ${px}px ${family}`;
+  const m = measureCtx.measureText("0123456789");
+  return m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
+}
 // one colour per role in every view (Okabe-Ito): a cell's fill goes from white to its role's
 // colour with |value| / the panel's largest |value|; a negative value of a signed panel goes to
 // vermillion instead (a diverging scale centred on 0), whatever the role
@@ -395,10 +410,13 @@ function render({ model, el }) {
   // (the space is too small whatever is cut) the cut that gives the largest cells
   // The search depends on the space and the data only, not on where a window starts: moving a
   // window (a hover that reveals a linked column) reuses the last search and only places again.
-  let searchMemo = null;          // { S, spKey, best, all }
+  // (a few spaces are remembered: fitted() asks for two, with the readout at full size and compact)
+  let searchMemo = { S: null, bySpace: new Map() };   // spKey -> { best, all }
   function layout(sp) {
     const spKey = `${sp.widthPx}|${sp.heightPx}|${sp.maxCell}|${sp.minCell}`;
-    if (searchMemo && searchMemo.S === S && searchMemo.spKey === spKey) return placed(searchMemo.best, searchMemo.all);
+    if (searchMemo.S !== S) searchMemo = { S, bySpace: new Map() };
+    const memo = searchMemo.bySpace.get(spKey);
+    if (memo) return placed(memo.best, memo.all);
     const maxCut = Math.max(0, ...S.panels.filter((p) => p.window || Object.values(p.geom).some((g) => g.window))
       .map((p) => Math.max(...Object.values(p.geom).map((g) => g.cw)) - 3));
     const all = combos();
@@ -419,7 +437,8 @@ function render({ model, el }) {
       // whole, within CUT_SLACK of minCell, beats cut: a few % of size is worth less than columns
       if (here.a.cell >= sp.minCell * (cut === 0 ? CUT_SLACK : 1)) { best = here; break; }
     }
-    searchMemo = { S, spKey, best, all };
+    if (searchMemo.bySpace.size >= 8) searchMemo.bySpace.clear();
+    searchMemo.bySpace.set(spKey, { best, all });
     return placed(best, all);
   }
   function placed(best, all) {
@@ -466,6 +485,45 @@ function render({ model, el }) {
       heightPx = Math.min(heightPx, Math.max(fit, 4 * minCell));
     }
     return { widthPx, heightPx, maxCell, minCell };
+  }
+
+  // the layout for the space the view has now. With --ct-fit-screen: 1 (present mode) the
+  // readout (16 px there) goes above the picture, or beside it (.ct-side: a column
+  // --ct-readout-side wide on the right, where the CSS gives one) if that gives the picture
+  // larger cells and the readout is no taller than the picture's room: a wide short screen
+  // (1024x768) gives the readout's height back to the picture. If the digits are still under
+  // LEGIBLE_DIGIT_PX high, the readout is set compact above (.ct-compact, smaller type and
+  // lines; present.css) if that gives larger cells (lesson 09 at 1024x768). The choice is made
+  // again on every resize; each candidate is one layout search (remembered per space).
+  function fitted() {
+    root.classList.remove("ct-compact", "ct-side");
+    let sp = space();
+    const cs = getComputedStyle(root);
+    if (cs.getPropertyValue("--ct-fit-screen").trim() !== "1" || readout.childElementCount === 0) return layout(sp);
+    // a candidate's layout sets the panels' forms and windows (and may clamp a window's start):
+    // the chosen one is laid out again last, from the windows as they were
+    const starts = { ...winStart };
+    let L = layout(sp), mode = null;
+    if (cs.getPropertyValue("--ct-readout-side").trim() !== "") {
+      root.classList.add("ct-side");
+      const spS = space();
+      if (readout.offsetHeight <= spS.heightPx) {
+        const Ls = layout(spS);
+        if (Ls.cell > L.cell * SIDE_GAIN) { L = Ls; sp = spS; mode = "ct-side"; }
+      }
+      root.classList.remove("ct-side");
+    }
+    if (digitInk(L.cell, cs.fontFamily || "sans-serif") < LEGIBLE_DIGIT_PX) {
+      root.classList.add("ct-compact");
+      const spC = space();
+      const Lc = layout(spC);
+      if (Lc.cell > L.cell * 1.01) { L = Lc; sp = spC; mode = "ct-compact"; }
+      root.classList.remove("ct-compact");
+    }
+    if (mode) root.classList.add(mode);
+    for (const k of Object.keys(winStart)) delete winStart[k];
+    Object.assign(winStart, starts);
+    return layout(sp);
   }
 
   // the SVG's size in px: the chosen cell size times the picture's size in cells
@@ -553,7 +611,7 @@ function render({ model, el }) {
   }
 
   function draw() {
-    const L = layout(space());
+    const L = fitted();
     lastKey = L.key;
     if (svg === null) {
       svg = svgEl("svg", { class: "ct-svg", role: "group", preserveAspectRatio: "xMinYMin meet" });
@@ -901,7 +959,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => {
       pending = false;
       const svg = stage.querySelector("svg.ct-svg");
-      const L = layout(space());
+      const L = fitted();
       if (L.key !== lastKey || !svg) redraw();
       else size(svg, L);
     });
