@@ -82,7 +82,7 @@ def data_axes(view, name):
 def _take_data(name, initial, defaults):
     """Pop and check the data arrays of ``initial``; return ``(data, derived control values,
     {control: [(array, axis), ...] that fix it})``."""
-    data, derived, source, fixed_by = {}, {}, {}, {}
+    data, derived, fixed_by = {}, {}, {}
     for arr in DATA.get(name, ()):
         if arr not in initial:
             continue
@@ -95,9 +95,9 @@ def _take_data(name, initial, defaults):
             if what in initial and initial[what] != a.shape[axis]:
                 raise v.control_contradicts_data(name, what, initial[what], arr, axis, a.shape[axis])
             if what in derived and derived[what] != a.shape[axis]:     # X and W disagree
-                raise v.data_disagree(name, what, source[what], derived[what], (arr, axis),
+                raise v.data_disagree(name, what, fixed_by[what][-1], derived[what], (arr, axis),
                                       a.shape[axis])
-            derived[what], source[what] = a.shape[axis], (arr, axis)
+            derived[what] = a.shape[axis]
             fixed_by.setdefault(what, []).append((arr, axis))
         data[arr] = a
     return data, derived, fixed_by
