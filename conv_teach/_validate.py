@@ -551,23 +551,29 @@ def check_flag(fn, name, value):
     return bool(value)
 
 
+def _extents(pool, dilation):
+    """A window's size per axis after dilation, ``k + (k - 1) * d`` (shapes.effective_kernel's
+    rule; that module imports this one)."""
+    return tuple(k + (k - 1) * d for k, d in zip(pool, dilation))
+
+
 def check_pool_fits(fn, in_shape, pool, dilation, pads):
     """The pooling window (after dilation) must fit in the padded input."""
-    eff = tuple(k + (k - 1) * d for k, d in zip(pool, dilation))
+    eff = _extents(pool, dilation)
     padded = tuple(n + a + b for n, (a, b) in zip(in_shape, pads))
     if any(e > p for e, p in zip(eff, padded)):
         raise kernel_too_large(fn, eff, padded, dilation, what="the pooling window",
                                fix="use a smaller window")
 
 
-def pool_window_only_padding(fn, where, pad, mode="avg", eff=None):
+def pool_window_only_padding(fn, where, pad, mode="avg", pool=None, dilation=None):
     """A window reads no input cell: its average (count_include_pad=False) or its maximum
     (max pooling pads with -inf) is undefined.
 
     ``where`` names the output, e.g. 'cell (0, 2)' or (1D) 'position 5'; ``pad`` is resolved;
-    ``eff`` the window's size per axis after dilation (max pooling says torch's limit)."""
+    ``pool`` and ``dilation`` per axis (max pooling says torch's limit, half the window)."""
     if mode == "max":
-        half = tuple(e // 2 for e in eff)
+        half = tuple(e // 2 for e in _extents(pool, dilation))
         limit = f"pad <= {half[0]}" if len(set(half)) == 1 else f"pad <= {half} (rows, cols)"
         return ValueError(
             f"{fn}: every window must read at least one input cell, but the window of output "
@@ -617,7 +623,7 @@ def check_pool_reads_input(fn, in_shape, out_shape, pool, stride, dilation, pads
             r, c = bad
             where = f"cell ({r if c is None else 0}, {0 if r == 0 or c is None else c})"
         raise pool_window_only_padding(fn, where, tuple(a for pair in pads for a in pair), mode="max",
-                                       eff=tuple(k + (k - 1) * d for k, d in zip(pool, dilation)))
+                                       pool=pool, dilation=dilation)
 
 
 def unknown_controls(fn, unknown, known):

@@ -98,12 +98,11 @@ def _refuse_padding_only(fn, cells, X, pool, stride, pad, dilation, dim):
     if empty is not None:
         if dim == 2:
             _, pads = pad2D(X, pad, _pair(pool), _pair(stride), _pair(dilation))
-            where = f"cell {tuple(empty)}"
-            eff = tuple(k + (k - 1) * d for k, d in zip(_pair(pool), _pair(dilation)))
+            where, window, dil = f"cell {tuple(empty)}", _pair(pool), _pair(dilation)
         else:
             _, pads = pad1D(X, pad, pool, stride, dilation)
-            where, eff = f"position {empty}", (pool + (pool - 1) * dilation,)
-        raise v.pool_window_only_padding(fn, where, pads, mode="max", eff=eff)
+            where, window, dil = f"position {empty}", (pool,), (dilation,)
+        raise v.pool_window_only_padding(fn, where, pads, mode="max", pool=window, dilation=dil)
 
 
 def maxpool2D_loops(X, pool_shape, stride, pad, dilation=0):
