@@ -135,3 +135,34 @@ def test_a_slider_fixed_by_data_says_so_on_all_of_it(views_page, screenshots):
                        f"{FIXED_WORDS!r}: {wrong}")
     assert "null" not in every, f"{fe}: an element of the view has the title 'null': {every}"
     assert not errors, f"{fe}: browser console errors:\n" + "\n".join(errors)
+
+
+#: a slider's track opacity (its own, times its ancestors' up to ``root``) and its label's and
+#: readout's text colour
+LOOKS = """(s, root) => {
+  const track = s.querySelector('.noUi-target'), cs = e => getComputedStyle(e);
+  let opacity = 1;
+  for (let n = track; n && n !== root; n = n.parentElement) opacity *= parseFloat(cs(n).opacity);
+  return {opacity, label: cs(s.querySelector('.widget-label')).color,
+          readout: cs(s.querySelector('.widget-readout')).color};
+}"""
+
+
+def test_a_slider_fixed_by_data_looks_disabled(views_page, screenshots):
+    """The tester could hardly tell the fixed in_rows from the free stride beside it: ipywidgets'
+    own style only changes the cursor. Now its track is faint and its words grey."""
+    fe, page, errors = views_page
+    view = page.locator(".ctv-tip_fixed").first
+    root = view.element_handle()
+
+    def looks(description):
+        slider = view.locator(pt.SLIDER).filter(
+            has=page.locator(f".widget-label:text-is('{description}')")).first
+        return slider.evaluate(LOOKS, root)
+    fixed, free = looks("in_rows"), looks("stride")
+    view.screenshot(path=str(screenshots / f"disabled_slider_{fe}.png"))
+    assert free["opacity"] == 1, f"{fe}: the free slider stride's track is faint: {free}"
+    assert fixed["opacity"] <= 0.5, f"{fe}: the fixed slider in_rows's track is not faint: {fixed}"
+    assert fixed["label"] != free["label"] and fixed["readout"] != free["readout"], \
+        f"{fe}: the fixed slider's words look like the free one's: {fixed} vs {free}"
+    assert not errors, f"{fe}: browser console errors:\n" + "\n".join(errors)
