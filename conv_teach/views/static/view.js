@@ -54,6 +54,9 @@ const LEGIBLE_DIGIT_PX = 16;
 // the readout leaves its place above the picture for a column beside it only for cells this
 // much larger: its formulas then wrap in a narrow column, worth it for more than a few %
 const SIDE_GAIN = 1.05;
+// the compact readout (smaller type) is taken when it gives any larger cells at all; the 1 %
+// only keeps a rounding difference from switching it on and off between resizes
+const COMPACT_GAIN = 1.01;
 function digitInk(cell, family) {
   textCells("0", 1, 400, family);               // makes measureCtx
   const px = NUM_EM * cell;
@@ -517,7 +520,7 @@ function render({ model, el }) {
       root.classList.add("ct-compact");
       const spC = space();
       const Lc = layout(spC);
-      if (Lc.cell > L.cell * 1.01) { L = Lc; sp = spC; mode = "ct-compact"; }
+      if (Lc.cell > L.cell * COMPACT_GAIN) { L = Lc; sp = spC; mode = "ct-compact"; }
       root.classList.remove("ct-compact");
     }
     if (mode) root.classList.add(mode);
