@@ -110,6 +110,44 @@ TEXT_PX = """root => {
   return { readout: px('.ct-readout strong, .ct-readout code'), sentence: px('.ct-sentence'),
            compact: root.classList.contains('ct-compact') };
 }"""
+#: where a readout line breaks inside a term (between two " = ", "; " or wider gaps) that would
+#: fit the readout's width on a line of its own: [line, text before the break, after]. A narrow
+#: readout (the column beside the picture) may break a line only at an equals sign, a "; " or a gap
+MID_TERM_BREAKS = """root => {
+  const r = root.querySelector('.ct-readout'), out = [];
+  if (!r || !r.getClientRects().length) return out;
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const code of r.querySelectorAll('strong, code')) {
+    const chars = [];                       // [char, top of its line box]
+    const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode())
+      for (let i = 0; i < n.data.length; i++) {
+        const rg = document.createRange(); rg.setStart(n, i); rg.setEnd(n, i + 1);
+        const b = rg.getClientRects()[0];
+        chars.push([n.data[i], b ? b.top : null]);
+      }
+    const text = chars.map(c => c[0]).join('');
+    ctx.font = getComputedStyle(code).font;
+    let last = null;
+    chars.forEach(([ch, top], k) => {
+      if (ch === ' ' || top === null) return;
+      if (last !== null && top > last + 2) {            // k starts a new line
+        const before = text.slice(0, k).trimEnd(), after = text.slice(k);
+        const gap = /\\s{2,}$/.test(text.slice(0, k));   // two formulas side by side
+        if (!(gap || before.endsWith(' =') || before.endsWith(';') || after.startsWith('= '))) {
+          const a = Math.max(before.lastIndexOf(' = ') + 3, before.lastIndexOf('; ') + 2,
+                             before.search(/\\s{2,}\\S*$/) + 1, 0);
+          const ends = [after.indexOf(' = '), after.indexOf(';'), after.search(/\\s{2,}/)]
+            .filter(i => i >= 0);
+          const term = before.slice(a) + ' ' + (ends.length ? after.slice(0, Math.min(...ends)) : after);
+          if (ctx.measureText(term).width <= r.clientWidth) out.push([text, before, after]);
+        }
+      }
+      last = top;
+    });
+  }
+  return out;
+}"""
 
 
 #: lessons whose digits cannot reach 16 px on a screen, and why (measured; README "Present
@@ -133,7 +171,8 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
     scrolling, with digits >= 16 px high at 1024x768 and 1280x720 (ink of '0-9', rendered;
     a strict xfail where SHORT_OF_16PX says why not), larger at 1920x1080; the sentence is
     >= 16 px, and so is the readout but where the digits cannot reach 16 px (there it is
-    compact, and only there); the page asks nothing of
+    compact, and only there); a readout formula breaks only at an equals sign or a "; " (a term wider
+    than the readout excepted); the page asks nothing of
     any host but the loopback server (a classroom behind a firewall), and logs no console
     error. What was measured is printed, and kept in screenshots/present_NN.json."""
     network = pt.Network(page)
@@ -158,7 +197,9 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
         text = root.evaluate(TEXT_PX)
         found[(w, h)] = dict(heading_top=heading["y"], top=box["y"], bottom=box["y"] + box["height"],
                              digits=min(digits), readout=min(text["readout"], default=None),
-                             sentence=min(text["sentence"], default=None), compact=text["compact"])
+                             sentence=min(text["sentence"], default=None), compact=text["compact"],
+                             side="ct-side" in root.get_attribute("class").split(),
+                             mid_term_breaks=root.evaluate(MID_TERM_BREAKS))
     print(f"{notebook}: {found}")
     (screenshots / f"present_{notebook.split('_')[0]}.json").write_text(
         json.dumps({f"{w}x{h}": v for (w, h), v in found.items()}))
@@ -174,6 +215,8 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
             f"{notebook} at {w}x{h}: readout compact {f['compact']}, expected otherwise: {f}"
         assert f["compact"] or f["readout"] is None or f["readout"] >= 16, \
             f"{notebook} at {w}x{h}: readout text < 16 px: {f}"
+        assert not f["mid_term_breaks"], \
+            f"{notebook} at {w}x{h}: a readout formula breaks inside a term that fits a line: {f}"
     small, big = found[(1280, 720)]["digits"], found[(1920, 1080)]["digits"]
     assert big > small, f"{notebook}: digits do not grow on a bigger screen: {found}"
     short = []

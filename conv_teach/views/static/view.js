@@ -933,10 +933,29 @@ function render({ model, el }) {
     message.textContent = m;
     root.classList.toggle("ct-stale", m !== "");
   }
+  // a readout line as its terms: "out_rows", "= (5 + 1 + 1 - 3) // 2 + 1", "= 3". Clauses are
+  // split first, at "; " and at wider gaps ("... = 2   out_cols = ...", "= -2  (no window fits")
+  // and a broken equation goes on with its equals sign, as it is typeset. Each term is an inline
+  // block (.ct-term), so a narrow readout (the column beside the picture in present mode) breaks
+  // a line between terms, never inside one that fits on a line of its own. The text is unchanged
+  function formula(el, line) {
+    const pieces = line.split(/(; |\s{2,})/);    // clauses, and the separators between them
+    pieces.forEach((piece, c) => {
+      if (c % 2 === 1) { el.append(piece.startsWith(";") ? piece.slice(1) : piece); return; }
+      const end = pieces[c + 1] !== undefined && pieces[c + 1].startsWith(";") ? ";" : "";
+      const parts = piece.split(" = ");
+      parts.forEach((part, k) => {
+        if (k > 0) el.append(" ");
+        const t = document.createElement("span"); t.className = "ct-term";
+        t.textContent = (k > 0 ? "= " : "") + part + (k === parts.length - 1 ? end : "");
+        el.append(t);
+      });
+    });
+  }
   function setReadout() {
     readout.replaceChildren(...(model.get("readout") || []).map((line, i) => {
       const d = document.createElement(i === 0 ? "strong" : "code");
-      d.textContent = line;
+      formula(d, line);
       const w = document.createElement("div"); w.appendChild(d); return w;
     }));
   }
