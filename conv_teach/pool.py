@@ -25,9 +25,11 @@ How it works, with :mod:`conv_teach.windows`: the padded input's window view has
 strided slice per tap ``(ki, kj)``, ``window_view(X_pad, g)[:, :, :, ki, kj]``, holding the
 cell that tap reads for every output cell. The reductions loop over the ``fr * fc`` taps and
 work on whole slices (``fr * fc`` passes over the output), one cache-sized block of examples
-at a time (:data:`POOL_BLOCK_BYTES`); the backward passes add into a padded buffer (the
-adjoint, :func:`conv_teach.windows.fold_into`, or one ``np.bincount`` for overlapping max
-windows) and keep its input part. For overlapping max windows without NaN, one scan over the
+at a time (:data:`POOL_BLOCK_BYTES`). The backward passes are the adjoint: average pooling
+adds each tap's share straight into ``dX`` through the slices of the cells that tap reads
+(:func:`_tap_reads`; the padding's share has nowhere to go); max pooling adds into a padded
+buffer (tap by tap, or one ``np.bincount`` for overlapping windows) and keeps its input part.
+For overlapping max windows without NaN, one scan over the
 taps finds both the maximum and the first tap holding it. Blocks of different examples run on
 :data:`THREADS` threads (NumPy's loops release the GIL).
 """
@@ -169,6 +171,33 @@ def _reads_input(g, in_shape, r0=0, r1=None):
     r1 = g.out[0] if r1 is None else r1
     ones = np.ones((1,) + tuple(in_shape) + (1,))
     return w.window_view(w.padded(ones, g, 0.0, rows=w.rows_needed(g, r0, r1)), g, rows=r1 - r0)
+
+
+def _axis_reads(n, offset, s, before, a, b):
+    """Outputs ``o`` in ``a .. b - 1`` of one axis whose tap at padded ``o*s + offset`` reads
+    an input cell (of ``n``), as ``(output slice relative to a, input slice)``, or None."""
+    off = offset - before                       # the input index of output o: o*s + off
+    lo, hi = max(a, -(off // s)), min(b, (n - 1 - off) // s + 1)
+    if lo >= hi:
+        return None
+    return slice(lo - a, hi - a), slice(lo * s + off, (hi - 1) * s + off + 1, s)
+
+
+def _tap_reads(g, in_shape, r0, r1):
+    """For every tap (window order) that reads input cells for output rows ``r0 .. r1 - 1``:
+    ``(t, (rows, cols) of those outputs in the block, (rows, cols) of the cells they read)``.
+
+    The other outputs read padding with that tap. Average pooling's backward pass adds each
+    tap's share through these slices straight into ``dX``: no padded buffer to fill and crop.
+    """
+    (s_r, s_c), (d_r, d_c) = g.stride, g.dilation
+    out = []
+    for t, (ki, kj) in enumerate(_taps(g)):
+        rows = _axis_reads(in_shape[0], ki * (d_r + 1), s_r, g.pad[0], r0, r1)
+        cols = _axis_reads(in_shape[1], kj * (d_c + 1), s_c, g.pad[2], 0, g.out[1])
+        if rows is not None and cols is not None:
+            out.append((t, (rows[0], cols[0]), (rows[1], cols[1])))
+    return out
 
 
 # ----------------------------------------------------------------------------- the cores
@@ -354,21 +383,17 @@ def _avg_core(fn, X, g, dtype, count, max_bytes=None):
 
 
 def _avg_backward_core(fn, dZ, X, g, dtype, count, max_bytes=None):
-    """Every cell a window reads gets ``dZ / count`` of that window (fold_into: overlaps add)."""
+    """Every cell a window reads gets ``dZ / count`` of that window, tap by tap straight into
+    ``dX`` (:func:`_tap_reads`; the padding's share is dropped): overlaps add."""
     dX = _new(fn, "the gradient dX", X.shape, dtype, max_bytes, zeros=True)
-    no_pad = not any(g.pad)
-    (fr, fc), ow, ch = g.kernel, g.out[1], X.shape[3]
-    row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * ch * dtype.itemsize
+    row_bytes = g.stride[0] * (X.shape[2] + g.pad[2] + g.pad[3]) * X.shape[3] * dtype.itemsize
     for n0, n1, ranges in w.blocks(X.shape[0], g.out[0], row_bytes, POOL_BLOCK_BYTES):
         for r0, r1 in ranges:
             c = count if np.ndim(count) == 0 else count[:, r0:r1]
             share = np.divide(dZ[n0:n1, r0:r1], c, dtype=dtype)
-            lo, hi = w.rows_needed(g, r0, r1)
-            buf = dX[n0:n1, lo:hi] if no_pad else \
-                np.zeros((n1 - n0, hi - lo) + w.padded_shape(X.shape, g)[2:], dtype)
-            w.fold_into(buf, np.broadcast_to(share[:, :, :, None, None], share.shape[:3] + (fr, fc, ch)), g)
-            if not no_pad:
-                w.add_cropped(dX[n0:n1], buf, g, lo)
+            for _, zo, xi in _tap_reads(g, X.shape[1:3], r0, r1):
+                part = dX[(slice(n0, n1),) + xi]
+                part += share[(slice(None),) + zo]
     return dX
 
 
