@@ -2,7 +2,9 @@
 its linked view lights an output's receptive field on hover, and a slider step redraws it with
 the library's numbers (browser_lessons.check_lesson_view); a tab's kernel ends when it closes."""
 import json
+import re
 import time
+from pathlib import Path
 
 import nbformat
 import psutil
@@ -11,6 +13,7 @@ import pytest
 import browser_page as pt
 import browser_views as bv
 from browser_lessons import VOILA, check_lesson_view
+import conv_teach
 from conv_teach import present
 from conv_teach.lessons import lessons_dir
 
@@ -110,10 +113,17 @@ TEXT_PX = """root => {
   return { readout: px('.ct-readout strong, .ct-readout code'), sentence: px('.ct-sentence'),
            compact: root.classList.contains('ct-compact') };
 }"""
+#: view.js's TERM_CHARS: a readout term up to this long is kept on one line, a longer one is prose
+TERM_CHARS = int(re.search(r"const TERM_CHARS = (\d+);",
+                           (Path(conv_teach.__file__).parent / "views" / "static" / "view.js")
+                           .read_text()).group(1))
 #: where a readout line breaks inside a term (between two " = ", "; " or wider gaps) that would
-#: fit the readout's width on a line of its own: [line, text before the break, after]. A narrow
-#: readout (the column beside the picture) may break a line only at an equals sign, a "; " or a gap
+#: fit the readout's width on a line of its own: [line, text before the break, after]; and a
+#: line broken after a lone name ("Z" over "= conv2D(X, W, groups=2) ..."): [line, the name]. A
+#: narrow readout (the column beside the picture) may break a line only at an equals sign, a "; "
+#: or a gap, and never leaves a name of up to 3 characters alone on a line
 MID_TERM_BREAKS = """root => {
+  const TERM_CHARS = %d;      // view.js: longer terms are prose and may break anywhere
   const r = root.querySelector('.ct-readout'), out = [];
   if (!r || !r.getClientRects().length) return out;
   const ctx = document.createElement('canvas').getContext('2d');
@@ -128,10 +138,13 @@ MID_TERM_BREAKS = """root => {
       }
     const text = chars.map(c => c[0]).join('');
     ctx.font = getComputedStyle(code).font;
-    let last = null;
+    let last = null, lineStart = 0;
     chars.forEach(([ch, top], k) => {
       if (ch === ' ' || top === null) return;
       if (last !== null && top > last + 2) {            // k starts a new line
+        const line = text.slice(lineStart, k).trim();
+        if (line.length <= 3) out.push([text, line]);
+        lineStart = k;
         const before = text.slice(0, k).trimEnd(), after = text.slice(k);
         const gap = /\\s{2,}$/.test(text.slice(0, k));   // two formulas side by side
         if (!(gap || before.endsWith(' =') || before.endsWith(';') || after.startsWith('= '))) {
@@ -140,14 +153,15 @@ MID_TERM_BREAKS = """root => {
           const ends = [after.indexOf(' = '), after.indexOf(';'), after.search(/\\s{2,}/)]
             .filter(i => i >= 0);
           const term = before.slice(a) + ' ' + (ends.length ? after.slice(0, Math.min(...ends)) : after);
-          if (ctx.measureText(term).width <= r.clientWidth) out.push([text, before, after]);
+          if (term.length <= TERM_CHARS && ctx.measureText(term).width <= r.clientWidth)
+            out.push([text, before, after]);
         }
       }
       last = top;
     });
   }
   return out;
-}"""
+}""" % TERM_CHARS
 
 
 #: lessons whose digits cannot reach 16 px on a screen, and why (measured; README "Present
@@ -216,7 +230,7 @@ def test_present_page_on_a_projector(present_server, page, screenshots, notebook
         assert f["compact"] or f["readout"] is None or f["readout"] >= 16, \
             f"{notebook} at {w}x{h}: readout text < 16 px: {f}"
         assert not f["mid_term_breaks"], \
-            f"{notebook} at {w}x{h}: a readout formula breaks inside a term that fits a line: {f}"
+            f"{notebook} at {w}x{h}: a readout line breaks inside a term that fits a line, or after a lone name: {f}"
     small, big = found[(1280, 720)]["digits"], found[(1920, 1080)]["digits"]
     assert big > small, f"{notebook}: digits do not grow on a bigger screen: {found}"
     short = []

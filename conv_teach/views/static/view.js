@@ -57,6 +57,9 @@ const SIDE_GAIN = 1.05;
 // the compact readout (smaller type) is taken when it gives any larger cells at all; the 1 %
 // only keeps a rounding difference from switching it on and off between resizes
 const COMPACT_GAIN = 1.01;
+// the longest readout term kept on one line (view.js formula()): "= (8 + 4 + 0 - (3 + 2*2)) // 1 + 1"
+// is 34 characters, about 330 px of 16 px monospace, the narrowest readout column's width
+const TERM_CHARS = 34;
 function digitInk(cell, family) {
   textCells("0", 1, 400, family);               // makes measureCtx
   const px = NUM_EM * cell;
@@ -937,7 +940,9 @@ function render({ model, el }) {
   // split first, at "; " and at wider gaps ("... = 2   out_cols = ...", "= -2  (no window fits")
   // and a broken equation goes on with its equals sign, as it is typeset. Each term is an inline
   // block (.ct-term), so a narrow readout (the column beside the picture in present mode) breaks
-  // a line between terms, never inside one that fits on a line of its own. The text is unchanged
+  // a line between terms, never inside one that fits on a line of its own. A term longer than
+  // TERM_CHARS is prose ("= conv2D(X, W, groups=2) (1, 2, 2, 4): output channel o reads ..."):
+  // as a block it would leave "Z" alone on the line above it, so it flows. The text is unchanged
   function formula(el, line) {
     const pieces = line.split(/(; |\s{2,})/);    // clauses, and the separators between them
     pieces.forEach((piece, c) => {
@@ -946,8 +951,9 @@ function render({ model, el }) {
       const parts = piece.split(" = ");
       parts.forEach((part, k) => {
         if (k > 0) el.append(" ");
-        const t = document.createElement("span"); t.className = "ct-term";
-        t.textContent = (k > 0 ? "= " : "") + part + (k === parts.length - 1 ? end : "");
+        const text = (k > 0 ? "= " : "") + part + (k === parts.length - 1 ? end : "");
+        if (text.length > TERM_CHARS) { el.append(text); return; }   // prose: flows, breaks anywhere
+        const t = document.createElement("span"); t.className = "ct-term"; t.textContent = text;
         el.append(t);
       });
     });
