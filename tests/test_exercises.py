@@ -329,6 +329,28 @@ def test_a_crashing_student_function_is_reported_with_its_case():
     assert isinstance(e.value.__cause__, IndexError)      # the student's own traceback stays
 
 
+def test_a_crash_on_a_pad_form_says_what_pad_can_be():
+    """The sixth tester's col2im handled int and 4-tuple pads and crashed on 'same' with a
+    TypeError of its own: the report now says which forms pad takes and what resolves them."""
+    def int_pads_only(X_col, X_shape, W_shape, pad, stride, dilation):
+        if isinstance(pad, str):
+            raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+        return right_col2im(X_col, X_shape, W_shape, pad, stride, dilation)
+    with pytest.raises(AssertionError, match=r"pad=same") as e:
+        check_col2im(int_pads_only, draw=False)
+    text = str(e.value)
+    assert "Your int_pads_only raised TypeError" in text
+    assert "Hint: pad is 'same' in this case" in text and "ct.pad2D(np.zeros(X_shape), pad" in text
+
+
+def test_a_crash_on_an_int_pad_gets_no_pad_hint():
+    def student(X, W_shape, pad, stride, dilation):
+        return X[99]
+    with pytest.raises(AssertionError) as e:
+        check_im2col(student)
+    assert "pad takes every form" not in str(e.value)
+
+
 # ----------------------------------------------------------------------------------------
 # conv2D as one matmul
 

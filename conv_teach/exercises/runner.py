@@ -109,7 +109,7 @@ def guarded(run, k, args):
                        f"endless loop (a `while` whose condition never changes)? If it is "
                        f"only slow, pass time_limit=<seconds> to {run.title}."])
     except Exception as e:   # the student's code crashed: say on which case, keep its frames
-        fail(run, k, [f"Your {run.fn} raised {type(e).__name__}: {e}"], cause=e)
+        fail(run, k, [f"Your {run.fn} raised {type(e).__name__}: {e}"], _pad_hint(run, k), cause=e)
     if calls:
         names = sorted(set(calls), key=calls.index)
         raise CheckFailed(
@@ -117,6 +117,19 @@ def guarded(run, k, args):
             f"exercise asks you to write, so comparing it with the library proves nothing.",
             details=[f"Write it without {' or '.join(f'conv_teach.{t}' for t in run.taught)}."])
     return got, copies
+
+
+def _pad_hint(run, k):
+    """A crash on a case whose ``pad`` is not an int (the classic: code written for ``pad=1``
+    meets ``'same'`` or a tuple): the forms ``pad`` takes and the library call that resolves
+    them, unless the exercise is to write that call (``pad2D``)."""
+    pad = None if k is None else run.cases[k].params.get("pad")
+    if pad is None or isinstance(pad, (int, np.integer)) or "pad2D" in run.taught:
+        return ()
+    return [f"pad is {pad!r} in this case: pad takes every form conv_teach.pad2D does (an int, "
+            f"(rows, cols), (top, bottom, left, right), 'same', 'valid'), and "
+            f"`_, (top, bottom, left, right) = ct.pad2D(np.zeros(X_shape), pad, (fr, fc), stride, "
+            f"dilation)` resolves it."]
 
 
 def fail(run, k, details, hints=(), cause=None, picture=None):
