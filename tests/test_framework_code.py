@@ -291,14 +291,15 @@ def test_view_code_follows_the_controls(name):
     view = getattr(V, name)()
     for fw in ("torch", "keras"):
         assert view.code(fw) == framework_code(name, fw, **view.values())
-        assert view.code_box.texts[fw].value == view.code(fw)      # what the view shows
+        shown = view.code_box.texts[fw].value          # what the view shows: where its arrays
+        assert shown == shown.splitlines(keepends=True)[0] + view.code(fw)   # are, then the code
     before = {fw: view.code(fw) for fw in ("torch", "keras")}
     control, value = VIEW_CHANGES[name]
     view.controls[control].value = value
     for fw in ("torch", "keras"):
         assert view.code(fw) != before[fw]
         assert view.code(fw) == framework_code(name, fw, **{**view.values(), control: value})
-        assert view.code_box.texts[fw].value == view.code(fw)
+        assert view.code_box.texts[fw].value.endswith(view.code(fw))
 
 
 def test_view_with_rejected_settings_shows_no_code_and_code_raises():
@@ -313,6 +314,43 @@ def test_view_with_rejected_settings_shows_no_code_and_code_raises():
     with pytest.raises(ValueError, match="conv2D"):       # ... so there is no code
         view.code("torch")
     assert view.code_box.texts["keras"].value.startswith("# no code: these settings are rejected")
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_CHANGES))
+def test_the_code_box_says_where_its_arrays_are(name):
+    """Its first line binds the names the code reads to the view's ``inputs``, which are the
+    arrays the view computed from: the library on them gives what the view draws."""
+    pytest.importorskip("ipywidgets")
+    pytest.importorskip("anywidget")
+    import conv_teach as ct
+    import conv_teach.views as V
+    view = getattr(V, name)()
+    first = view.code_box.texts["torch"].value.splitlines()[0]
+    names = [n for n in ("X", "W", "dZ") if n in view.inputs]
+    assert first.startswith(f"{', '.join(names)} = " + ", ".join(f'view.inputs["{n}"]' for n in names))
+    v, i = view.values(), view.inputs
+    if name in ("padding_view", "dilation_view", "im2col_view", "gemm_view"):
+        Z = ct.conv2D(i["X"], i["W"], v.get("stride", 1), v["pad"], v.get("dilation", 0))
+        assert_allclose(Z, view.arrays["Z"], rtol=1e-12)
+    elif name == "conv1d_view":
+        assert_allclose(ct.conv1D(i["X"], i["W"], v["stride"], v["pad"], v["dilation"]),
+                        view.arrays["Z"], rtol=1e-12)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(VIEW_CHANGES))
+def test_the_code_box_pasted_into_a_lesson_gives_the_views_result(name):
+    """What the sixth tester did in lesson 08: paste the box's whole text into a cell of a
+    notebook that has its own X and W (the network's). It must compute what the view draws."""
+    import conv_teach.views as V
+    view = getattr(V, name)()
+    ns = {"view": view, "X": np.ones((8, 12, 12, 1)), "W": np.ones((3, 3, 1, 8)),
+          "dZ": np.ones((8, 12, 12, 8))}
+    exec(view.code_box.texts["torch"].value, ns)
+    outs = [k for k in ("Z", "dX") if k in view.arrays and k in ns]
+    assert outs, f"{name}: the code left none of the view's results"
+    for k in outs:
+        assert_allclose(ns[k], view.arrays[k], rtol=1e-12, atol=1e-12)
 
 
 @needs_torch

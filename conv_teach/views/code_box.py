@@ -28,11 +28,17 @@ class CodeBox(widgets.Accordion):
         super().__init__(children=[tabs], selected_index=None)
         self.set_title(0, "PyTorch and Keras code")
 
-    def show(self, view_name, values):
-        """Write the code for ``values`` (the view's controls) into both text areas."""
+    def show(self, view_name, values, inputs=()):
+        """Write the code for ``values`` (the view's controls) into both text areas, under a
+        line that binds its ``inputs`` (names, e.g. ``("X", "W")``) to the view's arrays: pasted
+        into a notebook whose ``X`` is another array (lesson 08's network input), the code used
+        that one and failed."""
+        names = [n for n in ("X", "W", "dZ") if n in inputs]
+        where = (f"{', '.join(names)} = " + ", ".join(f'view.inputs["{n}"]' for n in names)
+                 + "   # the view's arrays (view: your name for this view)\n" if names else "")
         for fw, t in self.texts.items():
             try:
-                text = framework_code(view_name, fw, **values)
+                text = where + framework_code(view_name, fw, **values)
             except (ValueError, TypeError) as err:
                 text = f"# no code: these settings are rejected ({err})\n"
             t.rows = max(4, text.count("\n") + 1)

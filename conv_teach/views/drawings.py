@@ -66,6 +66,9 @@ class Drawing:
         Output shape and the formulas with the numbers put in.
     labels : dict of str -> (row labels, column labels)
         Of the column matrices (``X_col``...), for the words of the selection.
+    inputs : dict of str -> ndarray
+        The arrays the view computes from (``X``, ``W``, ``dZ``), whether drawn or not: what
+        the view's PyTorch and Keras code reads (im2col_view draws ``X_pad``, not ``X``).
     """
     view: str
     arrays: dict
@@ -74,6 +77,7 @@ class Drawing:
     links: object
     readout: list
     labels: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)
     pad_cells: dict = field(default_factory=dict)
     #: cells marked "picked" with a cell (pool_view: the maximum a window picks), or None
     picks: object = None
@@ -279,7 +283,8 @@ def padding_drawing(in_rows, in_cols, fr, fc, stride, pad, X=None, W=None):
     readout = [f"Z shape: {a['Z'].shape}; pad resolved to (top, bottom, left, right) = {a['pads']}"]
     readout += _out_lines(p, a["pads"])
     return Drawing("padding_view", arrays, panels, [[["X", "X_pad", "W", "Z"]]], links, readout,
-                   pad_cells={"X_pad": set(pad_cells.tolist())})
+                   pad_cells={"X_pad": set(pad_cells.tolist())},
+                   inputs={"X": a["X"], "W": a["W"]})
 
 
 def dilation_drawing(in_rows, in_cols, fr, fc, stride, dilation, pad, X=None, W=None):
@@ -300,7 +305,8 @@ def dilation_drawing(in_rows, in_cols, fr, fc, stride, dilation, pad, X=None, W=
     readout = [f"Z shape: {a['Z'].shape}"] + _out_lines(p, a["pads"])
     readout.append(f"eff = k + (k - 1)*dilation = {er} x {ec}")
     return Drawing("dilation_view", arrays, panels, [[["X_pad", "W", "W_dil", "Z"]]], links,
-                   readout, pad_cells={"X_pad": set(pad_cells.tolist()), "W_dil": set(gaps.tolist())})
+                   readout, pad_cells={"X_pad": set(pad_cells.tolist()), "W_dil": set(gaps.tolist())},
+                   inputs={"X": a["X"], "W": a["W"]})
 
 
 def im2col_drawing(in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation, X=None, W=None):
@@ -322,7 +328,8 @@ def im2col_drawing(in_rows, in_cols, in_ch, n_ex, fr, fc, stride, pad, dilation,
     readout.append(memory_line(a["X"].shape, a["X_col"].shape))
     return Drawing("im2col_view", arrays, panels, [[["X_pad", "W", "Z"]], [["X_col"]]], links,
                    readout, labels={"X_col": (rows, cols)},
-                   pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
+                   pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())},
+                   inputs={"X": a["X"], "W": a["W"]})
 
 
 def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dilation, X=None,
@@ -350,7 +357,8 @@ def gemm_drawing(in_rows, in_cols, in_ch, n_ex, out_ch, fr, fc, stride, pad, dil
     readout.append(memory_line(a["X"].shape, a["X_col"].shape))
     return Drawing("gemm_view", arrays, panels, [[["X_pad", "W", "Z"]], GEMM_TABLE], links, readout,
                    labels={"X_col": (rows, cols)},
-                   pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
+                   pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())},
+                   inputs={"X": a["X"], "W": a["W"]})
 
 
 def conv1d_drawing(l_in, fw, in_ch, stride, pad, dilation, X=None, W=None):
@@ -385,7 +393,8 @@ def conv1d_drawing(l_in, fw, in_ch, stride, pad, dilation, X=None, W=None):
                memory_line(X.shape, X_col.shape)]
     return Drawing("conv1d_view", arrays, panels, [[["X_pad", "W", "Z"]], [["X_col"]]], links,
                    readout, labels={"X_col": (rows, cols)},
-                   pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())})
+                   pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())},
+                   inputs={"X": a["X"], "W": a["W"]})
 
 
 def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, dZ=None, W=None):
@@ -417,7 +426,8 @@ def col2im_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, dZ=None, W=N
     readout.append(f"most windows on one pixel: {int(counts.max())} (counts = col2im of ones)")
     return Drawing("col2im_view", arrays, panels, [[["dZ", "W_col"]], [["dX_col"]], [["dX", "counts"]]],
                    links, readout, labels={"dX_col": (rows, cols)},
-                   pad_cells={"dX_col": set(col_pad.tolist())}, verbs=COUNTS_VERBS)
+                   pad_cells={"dX_col": set(col_pad.tolist())}, verbs=COUNTS_VERBS,
+                   inputs={"X": X, "W": W, "dZ": dZ})
 
 
 #: col2im_view: counts is col2im of ones (how many windows read a pixel), not a gradient
@@ -450,7 +460,8 @@ def transpose_drawing(in_rows, in_cols, fr, fc, stride, pad, dilation, output_pa
                f"out_rows = (in_rows - 1)*stride + eff - top - bottom + output_padding = "
                f"({in_rows} - 1)*{g.stride[0]} + {er} - {t} - {b} + {op[0]} = {Z.shape[1]}",
                f"out_cols = ({in_cols} - 1)*{g.stride[1]} + {ec} - {l} - {r} + {op[1]} = {Z.shape[2]}"]
-    return Drawing("transpose_view", arrays, panels, [[["X", "W", "Z"]]], links.table(), readout)
+    return Drawing("transpose_view", arrays, panels, [[["X", "W", "Z"]]], links.table(), readout,
+                   inputs={"X": X, "W": W})
 
 
 DRAWINGS = {"padding_view": padding_drawing, "dilation_view": dilation_drawing,

@@ -91,4 +91,4 @@ def groups_drawing(in_rows, in_cols, in_ch, out_ch, groups, fr, fc, stride, pad,
                    links, readout,
                    labels={"X_col": (rows, cols)},
                    pad_cells={"X_pad": set(pad_cells.tolist()), "X_col": set(col_pad.tolist())},
-                   empty_cells={"W_col": set(empty.tolist())})
+                   empty_cells={"W_col": set(empty.tolist())}, inputs={"X": X, "W": W})

@@ -116,7 +116,7 @@ def pool_drawing(in_rows, in_cols, in_ch, fr, fc, stride, pad, dilation, mode, X
               panel("Z", Z, "nhwc"), panel("dZ", dZ, "nhwc"), panel("dX", dX, "nhwc")]
     return Drawing("pool_view", arrays, panels, [[["X", "X_pad", "Z"]], [["dZ", "dX"]]], links,
                    _readout(lib, mode, X, Z, g, pads, pad, stride, dilation, k, m), picks=picks,
-                   pad_cells={"X_pad": set(pad_cells.tolist())}, verbs=VERBS)
+                   pad_cells={"X_pad": set(pad_cells.tolist())}, verbs=VERBS, inputs={"X": X, "dZ": dZ})
 
 
 def _links(arrays, m, mode):

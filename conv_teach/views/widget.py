@@ -121,6 +121,13 @@ class View(widgets.VBox):
         return dict(self.drawing.arrays) if self.drawing else {}
 
     @property
+    def inputs(self):
+        """dict of str -> ndarray: the arrays the view computes from (``X``, ``W``; ``dZ`` in
+        col2im_view and pool_view), drawn or not. Its PyTorch and Keras code (:meth:`code`) reads
+        them under these names: ``X, W = view.inputs["X"], view.inputs["W"]`` before pasting."""
+        return dict(self.drawing.inputs) if self.drawing else {}
+
+    @property
     def readout(self):
         """str: output shape and formulas with the numbers (one line each)."""
         return "\n".join(self.canvas.readout)
@@ -174,7 +181,8 @@ class View(widgets.VBox):
         """The current settings as ``'torch'`` or ``'keras'`` code (also shown in the view).
 
         See :func:`conv_teach.framework_code.framework_code`; run with ``X`` and ``W`` bound
-        (and ``dZ`` in col2im_view) it leaves the library's result in ``Z`` (``dX``).
+        (and ``dZ`` in col2im_view) it leaves the library's result in ``Z`` (``dX``). The view's
+        own are :attr:`inputs`.
         Raises the library's error when the settings are rejected.
         """
         from ..framework_code import framework_code
@@ -191,7 +199,7 @@ class View(widgets.VBox):
             self._draw(values)
         except LIBRARY_ERRORS as err:
             self._stale(err, values)
-        self.code_box.show(self.name, values)
+        self.code_box.show(self.name, values, self.inputs)
 
     def _draw(self, values):
         d = drawing(self.name, **values, **self.data)   # the library's error, if any, comes from here
