@@ -15,12 +15,15 @@ def _tree(tmp_path):
     (src / ".ipynb_checkpoints").mkdir()
     (src / "01_padding.ipynb").write_text("lesson 1")
     (src / "exercises" / "ex01.ipynb").write_text("exercise 1")
+    (src / "exercises" / "solutions").mkdir()
+    (src / "exercises" / "solutions" / "ex01.ipynb").write_text("the teacher's answers")
     (src / ".ipynb_checkpoints" / "01_padding-checkpoint.ipynb").write_text("old")
     (src / "nbval_sanitize.cfg").write_text("not a notebook")
     return src, tmp_path / "lessons"
 
 
-def test_first_use_copies_every_notebook(tmp_path):
+def test_first_use_copies_every_notebook_a_student_gets(tmp_path):
+    """Lessons and exercises; not the teachers' solutions, nor checkpoints."""
     src, dst = _tree(tmp_path)
     copied, changed = lesson_copies.make_copies(src, dst)
     assert sorted(map(str, copied)) == ["01_padding.ipynb", "exercises/ex01.ipynb"] and changed == []

@@ -2,8 +2,9 @@
 
     python tools/lesson_copies.py [SOURCE] [DEST]       # default: notebooks lessons
 
-Every notebook under SOURCE (lessons, exercises and their solutions) is copied to the same place
-under DEST unless a copy is already there: the copies are the student's or teacher's own (git
+Every notebook a student gets under SOURCE (the lessons and ``exercises/``, not the teachers'
+``exercises/solutions/``: ``conv_teach.lessons.lesson_files``, the rule ``conv-teach lessons``
+follows) is copied to the same place under DEST unless a copy is already there: the copies are the student's or teacher's own (git
 ignores DEST), so JupyterLab's autosave never writes into the tracked notebooks and ``make test``
 stays green. A copy that differs from its lesson is kept and named, with how to get the new one.
 Each copy is written to a temporary file and renamed, so a failure leaves no half-written notebook.
@@ -14,9 +15,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from conv_teach.lessons import lesson_files
+
 
 def sources(src):
-    return sorted(p for p in src.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    """The student's notebooks under ``src``: the solutions stay out of ``lessons/``, where they
+    sat beside the exercises in the student's file browser (sixth tester)."""
+    return [src / rel for rel in lesson_files(src)]
 
 
 def make_copies(src, dst):
