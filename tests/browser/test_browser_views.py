@@ -326,3 +326,30 @@ def test_groups_view_draws_the_block_diagonal(front_end, screenshots):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.wait_for_timeout(300)
     vp.unhover()
+
+
+def test_a_pinned_cell_that_a_hover_lights_shows_the_lit_ring(front_end, screenshots):
+    """The pinned (selected) cell keeps its thick black outline, and when a hover elsewhere
+    lights it, it also shows the orange ring of a lit cell: its black ring used to hide that it
+    was lit (sixth tester: dZ (0, 0) while hovering dX (0, 0))."""
+    fe, page, _, _ = front_end
+    vp = bv.ViewInPage(page, "padding_view")
+    vp.wait()
+    vp.unhover()
+    vp.cell("Z", (0, 0, 0, 0)).click()              # pin output (0, 0) (a click on it toggles)
+    if ("Z", (0, 0, 0, 0)) not in vp.selected():
+        vp.cell("Z", (0, 0, 0, 0)).click()
+    assert vp.selected() == [("Z", (0, 0, 0, 0))], f"{fe}: could not pin Z (0, 0): {vp.selected()}"
+    ring = ("(r, k) => { const c = r.querySelector(`.ct-cell[data-panel='${k[0]}'][data-index='${k[1]}']`);"
+            " return [c.className.baseVal || c.getAttribute('class'), getComputedStyle(c.querySelector('.ct-ring')).stroke,"
+            " getComputedStyle(c.querySelector('.ct-fill')).strokeWidth]; }")
+    lit = vp.hover("X_pad", (0, 1, 1, 0))            # a pixel output (0, 0) reads
+    assert ("Z", (0, 0, 0, 0)) in lit, f"{fe}: hovering X_pad (1, 1) does not light Z (0, 0): {lit}"
+    classes, stroke, width = vp.root.evaluate(ring, ["Z", "0,0,0,0"])
+    vp.box.screenshot(path=str(screenshots / f"views_{fe}_pinned_and_lit.png"))
+    assert "ct-selected" in classes and "ct-lit" in classes, classes
+    assert stroke == "rgb(230, 159, 0)", f"{fe}: the pinned, lit cell's ring is {stroke}, not the lit orange"
+    assert float(width.rstrip("px")) >= 3, f"{fe}: the pinned cell lost its thick outline ({width})"
+    vp.unhover()
+    classes, stroke, _ = vp.root.evaluate(ring, ["Z", "0,0,0,0"])
+    assert stroke == "rgb(0, 0, 0)", f"{fe}: at rest the pinned cell's ring is {stroke}, not black ({classes})"

@@ -706,6 +706,8 @@ function render({ model, el }) {
 
   // ---- lighting: touch only the cells whose state changes ----
   function light(g) {
+    // lit from a cell other than the pinned one: the pinned cell, if lit, shows the lit ring
+    root.classList.toggle("ct-hovering", g !== null && g !== undefined && g !== selG);
     const next = [];
     if (g !== null && g !== undefined && S && g < S.total) {
       for (let i = S.indptr[g]; i < S.indptr[g + 1]; i++) next.push(S.indices[i]);
