@@ -392,6 +392,18 @@ def test_cli_frame_count_matches_what_the_gif_holds(tmp_path, capsys):
     assert f"13 frames, stored as {images} images with the holds merged" in printed
     assert str(out) + ".alt.txt" in printed
 
+
+def test_cli_says_a_png_still_is_one_frame(tmp_path, capsys):
+    """A .png path writes one still; the line said "(png, 13 frames, ...)" of it (sixth tester)."""
+    from PIL import Image
+    out = tmp_path / "still.png"
+    assert main(["animate", "--input", "5", "5", "--kernel", "3", "3", "--stride", "2",
+                 "--pad", "1", "--out", str(out), "--dpi", str(DPI), "--hold", "2"]) == 0
+    printed = capsys.readouterr().out
+    with Image.open(out) as png:
+        assert getattr(png, "n_frames", 1) == 1
+    assert "(png, one still of the animation's 13 frames," in printed
+
 @pytest.mark.parametrize("argv, match", [
     (["--input", "2", "2", "--kernel", "3", "3"], "kernel (3x3 after dilation=0) is larger than the padded input (2x2)"),
     (["--pad", "full"], "unknown pad 'full'"),

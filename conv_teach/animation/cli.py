@@ -8,6 +8,7 @@ setting prints the library's message and exits with status 2; an operating-syste
 with status 1. Nothing is written then (no partial or temporary file is left), and an
 existing file is replaced only with ``--force``.
 """
+import os
 import sys
 
 from .. import _validate as v
@@ -106,6 +107,8 @@ def run(args):
         return EXIT_OS_ERROR
     w, h = result.size
     frames = f"{result.n_frames} frames"
+    if result.fmt in ("png", "svg") and os.path.isfile(result.path):
+        frames = f"one still of the animation's {result.n_frames} frames"   # not 29 in one PNG
     stored = len([c for c in result.frame_cells if c is not None]) + 2
     if result.fmt == "gif" and stored < result.n_frames:
         # pillow merges identical hold frames into one longer image: say so, or a teacher
