@@ -430,6 +430,8 @@ def wrong_col2im(bug):
             if bug == "batch_order":
                 column = n * oh * ow + i * ow + j
             where = (n, i * s_r + ki * (d_r + 1), j * s_c + kj * (d_c + 1), c)
+            if bug == "dilation_ignored":           # the taps side by side, the windows right
+                where = (n, i * s_r + ki, j * s_c + kj, c)
             if bug == "overwrite":
                 buf[where] = X_col[row, column]
             else:
@@ -449,6 +451,7 @@ def wrong_col2im(bug):
     ("kernel_rows_cols", "kernel rows and columns"),
     ("out_rows_cols", "output rows and columns"),
     ("batch_order", "batch/column order"),
+    ("dilation_ignored", "dilation ignored"),       # the sixth tester's wish
 ])
 def test_col2im_mistake_is_named(bug, phrase):
     with pytest.raises(AssertionError) as e:

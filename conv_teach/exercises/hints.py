@@ -163,14 +163,18 @@ def gather(X, kernel, stride, dilation, pad, *, tap_step=None, out_delta=(0, 0),
 
 
 def scatter(X_col, X_shape, kernel, stride, dilation, pad, *, rows=AXES_ROWS, cols=AXES_COLS,
-            combine="add", crop=True):
+            combine="add", crop=True, tap_step=None):
     """col2im with knobs: add (or, wrongly, assign) every entry back to its pixel.
 
-    ``combine='set'`` overwrites (last window wins); ``crop=False`` returns the padded image.
+    ``combine='set'`` overwrites (last window wins); ``crop=False`` returns the padded image;
+    ``tap_step`` places a window's taps that far apart (``(1, 1)``: dilation ignored there,
+    while the windows are still those of the right geometry, as ``X_col``'s size says).
     Returns an NHWC array (float), or None if ``X_col`` has the wrong size for the geometry.
     """
     n_ex, n_rows, n_cols, ch = X_shape
     s, step, (oh, ow) = _geometry(X_shape, kernel, stride, dilation, pad, None, (0, 0))
+    if tap_step is not None:
+        step = _pair(tap_step)
     fr, fc = kernel
     if oh <= 0 or ow <= 0 or np.size(X_col) != ch * fr * fc * oh * ow * n_ex:
         return None
@@ -341,6 +345,7 @@ def col2im_mutations(X_col, X_shape, kernel, stride, dilation, pad):
         ("out_rows_cols", sc(cols=("j", "i", "n"))),
         ("channel_order", sc(rows=("ki", "kj", "c")) if X_shape[3] > 1 else None),
         ("batch_order", sc(cols=("n", "i", "j"))),
+        ("dilation_ignored", sc(tap_step=(1, 1)) if any(d) else None),
     ]
     right = sc()
     if right is not None:
