@@ -336,7 +336,7 @@ def test_a_crash_on_a_pad_form_says_what_pad_can_be():
         if isinstance(pad, str):
             raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
         return right_col2im(X_col, X_shape, W_shape, pad, stride, dilation)
-    with pytest.raises(AssertionError, match=r"pad=same") as e:
+    with pytest.raises(AssertionError, match=r"pad='same'") as e:
         check_col2im(int_pads_only, draw=False)
     text = str(e.value)
     assert "Your int_pads_only raised TypeError" in text

@@ -69,7 +69,10 @@ def in_notebook():
 
 
 def fmt_params(params):
-    return ", ".join(f"{key}={val}" for key, val in params.items())
+    """``key=value, ...`` as the call would be written: strings quoted (``pad='same'``, the
+    form the checked pads are listed in), other values as they print."""
+    return ", ".join(f"{key}={val!r}" if isinstance(val, str) else f"{key}={val}"
+                     for key, val in params.items())
 
 
 def start(title, student, example, time_limit):

@@ -349,7 +349,8 @@ def test_a_pinned_cell_that_a_hover_lights_shows_the_lit_ring(front_end, screens
     vp.box.screenshot(path=str(screenshots / f"views_{fe}_pinned_and_lit.png"))
     assert "ct-selected" in classes and "ct-lit" in classes, classes
     assert stroke == "rgb(230, 159, 0)", f"{fe}: the pinned, lit cell's ring is {stroke}, not the lit orange"
-    assert float(width.rstrip("px")) >= 3, f"{fe}: the pinned cell lost its thick outline ({width})"
+    # thicker than a lit cell's outline (2.4) by far: the seventh tester could not tell 3.2 apart
+    assert float(width.rstrip("px")) >= 5, f"{fe}: the pinned cell lost its thick outline ({width})"
     vp.unhover()
     classes, stroke, _ = vp.root.evaluate(ring, ["Z", "0,0,0,0"])
     assert stroke == "rgb(0, 0, 0)", f"{fe}: at rest the pinned cell's ring is {stroke}, not black ({classes})"
