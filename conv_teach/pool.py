@@ -177,26 +177,26 @@ def _axis_reads(n, offset, s, before, a, b):
     """Outputs ``o`` in ``a .. b - 1`` of one axis whose tap at padded ``o*s + offset`` reads
     an input cell (of ``n``), as ``(output slice relative to a, input slice)``, or None."""
     off = offset - before                       # the input index of output o: o*s + off
-    lo, hi = max(a, -(off // s)), min(b, (n - 1 - off) // s + 1)
+    lo, hi = w.reading_outputs(n, off, s, a, b)
     if lo >= hi:
         return None
     return slice(lo - a, hi - a), slice(lo * s + off, (hi - 1) * s + off + 1, s)
 
 
 def _tap_reads(g, in_shape, r0, r1):
-    """For every tap (window order) that reads input cells for output rows ``r0 .. r1 - 1``:
-    ``(t, (rows, cols) of those outputs in the block, (rows, cols) of the cells they read)``.
+    """For every tap that reads input cells for output rows ``r0 .. r1 - 1``: ``((rows, cols)
+    of those outputs in the block, (rows, cols) of the cells they read)``.
 
     The other outputs read padding with that tap. Average pooling's backward pass adds each
     tap's share through these slices straight into ``dX``: no padded buffer to fill and crop.
     """
     (s_r, s_c), (d_r, d_c) = g.stride, g.dilation
     out = []
-    for t, (ki, kj) in enumerate(_taps(g)):
+    for ki, kj in _taps(g):
         rows = _axis_reads(in_shape[0], ki * (d_r + 1), s_r, g.pad[0], r0, r1)
         cols = _axis_reads(in_shape[1], kj * (d_c + 1), s_c, g.pad[2], 0, g.out[1])
         if rows is not None and cols is not None:
-            out.append((t, (rows[0], cols[0]), (rows[1], cols[1])))
+            out.append(((rows[0], cols[0]), (rows[1], cols[1])))
     return out
 
 
@@ -391,7 +391,7 @@ def _avg_backward_core(fn, dZ, X, g, dtype, count, max_bytes=None):
         for r0, r1 in ranges:
             c = count if np.ndim(count) == 0 else count[:, r0:r1]
             share = np.divide(dZ[n0:n1, r0:r1], c, dtype=dtype)
-            for _, zo, xi in _tap_reads(g, X.shape[1:3], r0, r1):
+            for zo, xi in _tap_reads(g, X.shape[1:3], r0, r1):
                 part = dX[(slice(n0, n1),) + xi]
                 part += share[(slice(None),) + zo]
     return dX

@@ -51,7 +51,7 @@ from numpy.lib.stride_tricks import as_strided
 from . import _validate as v
 from .shapes import out_sizes, resolve_pad2D
 
-__all__ = ["Geometry", "geometry", "float_dtype", "padded_shape", "padded", "window_view",
+__all__ = ["Geometry", "geometry", "reading_outputs", "float_dtype", "padded_shape", "padded", "window_view",
            "fold_into", "crop", "add_cropped", "rows_needed", "blocks", "iter_windows", "check_size", "trim", "BLOCK_BYTES", "MAX_BYTES",
            "unrolled_fits", "unrolled_width", "unrolled", "unrolled_phases", "unrolled_kernel", "iter_unrolled"]
 
@@ -115,13 +115,20 @@ def geometry(fn, in_shape, kernel, stride=1, pad=0, dilation=0):
     return Geometry(k, s, d, p, out)
 
 
+def reading_outputs(n, off, s, a, b):
+    """``(lo, hi)``: the outputs ``o`` in ``a .. b - 1`` of one axis whose tap reads input
+    index ``o*s + off`` inside the ``n`` input cells (the others read padding there); empty
+    when ``lo >= hi``. ``off`` is the tap's padded offset minus the padding before the input,
+    e.g. ``ki*(d + 1) - top``. Python integers throughout (no overflow for huge strides)."""
+    return max(a, -(off // s)), min(b, (n - 1 - off) // s + 1)
+
+
 def _useful_taps(n, k, s, d, before, out):
     """``(first, last)`` tap of one axis that reads a real input cell for some output, or None."""
     useful = []
     for ki in range(k):
-        lo = before - ki * (d + 1)             # o*s must lie in [lo, lo + n - 1]
-        o_min, o_max = max(0, -(-lo // s)), min(out - 1, (lo + n - 1) // s)
-        if o_min <= o_max:
+        lo, hi = reading_outputs(n, ki * (d + 1) - before, s, 0, out)
+        if lo < hi:
             useful.append(ki)
     return (useful[0], useful[-1]) if useful else None
 
@@ -397,8 +404,7 @@ def unrolled(X, g, r0, r1, dtype, width):
     U = buf[:size].reshape(n, r1 - r0, width, fr, ch)
     for ki in range(fr):
         off = ki * (d_r + 1) - t              # output row i reads input row i*s_r + off
-        i_a = max(r0, -(off // s_r))          # first i with i*s_r + off >= 0
-        i_b = min(r1, (rows_in - 1 - off) // s_r + 1)
+        i_a, i_b = reading_outputs(rows_in, off, s_r, r0, r1)
         if i_a < i_b:
             U[:, i_a - r0:i_b - r0, l:l + cols_in, ki] = \
                 X[:, i_a * s_r + off:(i_b - 1) * s_r + off + 1:s_r]
