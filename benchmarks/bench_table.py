@@ -72,10 +72,9 @@ def pool_tables(data):
         def vs(label):
             r = rows.get(label)
             return "-" if r is None else f"{ms(r)} **{ct['min_ms'] / r['min_ms']:.2f}x**"
-        nml = next((r for k, r in rows.items() if k.startswith("numpy-ml")), None)
+        label, nml = next(((k, r) for k, r in rows.items() if k.startswith("numpy-ml")), (None, None))
         nml_cell = "-" if nml is None else (f"{nml['min_ms']:.0f} **{nml['min_ms'] / ct['min_ms']:.0f}x "
-                                            f"faster**" + (" (its forward only)" if "forward only"
-                                                           in next(k for k in rows if k.startswith("numpy-ml")) else ""))
+                                            f"faster**" + (" (its forward only)" if "forward only" in label else ""))
         out.append(f"| {name} | **{ms(ct)}** | {split} | {vs('torch NCHW')} | {vs('torch chan.-last')} "
                    f"| {nml_cell} |")
     if data.get("targets"):
